@@ -1,0 +1,185 @@
+//! Card connections: the trait the engine drives, PC/SC errors with hints,
+//! and the backends (PC/SC, in-memory demo card).
+
+pub mod demo;
+pub mod monitor;
+pub mod pcsc_backend;
+
+use crate::i18n::gettext;
+
+/// Name under which the built-in demo card is listed as a reader.
+pub const DEMO_READER: &str = "APDU Scriptor Demo Card";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Protocol {
+    T0,
+    T1,
+    /// T=0 or T=1, whichever the card offers.
+    #[default]
+    Any,
+    Raw,
+}
+
+impl Protocol {
+    /// Parse the forms scriptor's `-p` takes: `T=0`, `T=1`, also `T0`, `any`, `raw`.
+    pub fn from_arg(s: &str) -> Option<Protocol> {
+        match s.trim().to_ascii_uppercase().replace(['=', ' '], "").as_str() {
+            "T0" => Some(Protocol::T0),
+            "T1" => Some(Protocol::T1),
+            "ANY" | "T0T1" | "T0|T1" | "T0ORT1" => Some(Protocol::Any),
+            "RAW" => Some(Protocol::Raw),
+            _ => None,
+        }
+    }
+
+    /// The name scriptor prints: `T=0`, `T=1`, `RAW`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Protocol::T0 => "T=0",
+            Protocol::T1 => "T=1",
+            Protocol::Any => "T=0 or T=1",
+            Protocol::Raw => "RAW",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum ShareMode {
+    #[default]
+    Shared,
+    Exclusive,
+    Direct,
+}
+
+/// What happens to the card on disconnect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum Disposition {
+    #[default]
+    Leave,
+    Reset,
+    Unpower,
+    Eject,
+}
+
+/// Errors from a card or the PC/SC stack that the UI and CLI branch on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CardError {
+    /// pcscd is not running (SCARD_E_NO_SERVICE).
+    #[error("PC/SC service not running")]
+    NoService,
+    /// The service went away or client and pcscd disagree (SCARD_E_SERVICE_STOPPED).
+    #[error("PC/SC service stopped")]
+    ServiceStopped,
+    #[error("no smart card reader found")]
+    NoReaders,
+    #[error("reader not found: {0}")]
+    UnknownReader(String),
+    #[error("no card in the reader")]
+    NoCard,
+    #[error("sharing violation")]
+    SharingViolation,
+    #[error("card removed")]
+    CardRemoved,
+    #[error("card reset by another application")]
+    CardReset,
+    #[error("protocol mismatch")]
+    ProtocolMismatch,
+    #[error("card unresponsive")]
+    Unresponsive,
+    #[error("not connected to a card")]
+    NotConnected,
+    #[error("operation cancelled")]
+    Cancelled,
+    #[error("timeout")]
+    Timeout,
+    /// Any other error, with the PC/SC text.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl CardError {
+    /// A short translated sentence for the user.
+    pub fn message(&self) -> String {
+        match self {
+            CardError::NoService => gettext("PC/SC service not running"),
+            CardError::ServiceStopped => gettext("PC/SC service stopped"),
+            CardError::NoReaders => gettext("No smart card reader found"),
+            CardError::UnknownReader(r) => {
+                crate::i18n::gettext_f(&gettext("Reader not found: {reader}"), &[("reader", r)])
+            }
+            CardError::NoCard => gettext("No card in the reader"),
+            CardError::SharingViolation => gettext("The reader is in use by another program"),
+            CardError::CardRemoved => gettext("The card was removed"),
+            CardError::CardReset => gettext("The card was reset by another program"),
+            CardError::ProtocolMismatch => {
+                gettext("The card does not support the requested protocol")
+            }
+            CardError::Unresponsive => gettext("The card does not answer"),
+            CardError::NotConnected => gettext("Not connected to a card"),
+            CardError::Cancelled => gettext("Operation cancelled"),
+            CardError::Timeout => gettext("The operation timed out"),
+            CardError::Other(s) => {
+                crate::i18n::gettext_f(&gettext("PC/SC error: {error}"), &[("error", s)])
+            }
+        }
+    }
+
+    /// What the user can do about it, translated.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            CardError::NoService => gettext("Start pcscd: sudo systemctl start pcscd.socket"),
+            CardError::ServiceStopped => gettext(
+                "pcscd stopped, or the PC/SC client library and pcscd are of different versions; restart pcscd",
+            ),
+            CardError::NoReaders => gettext("Plug in a reader, or use the demo card"),
+            CardError::UnknownReader(_) => gettext("Run 'apdu-scriptor list' to see the readers"),
+            CardError::NoCard => gettext("Insert a card into the reader"),
+            CardError::SharingViolation => gettext(
+                "Another program (such as scdaemon of GnuPG) holds the reader exclusively; close it and try again",
+            ),
+            CardError::CardRemoved => gettext("Insert the card again and reconnect"),
+            CardError::CardReset => gettext("Reconnect to the card"),
+            CardError::ProtocolMismatch => {
+                gettext("Choose the protocol the card offers (see its ATR), or T=0 or T=1")
+            }
+            CardError::Unresponsive => gettext("Check that the card is inserted the right way"),
+            CardError::NotConnected => gettext("Connect to a reader first"),
+            _ => return None,
+        })
+    }
+}
+
+/// A connection to one card. The engine drives it; the PC/SC backend and
+/// the demo card implement it.
+pub trait Card: Send {
+    /// Send one command APDU, return the full response (data + SW1 SW2).
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError>;
+    /// Warm (`cold == false`) or cold reset; returns the new ATR.
+    fn reset(&mut self, cold: bool) -> Result<Vec<u8>, CardError>;
+    /// The card's current ATR.
+    fn atr(&self) -> Vec<u8>;
+    /// The protocol in use (T=0 or T=1, Raw), if known.
+    fn protocol(&self) -> Protocol;
+    /// End the connection.
+    fn disconnect(&mut self, disposition: Disposition) -> Result<(), CardError>;
+}
+
+/// A reader as the panel and `list` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReaderInfo {
+    pub name: String,
+    pub card_present: bool,
+    /// ATR of the card in the reader, when present.
+    pub atr: Option<Vec<u8>>,
+    /// Another program holds the card exclusively.
+    pub exclusive: bool,
+}
+
+/// Open a connection to `reader`: the demo card for [`DEMO_READER`], PC/SC otherwise.
+pub fn open(reader: &str, protocol: Protocol, share: ShareMode) -> Result<Box<dyn Card>, CardError> {
+    if reader == DEMO_READER {
+        return Ok(Box::new(demo::DemoCard::builtin(protocol)?));
+    }
+    let ctx = pcsc_backend::PcscContext::establish()?;
+    Ok(Box::new(ctx.connect(reader, protocol, share)?))
+}

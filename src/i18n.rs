@@ -1,0 +1,71 @@
+//! gettext set-up and small helpers. Translatable strings are marked with
+//! `gettext(...)` / `ngettext(...)` calls so that xgettext (which reads `.rs`
+//! files as C) finds them.
+
+use std::path::PathBuf;
+
+pub use gettextrs::{gettext, ngettext, pgettext};
+
+use crate::config;
+
+/// Initialise the locale and text domain. Call first thing in `main`.
+pub fn init() {
+    // SAFETY: called once at start-up, before any other thread exists.
+    unsafe {
+        gettextrs::setlocale(gettextrs::LocaleCategory::LcAll, "");
+    }
+    let dir = locale_dir();
+    let _ = gettextrs::bindtextdomain(config::GETTEXT_PACKAGE, dir);
+    let _ = gettextrs::bind_textdomain_codeset(config::GETTEXT_PACKAGE, "UTF-8");
+    let _ = gettextrs::textdomain(config::GETTEXT_PACKAGE);
+}
+
+/// Where the `.mo` files are: `$APDU_SCRIPTOR_LOCALEDIR`, then the installed
+/// directory, then `target/locale` next to a development binary.
+pub fn locale_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("APDU_SCRIPTOR_LOCALEDIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = config::LOCALEDIR {
+        return PathBuf::from(d);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        // target/{debug,release}/apdu-scriptor -> target/locale
+        for anc in exe.ancestors().skip(1).take(4) {
+            let cand = anc.join("locale");
+            if cand.join("fr/LC_MESSAGES").is_dir() {
+                return cand;
+            }
+            let cand = anc.join("target/locale");
+            if cand.join("fr/LC_MESSAGES").is_dir() {
+                return cand;
+            }
+        }
+    }
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target/locale"))
+}
+
+/// Replace `{name}` placeholders in an already translated string.
+///
+/// `gettext_f(&gettext("Reader {reader} not found"), &[("reader", name)])`
+pub fn gettext_f(translated: &str, args: &[(&str, &str)]) -> String {
+    let mut out = translated.to_owned();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_replaced_by_name() {
+        assert_eq!(
+            gettext_f("{a} and {b} and {a}", &[("a", "x"), ("b", "y")]),
+            "x and y and x"
+        );
+        assert_eq!(gettext_f("no {c}", &[("a", "x")]), "no {c}");
+    }
+}

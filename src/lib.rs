@@ -1,0 +1,13 @@
+//! APDU Scriptor: the GTK-free core (script language, APDU model, engine,
+//! card backends, command line) and, with the `gui` feature, the GTK UI.
+
+pub mod apdu;
+pub mod card;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod i18n;
+pub mod script;
+
+#[cfg(feature = "gui")]
+pub mod ui;
