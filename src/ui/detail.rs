@@ -31,7 +31,12 @@ pub fn describe(e: &LogEntry, show_ascii: bool) -> String {
             section(&mut s, &gettext("Command"), &e.command);
             section(&mut s, &gettext("Response data"), e.data());
             if let Some((a, b)) = e.sw() {
-                let _ = writeln!(s, "{} {a:02X} {b:02X}  {}\n", gettext("SW"), glue::sw_meaning(a, b));
+                let _ = writeln!(
+                    s,
+                    "{} {a:02X} {b:02X}  {}\n",
+                    gettext("SW"),
+                    glue::sw_meaning(a, b)
+                );
             }
             if show_ascii && !e.data().is_empty() {
                 let _ = writeln!(s, "{}\n{}\n", gettext("As text"), ascii(e.data()));
@@ -57,7 +62,13 @@ fn section(s: &mut String, title: &str, bytes: &[u8]) {
     let count = ngettext("{n} byte", "{n} bytes", n as u32).replace("{n}", &n.to_string());
     let _ = writeln!(s, "{title} ({count})");
     for (i, chunk) in bytes.chunks(16).enumerate() {
-        let _ = writeln!(s, "{:04X}  {:<47}  {}", i * 16, hex_spaced(chunk), ascii(chunk));
+        let _ = writeln!(
+            s,
+            "{:04X}  {:<47}  {}",
+            i * 16,
+            hex_spaced(chunk),
+            ascii(chunk)
+        );
     }
     s.push('\n');
 }

@@ -265,7 +265,10 @@ impl Editor {
                 from.backward_char();
             }
             buffer.apply_tag_by_name("invalid", &from, &to);
-            if buffer.source_marks_at_line(line, Some(ERROR_CATEGORY)).is_empty() {
+            if buffer
+                .source_marks_at_line(line, Some(ERROR_CATEGORY))
+                .is_empty()
+            {
                 buffer.create_source_mark(None, ERROR_CATEGORY, &from);
             }
         }
@@ -376,7 +379,8 @@ impl Editor {
         let imp = self.imp();
         if let Some((s, e)) = self.buffer().selection_bounds() {
             if s.line() == e.line() {
-                imp.search_entry.set_text(&self.buffer().text(&s, &e, false));
+                imp.search_entry
+                    .set_text(&self.buffer().text(&s, &e, false));
             }
         }
         imp.search_bar.set_search_mode(true);
@@ -388,9 +392,12 @@ impl Editor {
             return;
         };
         let b = self.buffer();
-        let (start, end) = b
-            .selection_bounds()
-            .unwrap_or_else(|| (b.iter_at_mark(&b.get_insert()), b.iter_at_mark(&b.get_insert())));
+        let (start, end) = b.selection_bounds().unwrap_or_else(|| {
+            (
+                b.iter_at_mark(&b.get_insert()),
+                b.iter_at_mark(&b.get_insert()),
+            )
+        });
         let found = if forward {
             search.forward(&end)
         } else {
@@ -398,7 +405,9 @@ impl Editor {
         };
         if let Some((s, e, _)) = found {
             b.select_range(&s, &e);
-            self.imp().view.scroll_to_iter(&mut s.clone(), 0.2, false, 0.0, 0.0);
+            self.imp()
+                .view
+                .scroll_to_iter(&mut s.clone(), 0.2, false, 0.0, 0.0);
         }
     }
 

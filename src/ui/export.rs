@@ -95,7 +95,10 @@ fn scriptor_lines(e: &LogEntry) -> String {
                     let _ = writeln!(s, ": {}", glue::scriptor_sentence(a, b));
                 }
                 None => {
-                    s = format!("> {echo}\n< wrong SW size for: {}\n", hex_spaced(&e.response));
+                    s = format!(
+                        "> {echo}\n< wrong SW size for: {}\n",
+                        hex_spaced(&e.response)
+                    );
                 }
             }
             s
@@ -145,7 +148,7 @@ mod tests {
     #[test]
     fn plain_and_ron_name_the_command() {
         let e = exchange();
-        assert!(export(&[e.clone()], Format::Plain).contains("> 00 A4 04 00 00"));
+        assert!(export(std::slice::from_ref(&e), Format::Plain).contains("> 00 A4 04 00 00"));
         let ron = export(&[e], Format::Ron);
         assert!(ron.contains("kind: Exchange"), "{ron}");
     }

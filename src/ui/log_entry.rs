@@ -154,7 +154,10 @@ impl LogEntry {
                     EntryKind::Error,
                     time,
                     *line,
-                    gettext_f(&gettext("Reset failed: {error}"), &[("error", &e.message())]),
+                    gettext_f(
+                        &gettext("Reset failed: {error}"),
+                        &[("error", &e.message())],
+                    ),
                 ),
             },
             EngineEvent::Error { line, error } => {
@@ -174,8 +177,8 @@ impl LogEntry {
     pub fn summary(time: &str, s: &Summary) -> LogEntry {
         let commands = ngettext("{n} command sent", "{n} commands sent", s.commands as u32)
             .replace("{n}", &s.commands.to_string());
-        let errors = s.errors
-            + usize::from(matches!(s.outcome, Outcome::CardError(_)) && s.errors == 0);
+        let errors =
+            s.errors + usize::from(matches!(s.outcome, Outcome::CardError(_)) && s.errors == 0);
         let failures = ngettext("{n} failure", "{n} failures", errors as u32)
             .replace("{n}", &errors.to_string());
         let asserts = ngettext(

@@ -4,10 +4,10 @@
 
 use std::cell::Cell;
 
+use gtk::gio;
 use gtk::glib::{self, clone};
 use gtk::prelude::*;
 use gtk::subclass::prelude::*;
-use gtk::gio;
 
 use super::export::{self, Format};
 use super::log_entry::{EntryKind, LogEntry};
@@ -401,5 +401,4 @@ impl LogView {
             .map(export::plain_line)
             .collect()
     }
-
 }

@@ -27,8 +27,9 @@ pub use window::Window;
 /// GtkSourceView. Tests call this before building widgets.
 pub fn init() {
     static RESOURCES: Once = Once::new();
-    RESOURCES.call_once(|| gio::resources_register_include!("apdu-scriptor.gresource")
-        .expect("bundled resources"));
+    RESOURCES.call_once(|| {
+        gio::resources_register_include!("apdu-scriptor.gresource").expect("bundled resources")
+    });
     let _ = gtk::init();
     let _ = adw::init();
     sourceview5::init();

@@ -31,7 +31,7 @@ mod imp {
         #[template_child]
         pub auto_get_response_switch: TemplateChild<gtk::Switch>,
         #[template_child]
-        pub status_label: TemplateChild<gtk::Label>,
+        pub status_row: TemplateChild<adw::ActionRow>,
         #[template_child]
         pub name_row: TemplateChild<adw::ActionRow>,
         #[template_child]
@@ -147,7 +147,12 @@ impl ReaderPanel {
     }
 
     pub fn reader_names(&self) -> Vec<String> {
-        self.imp().readers.borrow().iter().map(|r| r.name.clone()).collect()
+        self.imp()
+            .readers
+            .borrow()
+            .iter()
+            .map(|r| r.name.clone())
+            .collect()
     }
 
     pub fn readers(&self) -> Vec<ReaderInfo> {
@@ -215,7 +220,11 @@ impl ReaderPanel {
     }
 
     pub fn connected_reader(&self) -> Option<String> {
-        self.imp().connected.borrow().as_ref().map(|(r, _)| r.clone())
+        self.imp()
+            .connected
+            .borrow()
+            .as_ref()
+            .map(|(r, _)| r.clone())
     }
 
     fn update_card_info(&self) {
@@ -232,7 +241,7 @@ impl ReaderPanel {
                 None => (gettext("Not connected"), None),
             },
         };
-        imp.status_label.set_label(&status);
+        imp.status_row.set_subtitle(&status);
         let atr = atr.filter(|a| !a.is_empty());
         imp.atr_label
             .set_label(&atr.as_deref().map(hex_spaced).unwrap_or_else(|| "—".into()));

@@ -329,7 +329,11 @@ impl Window {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| gettext("Untitled Script"));
         let modified = imp.editor.buffer().is_modified();
-        let title = if modified { format!("• {name}") } else { name };
+        let title = if modified {
+            format!("• {name}")
+        } else {
+            name
+        };
         imp.window_title.set_title(&title);
         let dir = imp
             .file
@@ -377,7 +381,14 @@ impl Window {
         imp.stop_button.set_visible(running);
         imp.run_button.set_visible(!running);
         self.action_set_enabled("win.stop", running);
-        for a in ["win.run", "win.run-selection", "win.step", "win.connect", "win.disconnect", "win.reset"] {
+        for a in [
+            "win.run",
+            "win.run-selection",
+            "win.step",
+            "win.connect",
+            "win.disconnect",
+            "win.reset",
+        ] {
             self.action_set_enabled(a, !running);
         }
     }

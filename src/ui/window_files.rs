@@ -104,6 +104,7 @@ impl Window {
         });
         dialog.present();
         let response = rx.recv().await.unwrap_or_default();
+        dialog.close();
         match response.as_str() {
             "discard" => true,
             "save" => self.save().await,

@@ -146,7 +146,11 @@ impl Window {
             current.span.start.line,
             current.span.end.line.max(current.span.start.line),
         );
-        if script.errors.iter().any(|e| e.pos.line >= range.0 && e.pos.line <= range.1) {
+        if script
+            .errors
+            .iter()
+            .any(|e| e.pos.line >= range.0 && e.pos.line <= range.1)
+        {
             self.run_range(Some(range), true);
             return;
         }
