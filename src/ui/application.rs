@@ -41,6 +41,7 @@ mod imp {
             }
             let w = Window::new(&*app);
             w.restore_last_script();
+            app.exit_after_first_frame_if_asked(&w);
             w.present();
         }
 
@@ -117,6 +118,25 @@ impl Application {
         ] {
             self.set_accels_for_action(action, accels);
         }
+    }
+
+    /// Benchmark hook: with `APDU_SCRIPTOR_EXIT_AFTER_FIRST_FRAME` set, print
+    /// `first-frame` once the window has painted and quit.
+    fn exit_after_first_frame_if_asked(&self, w: &Window) {
+        if std::env::var_os("APDU_SCRIPTOR_EXIT_AFTER_FIRST_FRAME").is_none() {
+            return;
+        }
+        let app = self.clone();
+        w.connect_realize(move |w| {
+            let Some(clock) = w.frame_clock() else { return };
+            let app = app.clone();
+            let w = w.clone();
+            clock.connect_after_paint(move |_| {
+                println!("first-frame");
+                w.editor().buffer().set_modified(false);
+                app.quit();
+            });
+        });
     }
 
     fn show_about(&self) {
