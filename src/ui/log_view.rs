@@ -103,20 +103,21 @@ impl LogView {
         let store = gio::ListStore::new::<LogRow>();
         let selection = gtk::MultiSelection::new(Some(store.clone()));
         imp.column_view.set_model(Some(&selection));
-        for (title, col, expand) in [
-            (gettext("Time"), Column::Time, false),
-            (gettext("Line"), Column::Line, false),
-            (gettext("Command"), Column::Command, false),
-            (gettext("Response Data"), Column::Data, true),
-            (gettext("SW"), Column::Sw, false),
-            (gettext("Meaning"), Column::Meaning, true),
-            (gettext("Duration"), Column::Duration, false),
+        for (title, col, width) in [
+            (gettext("Time"), Column::Time, 100),
+            (gettext("Line"), Column::Line, 48),
+            (gettext("Command"), Column::Command, 230),
+            (gettext("Response Data"), Column::Data, 0),
+            (gettext("SW"), Column::Sw, 56),
+            (gettext("Meaning"), Column::Meaning, 0),
+            (gettext("Duration"), Column::Duration, 76),
         ] {
             let c = gtk::ColumnViewColumn::new(Some(&title), Some(self.factory(col)));
             c.set_resizable(true);
-            c.set_expand(expand);
-            if matches!(col, Column::Command) {
-                c.set_fixed_width(220);
+            if width > 0 {
+                c.set_fixed_width(width);
+            } else {
+                c.set_expand(true);
             }
             imp.column_view.append_column(&c);
         }
@@ -387,6 +388,13 @@ impl LogView {
             }
         ));
         dialog.show();
+    }
+
+    /// Select one row (and show its details).
+    pub fn select_row(&self, position: u32) {
+        if let Some(sel) = self.imp().selection.get() {
+            sel.select_item(position, true);
+        }
     }
 
     /// For tests: the keyboard shortcut scope check needs the widget.
