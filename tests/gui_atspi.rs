@@ -13,7 +13,11 @@ fn main() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let script = tmp.path().join("atspi.apdu");
-    std::fs::write(&script, "# AT-SPI test\n00 A4 00 00 02 3F 00\n").unwrap();
+    std::fs::write(
+        &script,
+        "# AT-SPI test: VERIFY the demo card's PIN\n00 20 00 01 08 31 32 33 34 FF FF FF FF\n",
+    )
+    .unwrap();
     let mut app = Command::new(env!("CARGO_BIN_EXE_apdu-scriptor"))
         .arg(&script)
         .env("HOME", tmp.path())
@@ -28,7 +32,7 @@ fn main() {
     let py = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/gui_atspi.py");
     let out = Command::new("/usr/bin/python3")
         .arg(py)
-        .arg("00 A4 00 00 02 3F 00")
+        .args(["00 20 00 01 08 31 32 33 34 FF FF FF FF", "9000"])
         .output()
         .expect("run python3");
     let _ = app.kill();
