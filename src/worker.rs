@@ -77,7 +77,7 @@ impl Event {
 
 /// Flush a batch of engine events when it is this old or this big.
 const BATCH_AGE: Duration = Duration::from_millis(30);
-const BATCH_LEN: usize = 512;
+const BATCH_LEN: usize = 256;
 
 pub struct Worker;
 

@@ -218,6 +218,15 @@ impl Editor {
         script::parse(&self.text())
     }
 
+    /// The script as of now: the last validation, brought up to date first
+    /// when an edit is still waiting for it.
+    pub fn script(&self) -> Script {
+        if self.imp().pending.borrow().is_some() {
+            self.validate_now();
+        }
+        self.imp().script.borrow().clone()
+    }
+
     fn schedule_validation(&self) {
         let imp = self.imp();
         if let Some(id) = imp.pending.take() {

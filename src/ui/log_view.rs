@@ -179,6 +179,19 @@ impl LogView {
                 .xalign(0.0)
                 .ellipsize(gtk::pango::EllipsizeMode::End)
                 .build();
+            if matches!(column, Column::Meaning | Column::Data | Column::Command) {
+                // Set once here: setting tooltip text on every bind makes GTK
+                // query the pointer each time, which is slow over X11.
+                label.set_has_tooltip(true);
+                label.connect_query_tooltip(|label, _, _, _, tooltip| {
+                    let text = label.label();
+                    let clipped = label.layout().is_ellipsized();
+                    if clipped {
+                        tooltip.set_text(Some(&text));
+                    }
+                    clipped
+                });
+            }
             item.set_child(Some(&label));
         });
         f.connect_bind(clone!(
@@ -254,7 +267,6 @@ impl LogView {
             }
         };
         label.set_label(&text);
-        label.set_tooltip_text(matches!(column, Column::Meaning).then_some(text.as_str()));
         label.set_css_classes(&classes);
     }
 

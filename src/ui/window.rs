@@ -460,9 +460,15 @@ impl Window {
                 // Take what is already queued, so a fast card costs one
                 // model change per main-loop iteration, not one per APDU.
                 let mut events = vec![first];
-                while events.len() < 64 {
+                let mut rows = 0;
+                while rows < 1024 {
                     match rx.try_recv() {
-                        Ok(ev) => events.push(ev),
+                        Ok(ev) => {
+                            if let Event::Exchanges(list) = &ev {
+                                rows += list.len();
+                            }
+                            events.push(ev);
+                        }
                         Err(_) => break,
                     }
                 }

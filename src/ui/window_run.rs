@@ -57,8 +57,7 @@ impl Window {
             return;
         }
         let editor = self.editor();
-        editor.validate_now();
-        let script = editor.parse();
+        let script = editor.script();
         let in_range = |line: usize| range.is_none_or(|(a, b)| line >= a && line <= b);
         let errors: Vec<_> = script
             .errors
@@ -132,7 +131,7 @@ impl Window {
         }
         let editor = self.editor();
         let line = editor.cursor_line();
-        let script = editor.parse();
+        let script = editor.script();
         let mut it = script
             .statements
             .iter()
