@@ -355,6 +355,56 @@ mod tests {
     }
 
     #[test]
+    fn runs_a_script_on_the_demo_card_and_stops_on_request() {
+        let (tx, rx) = Worker::spawn_with_monitor(false);
+        let _ = next(&rx);
+        tx.send_blocking(Request::Connect {
+            reader: card::DEMO_READER.into(),
+            protocol: Protocol::T1,
+            share: ShareMode::Shared,
+        })
+        .unwrap();
+        assert!(matches!(next(&rx), Event::Connected { .. }));
+        let script = crate::script::parse("00 A4 00 00 02 3F 00\nreset\n00 B0 00 00 04\n");
+        assert!(script.is_ok());
+        tx.send_blocking(Request::Run {
+            statements: script.statements.clone(),
+            options: EngineOptions::default(),
+        })
+        .unwrap();
+        assert!(matches!(next(&rx), Event::RunStarted));
+        let mut events = Vec::new();
+        let summary = loop {
+            match next(&rx) {
+                Event::Exchanges(list) => events.extend(list),
+                Event::RunFinished(s) => break s,
+                other => panic!("unexpected {other:?}"),
+            }
+        };
+        assert_eq!(summary.outcome, Outcome::Completed);
+        assert_eq!(summary.commands, 2);
+        assert_eq!(events.len(), 3, "two exchanges and a reset: {events:?}");
+        assert!(matches!(events[1], EngineEvent::Reset { line: 2, .. }));
+
+        // A long script, stopped right away: it ends early as Stopped.
+        let long = "00 B0 00 00 04\n".repeat(200_000);
+        let script = crate::script::parse(&long);
+        tx.send_blocking(Request::Run {
+            statements: script.statements,
+            options: EngineOptions::default(),
+        })
+        .unwrap();
+        tx.send_blocking(Request::Stop).unwrap();
+        let summary = loop {
+            if let Event::RunFinished(s) = next(&rx) {
+                break s;
+            }
+        };
+        assert_eq!(summary.outcome, Outcome::Stopped);
+        assert!(summary.commands < 200_000);
+    }
+
+    #[test]
     fn reset_without_connection_is_an_error() {
         let (tx, rx) = Worker::spawn_with_monitor(false);
         let _ = next(&rx);

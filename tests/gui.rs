@@ -124,7 +124,7 @@ fn demo_run_logs_exchanges(ctx: &Ctx) {
     assert_eq!(x[1].command, vec![0x00, 0xB0, 0x00, 0x00, 0x04]);
     for e in &x {
         assert!(e.sw().is_some(), "a status word: {e:?}");
-        assert!(!e.text.is_empty(), "a meaning for {}", e.sw_text());
+        assert!(!e.meaning().is_empty(), "a meaning for {}", e.sw_text());
     }
     assert!(
         rows.iter()
@@ -311,6 +311,95 @@ fn log_export_and_copy(ctx: &Ctx) {
     ctx.dispose(&w);
 }
 
+fn inconsistent_lc_is_a_warning_row(ctx: &Ctx) {
+    let path = ctx.write("lc.apdu", "00 A4 04 00 05 3F 00\n");
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    run_and_wait(&w);
+    let rows = entries(&w);
+    let warning = rows
+        .iter()
+        .position(|e| e.kind == EntryKind::Warning && e.line == 1)
+        .unwrap_or_else(|| panic!("a warning row: {rows:#?}"));
+    assert!(rows[warning].text.contains('5'), "{}", rows[warning].text);
+    let x = exchanges(&w);
+    assert_eq!(x.len(), 1, "still sent");
+    assert_eq!(x[0].command, vec![0x00, 0xA4, 0x04, 0x00, 0x05, 0x3F, 0x00]);
+    ctx.dispose(&w);
+}
+
+fn preferences_and_about_open(ctx: &Ctx) {
+    let w = ctx.window();
+    act(&w, "win.preferences");
+    let find = |type_name: &str| {
+        gtk::Window::list_toplevels()
+            .into_iter()
+            .find(|t| t.type_().name() == type_name && t.is_visible())
+            .and_downcast::<gtk::Window>()
+    };
+    wait_until("preferences window", 5, || {
+        find("AdwPreferencesWindow").is_some()
+    });
+    // Its switch is the reader panel's automatic GET RESPONSE switch.
+    let before = w.reader_panel().auto_get_response_switch().is_active();
+    let prefs = find("AdwPreferencesWindow").unwrap();
+    prefs.close();
+    ctx.app.activate_action("about", None);
+    wait_until("about window", 5, || find("AdwAboutWindow").is_some());
+    find("AdwAboutWindow").unwrap().close();
+    assert_eq!(
+        w.reader_panel().auto_get_response_switch().is_active(),
+        before
+    );
+    // A wanted reader that is absent is remembered.
+    w.reader_panel().select_reader("Some Absent Reader 00 00");
+    ctx.dispose(&w);
+    let (s, _) = Settings::load();
+    assert_eq!(s.reader.as_deref(), Some("Some Absent Reader 00 00"));
+}
+
+fn every_action_has_a_shortcut(ctx: &Ctx) {
+    for action in [
+        "win.new",
+        "win.open",
+        "win.save",
+        "win.save-as",
+        "win.run",
+        "win.run-selection",
+        "win.step",
+        "win.stop",
+        "win.find",
+        "win.connect",
+        "win.disconnect",
+        "win.reset::warm",
+        "win.reset::cold",
+        "win.clear-log",
+        "win.export-log::plain",
+        "win.preferences",
+        "win.show-help-overlay",
+        "app.quit",
+    ] {
+        assert!(
+            !ctx.app.accels_for_action(action).is_empty(),
+            "{action} has no shortcut"
+        );
+    }
+    let run: Vec<String> = ctx
+        .app
+        .accels_for_action("win.run")
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    assert_eq!(run, ["F5", "<Control>Return"]);
+    // Ctrl+C is not an application shortcut: the editor keeps it.
+    assert!(ctx.app.actions_for_accel("<Control>c").is_empty());
+    assert!(ctx.app.actions_for_accel("<Control>a").is_empty());
+    // The shortcuts window is built from the resources.
+    let w = ctx.window();
+    assert!(w.help_overlay().is_some(), "help overlay loaded");
+    ctx.dispose(&w);
+}
+
 // ---------------------------------------------------------------------------
 
 type Test = (&'static str, fn(&Ctx));
@@ -353,6 +442,12 @@ fn main() {
         ("files_are_never_lost", files_are_never_lost),
         ("settings_round_trip", settings_round_trip),
         ("log_export_and_copy", log_export_and_copy),
+        ("every_action_has_a_shortcut", every_action_has_a_shortcut),
+        ("preferences_and_about_open", preferences_and_about_open),
+        (
+            "inconsistent_lc_is_a_warning_row",
+            inconsistent_lc_is_a_warning_row,
+        ),
     ];
     let mut failed = Vec::new();
     let mut ran = 0;

@@ -23,12 +23,24 @@ pub fn describe(e: &LogEntry, show_ascii: bool) -> String {
         let _ = write!(s, " · {}", e.duration_text());
     }
     s.push_str("\n\n");
-    if !e.text.is_empty() {
-        let _ = writeln!(s, "{}\n", e.text);
+    let meaning = e.meaning();
+    if !meaning.is_empty() {
+        let _ = writeln!(s, "{meaning}\n");
     }
     match e.kind {
         EntryKind::Exchange => {
             section(&mut s, &gettext("Command"), &e.command);
+            let (case, name, warnings) = glue::command_info(&e.command);
+            let mut about: Vec<String> = name.into_iter().collect();
+            if let Some(c) = case {
+                about.push(gettext_f(&gettext("case {case}"), &[("case", &c)]));
+            }
+            if !about.is_empty() {
+                let _ = writeln!(s, "{}\n", about.join(" · "));
+            }
+            for w in warnings {
+                let _ = writeln!(s, "{w}\n");
+            }
             section(&mut s, &gettext("Response data"), e.data());
             if let Some((a, b)) = e.sw() {
                 let _ = writeln!(
@@ -76,16 +88,21 @@ fn section(s: &mut String, title: &str, bytes: &[u8]) {
 fn tlv(s: &mut String, nodes: &[TlvNode], depth: usize) {
     for n in nodes {
         let pad = "  ".repeat(depth);
+        let name = n
+            .name
+            .as_deref()
+            .map(|x| format!(" {x}"))
+            .unwrap_or_default();
         if n.children.is_empty() {
             let _ = writeln!(
                 s,
-                "{pad}{} ({}): {}",
-                hex_spaced(&n.tag),
+                "{pad}{} ({}){name}: {}",
+                n.tag,
                 n.value.len(),
                 hex_spaced(&n.value)
             );
         } else {
-            let _ = writeln!(s, "{pad}{} ({})", hex_spaced(&n.tag), n.value.len());
+            let _ = writeln!(s, "{pad}{} ({}){name}", n.tag, n.value.len());
             tlv(s, &n.children, depth + 1);
         }
     }

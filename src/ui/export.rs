@@ -54,7 +54,7 @@ pub fn plain_line(e: &LogEntry) -> String {
                 "{} {line}  < {}  {}  ({})",
                 e.time,
                 hex_spaced(&e.response),
-                e.text,
+                e.meaning(),
                 e.duration_text()
             );
         }
@@ -122,6 +122,7 @@ pub fn data_column(e: &LogEntry, show_ascii: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::log_entry::Time;
 
     fn exchange() -> LogEntry {
         LogEntry {
@@ -129,7 +130,7 @@ mod tests {
             echo: Some("00 a4 04 00 00 ".into()),
             response: (0u8..18).chain([0x90, 0x00]).collect(),
             duration: Some(std::time::Duration::from_micros(1500)),
-            ..LogEntry::message(EntryKind::Exchange, "10:00:00.000", 3, "OK".into())
+            ..LogEntry::message(EntryKind::Exchange, Time(36_000_000), 3, "OK".into())
         }
     }
 

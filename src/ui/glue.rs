@@ -1,6 +1,7 @@
 //! The few places where the UI asks the core to describe bytes: status-word
 //! meanings, ATR fields, card names, BER-TLV trees, parse error messages.
 //! Kept in one file so the widgets depend on plain strings and trees.
+//! (Placeholders until the core's status, ATR and TLV modules land.)
 
 use crate::i18n::gettext;
 use crate::script::ParseError;
@@ -9,7 +10,6 @@ use crate::script::ParseError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
     Success,
-    Info,
     Warning,
     Error,
 }
@@ -19,7 +19,6 @@ impl Severity {
     pub fn css_class(self) -> &'static str {
         match self {
             Severity::Success => "success",
-            Severity::Info => "accent",
             Severity::Warning => "warning",
             Severity::Error => "error",
         }
@@ -34,8 +33,7 @@ pub fn sw_meaning(sw1: u8, sw2: u8) -> String {
 
 pub fn sw_severity(sw1: u8, sw2: u8) -> Severity {
     match (sw1, sw2) {
-        (0x90, 0x00) => Severity::Success,
-        (0x61 | 0x9F | 0x91, _) => Severity::Info,
+        (0x90, 0x00) | (0x61 | 0x9F | 0x91, _) => Severity::Success,
         (0x62 | 0x63, _) => Severity::Warning,
         _ => Severity::Error,
     }
@@ -47,32 +45,38 @@ pub fn scriptor_sentence(sw1: u8, sw2: u8) -> String {
     String::new()
 }
 
-/// One parsed ATR field: name and value, both ready to show.
-pub fn atr_fields(atr: &[u8]) -> Vec<(String, String)> {
-    if atr.is_empty() {
-        return Vec::new();
-    }
-    vec![(gettext("Length"), atr.len().to_string())]
+/// The parsed ATR fields: name and value (with its explanation).
+pub fn atr_fields(bytes: &[u8]) -> Vec<(String, String)> {
+    let _ = bytes;
+    Vec::new()
 }
 
 /// The card's name from smartcard_list.txt, if known.
-pub fn card_name(atr: &[u8]) -> Option<String> {
-    let _ = atr;
+pub fn card_name(bytes: &[u8]) -> Option<String> {
+    let _ = bytes;
     None
 }
 
 /// A node of a BER-TLV tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlvNode {
-    pub tag: Vec<u8>,
+    pub tag: String,
+    pub name: Option<String>,
     pub value: Vec<u8>,
     pub children: Vec<TlvNode>,
 }
 
-/// Parse `data` as BER-TLV; `None` when it is not.
+/// Parse `data` as BER-TLV; `None` when it is not (entirely) BER-TLV.
 pub fn tlv_tree(data: &[u8]) -> Option<Vec<TlvNode>> {
     let _ = data;
     None
+}
+
+/// What a command APDU is: its case (`4S`…), the instruction's name when
+/// known, and translated warnings (an Lc that does not match the data…).
+pub fn command_info(bytes: &[u8]) -> (Option<String>, Option<String>, Vec<String>) {
+    let _ = bytes;
+    (None, None, Vec::new())
 }
 
 /// A translated message for a parse error (without the position).

@@ -32,11 +32,46 @@ impl EntryKind {
     }
 }
 
+/// Wall-clock time of day in milliseconds, shown as `HH:MM:SS.mmm`.
+/// Four bytes instead of a string: the log may hold 100 000 rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Time(pub u32);
+
+impl Time {
+    pub fn now() -> Time {
+        gtk::glib::DateTime::now_local()
+            .map(|d| {
+                let s = (d.hour() * 60 + d.minute()) * 60 + d.second();
+                Time(s as u32 * 1000 + (d.microsecond() / 1000) as u32)
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for Time {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = self.0;
+        write!(
+            f,
+            "{:02}:{:02}:{:02}.{:03}",
+            ms / 3_600_000,
+            ms / 60_000 % 60,
+            ms / 1000 % 60,
+            ms % 1000
+        )
+    }
+}
+
+impl serde::Serialize for Time {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LogEntry {
     pub kind: EntryKind,
-    /// Wall-clock time, `HH:MM:SS.mmm`.
-    pub time: String,
+    pub time: Time,
     /// 1-based script line, 0 when none.
     pub line: usize,
     pub origin: Option<Origin>,
@@ -46,17 +81,19 @@ pub struct LogEntry {
     /// Full response (data + SW), or the ATR of a reset.
     pub response: Vec<u8>,
     pub duration: Option<Duration>,
-    /// Meaning of the SW, or the message of other rows.
+    /// The message of a row that is not an exchange, or a note on an
+    /// exchange; empty for a plain exchange, whose meaning comes from its SW
+    /// (see [`LogEntry::meaning`]).
     pub text: String,
     /// Whether an expectation held, when one was checked.
     pub check: Option<bool>,
 }
 
 impl LogEntry {
-    pub fn message(kind: EntryKind, time: &str, line: usize, text: String) -> LogEntry {
+    pub fn message(kind: EntryKind, time: Time, line: usize, text: String) -> LogEntry {
         LogEntry {
             kind,
-            time: time.to_owned(),
+            time,
             line,
             origin: None,
             command: Vec::new(),
@@ -65,6 +102,14 @@ impl LogEntry {
             duration: None,
             text,
             check: None,
+        }
+    }
+
+    /// The text of the meaning column: the message, or the SW's meaning.
+    pub fn meaning(&self) -> std::borrow::Cow<'_, str> {
+        match (self.text.is_empty(), self.sw()) {
+            (true, Some((a, b))) => glue::sw_meaning(a, b).into(),
+            _ => self.text.as_str().into(),
         }
     }
 
@@ -96,8 +141,11 @@ impl LogEntry {
         self.duration.map(format_duration).unwrap_or_default()
     }
 
-    fn exchange(time: &str, x: &Exchange) -> LogEntry {
+    fn exchange(time: Time, x: &Exchange) -> LogEntry {
+        // A plain exchange stores no text: its meaning is derived from the SW.
+        let plain = x.origin == Origin::Script && !matches!(x.check, Some((_, false)));
         let mut text = match x.response.as_slice() {
+            [_, _, ..] if plain => String::new(),
             [.., a, b] => glue::sw_meaning(*a, *b),
             _ => gettext_f(
                 &gettext("Response too short: {bytes}"),
@@ -124,7 +172,7 @@ impl LogEntry {
         }
         LogEntry {
             kind: EntryKind::Exchange,
-            time: time.to_owned(),
+            time,
             line: x.line,
             origin: Some(x.origin),
             command: x.command.clone(),
@@ -136,8 +184,21 @@ impl LogEntry {
         }
     }
 
+    /// The rows for an engine event: a warning row first when a scripted
+    /// command does not follow its case (it is still sent as written).
+    pub fn push_event(rows: &mut Vec<LogEntry>, time: Time, event: &EngineEvent) {
+        if let EngineEvent::Exchange(x) = event {
+            if x.origin == Origin::Script {
+                for w in glue::command_info(&x.command).2 {
+                    rows.push(LogEntry::message(EntryKind::Warning, time, x.line, w));
+                }
+            }
+        }
+        rows.push(LogEntry::from_event(time, event));
+    }
+
     /// The entry for an engine event.
-    pub fn from_event(time: &str, event: &EngineEvent) -> LogEntry {
+    pub fn from_event(time: Time, event: &EngineEvent) -> LogEntry {
         match event {
             EngineEvent::Exchange(x) => LogEntry::exchange(time, x),
             EngineEvent::Reset {
@@ -174,7 +235,7 @@ impl LogEntry {
     }
 
     /// The summary row after a run.
-    pub fn summary(time: &str, s: &Summary) -> LogEntry {
+    pub fn summary(time: Time, s: &Summary) -> LogEntry {
         let commands = ngettext("{n} command sent", "{n} commands sent", s.commands as u32)
             .replace("{n}", &s.commands.to_string());
         let errors =

@@ -44,7 +44,7 @@ mod imp {
             self.e().sw_text()
         }
         fn meaning(&self) -> String {
-            self.e().text.clone()
+            self.e().meaning().into_owned()
         }
         fn line(&self) -> u32 {
             u32::try_from(self.e().line).unwrap_or(u32::MAX)

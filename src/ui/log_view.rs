@@ -216,7 +216,7 @@ impl LogView {
         let text = match column {
             Column::Time => {
                 classes.push("dim-label");
-                e.time.clone()
+                e.time.to_string()
             }
             Column::Line => {
                 classes.push("dim-label");
@@ -259,7 +259,7 @@ impl LogView {
                 if e.kind == EntryKind::Summary {
                     classes.push("heading");
                 }
-                e.text.clone()
+                e.meaning().into_owned()
             }
             Column::Duration => {
                 classes.push("dim-label");

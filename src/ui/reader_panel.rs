@@ -168,6 +168,15 @@ impl ReaderPanel {
             .map(|r| r.title().to_string())
     }
 
+    /// The reader the user chose, even while it is absent.
+    pub fn wanted_reader(&self) -> Option<String> {
+        self.imp()
+            .wanted
+            .borrow()
+            .clone()
+            .or_else(|| self.selected_reader())
+    }
+
     /// Select `name` now, or as soon as it appears.
     pub fn select_reader(&self, name: &str) {
         let imp = self.imp();

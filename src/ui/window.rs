@@ -276,7 +276,7 @@ impl Window {
         s.protocol = imp.reader_panel.protocol();
         s.share_mode = imp.reader_panel.share_mode();
         s.auto_get_response = imp.reader_panel.auto_get_response_switch().is_active();
-        s.reader = imp.reader_panel.selected_reader().or(s.reader);
+        s.reader = imp.reader_panel.wanted_reader().or(s.reader);
         s.show_ascii = imp.log_view.show_ascii();
         s.continue_on_mismatch = imp.continue_on_mismatch.get();
         s.last_script = imp.file.borrow().clone();

@@ -1,28 +1,15 @@
 //! Running scripts from the window and showing what the worker reports.
 
 use adw::subclass::prelude::*;
-use gtk::glib;
 
 use super::glue;
-use super::log_entry::{EntryKind, LogEntry};
+use super::log_entry::{EntryKind, LogEntry, Time};
 use super::window::Window;
 use crate::card::{self, CardError};
 use crate::engine::EngineOptions;
 use crate::i18n::{gettext, gettext_f, ngettext};
 use crate::script::Statement;
 use crate::worker::{Event, Request};
-
-fn now() -> String {
-    glib::DateTime::now_local()
-        .map(|d| {
-            format!(
-                "{}.{:03}",
-                d.format("%H:%M:%S").unwrap_or_default(),
-                d.microsecond() / 1000
-            )
-        })
-        .unwrap_or_default()
-}
 
 fn overlaps(s: &Statement, (first, last): (usize, usize)) -> bool {
     s.span.start.line <= last && s.span.end.line.max(s.span.start.line) >= first
@@ -65,13 +52,13 @@ impl Window {
             .filter(|e| in_range(e.pos.line))
             .collect();
         if !errors.is_empty() {
-            let time = now();
+            let time = Time::now();
             let rows = errors
                 .iter()
                 .map(|e| {
                     LogEntry::message(
                         EntryKind::Error,
-                        &time,
+                        time,
                         e.pos.line,
                         editor
                             .errors_on_line(e.pos.line)
@@ -160,7 +147,7 @@ impl Window {
         }
     }
 
-    fn error_row(&self, time: &str, message: &str, hint: Option<&str>) -> LogEntry {
+    fn error_row(&self, time: Time, message: &str, hint: Option<&str>) -> LogEntry {
         let text = match hint {
             Some(h) => format!("{message} ({h})"),
             None => message.to_owned(),
@@ -169,7 +156,7 @@ impl Window {
     }
 
     pub(crate) fn handle_events(&self, events: Vec<Event>) {
-        let time = now();
+        let time = Time::now();
         let mut rows: Vec<LogEntry> = Vec::new();
         let panel = self.reader_panel();
         for ev in events {
@@ -204,14 +191,14 @@ impl Window {
                     );
                     rows.push(LogEntry {
                         response: atr,
-                        ..LogEntry::message(EntryKind::Reset, &time, 0, text)
+                        ..LogEntry::message(EntryKind::Reset, time, 0, text)
                     });
                 }
                 Event::Disconnected => {
                     if panel.connected_reader().is_some() {
                         rows.push(LogEntry::message(
                             EntryKind::Info,
-                            &time,
+                            time,
                             0,
                             gettext("Disconnected"),
                         ));
@@ -224,7 +211,7 @@ impl Window {
                     }
                     rows.push(LogEntry {
                         response: atr,
-                        ..LogEntry::message(EntryKind::Reset, &time, 0, gettext("Reset"))
+                        ..LogEntry::message(EntryKind::Reset, time, 0, gettext("Reset"))
                     });
                 }
                 Event::ResetDone(Err(e)) => {
@@ -232,16 +219,18 @@ impl Window {
                         &gettext("Reset failed: {error}"),
                         &[("error", &e.message())],
                     );
-                    rows.push(self.error_row(&time, &msg, e.hint().as_deref()));
+                    rows.push(self.error_row(time, &msg, e.hint().as_deref()));
                     self.toast(&msg);
                 }
                 Event::RunStarted => {}
                 Event::Exchanges(list) => {
-                    rows.extend(list.iter().map(|e| LogEntry::from_event(&time, e)));
+                    for e in &list {
+                        LogEntry::push_event(&mut rows, time, e);
+                    }
                 }
                 Event::RunFinished(summary) => {
                     if !self.imp().stepping.get() {
-                        rows.push(LogEntry::summary(&time, &summary));
+                        rows.push(LogEntry::summary(time, &summary));
                     }
                     self.set_running(false);
                 }
@@ -254,7 +243,7 @@ impl Window {
                     let repeat = error == CardError::NotConnected
                         && rows.last().is_some_and(|r| r.kind == EntryKind::Error);
                     if !repeat {
-                        rows.push(self.error_row(&time, &message, hint.as_deref()));
+                        rows.push(self.error_row(time, &message, hint.as_deref()));
                         match hint {
                             Some(h) => self.toast(&format!("{message}. {h}")),
                             None => self.toast(&message),
