@@ -358,6 +358,22 @@ fn preferences_and_about_open(ctx: &Ctx) {
     assert_eq!(s.reader.as_deref(), Some("Some Absent Reader 00 00"));
 }
 
+fn stop_ends_a_long_run(ctx: &Ctx) {
+    let path = ctx.write("long.apdu", &"00 B0 00 00 04\n".repeat(50_000));
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    act(&w, "win.run");
+    assert!(w.is_running());
+    act(&w, "win.stop");
+    wait_until("run stopped", 30, || !w.is_running());
+    let rows = entries(&w);
+    let summary = rows.last().unwrap();
+    assert_eq!(summary.kind, EntryKind::Summary);
+    assert_eq!(summary.check, Some(false), "{}", summary.text);
+    assert!(exchanges(&w).len() < 50_000);
+    ctx.dispose(&w);
+}
+
 fn every_action_has_a_shortcut(ctx: &Ctx) {
     for action in [
         "win.new",
@@ -443,6 +459,7 @@ fn main() {
         ("settings_round_trip", settings_round_trip),
         ("log_export_and_copy", log_export_and_copy),
         ("every_action_has_a_shortcut", every_action_has_a_shortcut),
+        ("stop_ends_a_long_run", stop_ends_a_long_run),
         ("preferences_and_about_open", preferences_and_about_open),
         (
             "inconsistent_lc_is_a_warning_row",
