@@ -110,6 +110,12 @@ fn main() {
     shoot(&out.join("main-light.png"));
     adw::StyleManager::default().set_color_scheme(adw::ColorScheme::ForceDark);
     shoot(&out.join("main-dark.png"));
+    adw::StyleManager::default().set_color_scheme(adw::ColorScheme::Default);
+    WidgetExt::activate_action(&w, "win.show-help-overlay", None).unwrap();
+    shoot(&out.join("shortcuts.png"));
+    if let Some(o) = w.help_overlay() {
+        o.close();
+    }
     w.editor().buffer().set_modified(false);
     w.close();
 }

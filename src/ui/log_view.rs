@@ -36,6 +36,8 @@ mod imp {
         #[template_child]
         pub count_label: TemplateChild<gtk::Label>,
         #[template_child]
+        pub summary_label: TemplateChild<gtk::Label>,
+        #[template_child]
         pub ascii_toggle: TemplateChild<gtk::ToggleButton>,
         #[template_child]
         pub detail_paned: TemplateChild<gtk::Paned>,
@@ -279,6 +281,18 @@ impl LogView {
         if entries.is_empty() {
             return;
         }
+        if let Some(summary) = entries.iter().rev().find(|e| e.kind == EntryKind::Summary) {
+            // The last run's summary stays readable above the log.
+            let label = &self.imp().summary_label;
+            label.set_label(&summary.text);
+            label.set_tooltip_text(Some(&summary.text));
+            let class = if summary.check == Some(true) {
+                "success"
+            } else {
+                "error"
+            };
+            label.set_css_classes(&[class]);
+        }
         let rows: Vec<LogRow> = entries.into_iter().map(LogRow::new).collect();
         self.store().extend_from_slice(&rows);
     }
@@ -294,6 +308,7 @@ impl LogView {
 
     pub fn clear(&self) {
         self.store().remove_all();
+        self.imp().summary_label.set_label("");
         self.imp().follow.set(true);
         self.imp().detail_view.buffer().set_text("");
     }
