@@ -31,4 +31,4 @@ tools/meson-check.sh
 step "tests"
 export NO_AT_BRIDGE=0
 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
-    cargo test --all-targets -- --test-threads=2
+    cargo test
