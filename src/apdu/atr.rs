@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::i18n::{gettext, gettext_f};
+use crate::i18n::{gettext, gettext_f, ngettext};
 
 pub use super::atr_fields::AtrField;
 pub use super::atr_list::{lookup_names, lookup_names_in, smartcard_list_paths};
@@ -145,7 +145,7 @@ impl Atr {
         let mut pos = 2;
         let mut protocol = None;
         let mut truncated = false;
-        'levels: loop {
+        while !truncated {
             let mut level = InterfaceLevel {
                 protocol,
                 ..InterfaceLevel::default()
@@ -156,8 +156,7 @@ impl Atr {
                 }
                 let Some(&v) = b.get(pos) else {
                     truncated = true;
-                    self.levels.push(level);
-                    break 'levels;
+                    break;
                 };
                 pos += 1;
                 match bit {
@@ -168,6 +167,9 @@ impl Atr {
                 }
             }
             self.levels.push(level.clone());
+            if truncated {
+                break;
+            }
             match level.td {
                 Some(td) => {
                     let t = td & 0x0F;
@@ -196,7 +198,11 @@ impl Atr {
         self.historical = pos..hist_end;
         if hist_end - pos < k {
             self.problem(gettext_f(
-                &gettext("T0 announces {k} historical bytes but only {n} are present"),
+                &ngettext(
+                    "T0 announces {k} historical byte but only {n} are present",
+                    "T0 announces {k} historical bytes but only {n} are present",
+                    k as u32,
+                ),
                 &[("k", &k.to_string()), ("n", &(hist_end - pos).to_string())],
             ));
             if self.tck_required {
@@ -229,7 +235,11 @@ impl Atr {
         self.extra = pos..b.len().max(pos);
         if !self.extra.is_empty() {
             self.problem(gettext_f(
-                &gettext("{n} unexpected byte(s) after the end of the ATR"),
+                &ngettext(
+                    "{n} unexpected byte after the end of the ATR",
+                    "{n} unexpected bytes after the end of the ATR",
+                    self.extra.len() as u32,
+                ),
                 &[("n", &self.extra.len().to_string())],
             ));
         }

@@ -23,7 +23,7 @@ pub enum Case {
 
 impl Case {
     /// `1`, `2S`, `4E`…
-    pub fn label(self) -> &'static str {
+    pub fn label(&self) -> &str {
         match self {
             Case::Case1 => "1",
             Case::Case2S => "2S",

@@ -34,8 +34,9 @@ fn length_of(sw2: u8) -> u32 {
     }
 }
 
-fn count_sentence(singular: &str, plural: &str, n: u32) -> String {
-    gettext_f(&ngettext(singular, plural, n), &[("n", &n.to_string())])
+/// Fill `{n}` in a sentence already chosen by `ngettext` for `n`.
+fn with_count(translated: String, n: u32) -> String {
+    gettext_f(&translated, &[("n", &n.to_string())])
 }
 
 /// A translated sentence for this status word: the specific meaning when one
@@ -55,11 +56,15 @@ fn specific(sw1: u8, sw2: u8) -> Option<String> {
     let s = match (sw1, sw2) {
         (0x90, 0x00) => gettext("Success"),
         (0x61, n) => {
-            return Some(count_sentence(
-                "{n} byte of response data still available",
-                "{n} bytes of response data still available",
-                length_of(n),
-            ))
+            let n = length_of(n);
+            return Some(with_count(
+                ngettext(
+                    "{n} byte of response data still available",
+                    "{n} bytes of response data still available",
+                    n,
+                ),
+                n,
+            ));
         }
         (0x62, 0x00) => gettext("Warning: no information given, memory unchanged"),
         (0x62, 0x02..=0x80) => gettext("Warning triggered by the card, memory unchanged"),
@@ -74,11 +79,15 @@ fn specific(sw1: u8, sw2: u8) -> Option<String> {
         (0x63, 0x10) => gettext("More data available"),
         (0x63, 0x81) => gettext("File filled up by the last write"),
         (0x63, 0xC0..=0xCF) => {
-            return Some(count_sentence(
-                "Verification failed: {n} try left",
-                "Verification failed: {n} tries left",
-                u32::from(sw2 & 0x0F),
-            ))
+            let n = u32::from(sw2 & 0x0F);
+            return Some(with_count(
+                ngettext(
+                    "Verification failed: {n} try left",
+                    "Verification failed: {n} tries left",
+                    n,
+                ),
+                n,
+            ));
         }
         (0x64, 0x00) => gettext("Execution error, memory unchanged"),
         (0x64, 0x01) => gettext("Immediate response required by the card"),
@@ -115,35 +124,51 @@ fn specific(sw1: u8, sw2: u8) -> Option<String> {
         (0x6A, 0x8A) => gettext("DF name already exists"),
         (0x6B, 0x00) => gettext("Wrong parameters P1-P2 (offset outside the file)"),
         (0x6C, n) => {
-            return Some(count_sentence(
-                "Wrong Le: {n} byte available",
-                "Wrong Le: {n} bytes available",
-                length_of(n),
-            ))
+            let n = length_of(n);
+            return Some(with_count(
+                ngettext(
+                    "Wrong Le: {n} byte available",
+                    "Wrong Le: {n} bytes available",
+                    n,
+                ),
+                n,
+            ));
         }
         (0x6D, 0x00) => gettext("Instruction not supported or invalid"),
         (0x6E, 0x00) => gettext("Class not supported"),
         (0x6F, 0x00) => gettext("No precise diagnosis"),
         (0x9F, n) => {
-            return Some(count_sentence(
-                "GSM: {n} byte of response data available",
-                "GSM: {n} bytes of response data available",
-                length_of(n),
-            ))
+            let n = length_of(n);
+            return Some(with_count(
+                ngettext(
+                    "GSM: {n} byte of response data available",
+                    "GSM: {n} bytes of response data available",
+                    n,
+                ),
+                n,
+            ));
         }
         (0x91, n) => {
-            return Some(count_sentence(
-                "Success; a proactive command of {n} byte is pending",
-                "Success; a proactive command of {n} bytes is pending",
-                length_of(n),
-            ))
+            let n = length_of(n);
+            return Some(with_count(
+                ngettext(
+                    "Success; a proactive command of {n} byte is pending",
+                    "Success; a proactive command of {n} bytes is pending",
+                    n,
+                ),
+                n,
+            ));
         }
         (0x92, 0x00..=0x0F) => {
-            return Some(count_sentence(
-                "Success after {n} internal retry",
-                "Success after {n} internal retries",
-                u32::from(sw2),
-            ))
+            let n = u32::from(sw2);
+            return Some(with_count(
+                ngettext(
+                    "Success after {n} internal retry",
+                    "Success after {n} internal retries",
+                    n,
+                ),
+                n,
+            ));
         }
         (0x92, 0x40) => gettext("GSM: memory problem"),
         (0x93, 0x00) => gettext("SIM toolkit busy, command cannot be executed now"),
