@@ -306,6 +306,14 @@ fn atr_t1_with_tck() {
     assert_eq!(ta1.explanation, "Fi = 372, Di = 4, fmax = 5 MHz");
     let tck = fields.iter().find(|f| f.label == "TCK").expect("TCK row");
     assert_eq!(tck.explanation, "Check byte correct");
+    let caps = fields
+        .iter()
+        .find(|f| f.label == "73")
+        .expect("compact-TLV row");
+    assert_eq!(
+        (caps.value.as_str(), caps.explanation.as_str()),
+        ("FF 01 00", "Card capabilities")
+    );
 }
 
 #[test]
@@ -320,6 +328,10 @@ fn atr_contactless_t0_and_t1() {
     assert_eq!(a.tck_valid, Some(true));
     assert!(a.rate().default);
     assert_eq!(a.protocols_text(), "T=0, T=1");
+    assert!(a
+        .fields()
+        .iter()
+        .any(|f| f.explanation.ends_with("card MIFARE Classic 1K")));
 }
 
 #[test]

@@ -53,6 +53,7 @@ pub(super) fn fields(atr: &Atr) -> Vec<AtrField> {
             super::hex_spaced(hist),
             historical_text(hist),
         ));
+        rows.extend(super::atr_historical::rows(hist));
     }
     rows.push(row(
         gettext("Protocols"),

@@ -2,6 +2,7 @@
 
 pub mod atr;
 mod atr_fields;
+mod atr_historical;
 mod atr_list;
 pub mod command;
 mod response;
