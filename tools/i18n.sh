@@ -272,11 +272,15 @@ cmd_check() {
         stats=$(printf '%s\n' "$stats" | tail -n 1)
         echo "i18n: $po: $stats"
         case $stats in
-        *fuzzy* | *untranslated*) fail "$po: not fully translated ($stats)" ;;
+        *fuzzy* | *untranslated*)
+            fail "$po: not fully translated ($stats)"
+            continue
+            ;;
         esac
+        # Complete, but is it merged with the current template?
         if [ -f "$POT" ] && ! msgcmp "$po" "$POT" >"$TMP/cmp" 2>&1; then
-            fail "$po lacks translations of template messages (run 'tools/i18n.sh update-po' and translate):"
-            grep -v '^msgcmp: found' "$TMP/cmp" | sed 's/^/    /' >&2
+            fail "$po lacks messages of the template (run 'tools/i18n.sh update-po' and translate):"
+            grep -v -e '^msgcmp: found' -e 'this message is not used' "$TMP/cmp" | sed 's/^/    /' >&2
         fi
     done
 
