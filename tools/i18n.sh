@@ -277,6 +277,20 @@ cmd_check() {
             continue
             ;;
         esac
+        # msgfmt counts a plural message as translated when only some of its
+        # forms are empty.
+        msgcat --no-wrap "$po" | awk -v po="$po" '
+            /^#~/ { next }
+            /^msgid / { id = $0 }
+            pending && !/^"/ { print po ": empty plural form: " pending_line " in " id; bad = 1 }
+            { pending = 0 }
+            /^msgstr\[[0-9]+\] ""$/ { pending = 1; pending_line = $1 }
+            END { if (pending) { print po ": empty plural form: " pending_line " in " id; bad = 1 }
+                  exit bad }' >"$TMP/plural" || {
+            fail "$po: plural message(s) with an empty form:"
+            sed 's/^/    /' "$TMP/plural" >&2
+            continue
+        }
         # Complete, but is it merged with the current template?
         if [ -f "$POT" ] && ! msgcmp "$po" "$POT" >"$TMP/cmp" 2>&1; then
             fail "$po lacks messages of the template (run 'tools/i18n.sh update-po' and translate):"
