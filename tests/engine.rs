@@ -547,3 +547,36 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_6100_chain_reads_256_bytes_per_round() {
+    let label = "L".repeat(300);
+    let ron = format!(
+        "(atr: Hex(\"3B 00\"), mf: (fid: 0x3F00, children: [Df((fid: 0x1000, aid: Some(Hex(\"F0 01 02 03 04\")), label: Some(\"{label}\")))]))"
+    );
+    let mut card = DemoCard::from_ron(&ron, Protocol::T0).unwrap();
+    let r = run_on(
+        &mut card,
+        &["00 A4 04 00 05 F0 01 02 03 04 00 =9000"],
+        &auto(),
+    );
+    let x = r.exchanges();
+    assert_eq!(x.len(), 3);
+    assert_eq!(up(&x[0].response), "6100");
+    assert_eq!(up(&x[1].command), "00C0000000");
+    assert_eq!(x[1].response.len(), 256 + 2);
+    assert_eq!(x[1].response[256], 0x61);
+    let rest = x[1].response[257] as usize;
+    assert_eq!(up(&x[2].command), format!("00C00000{rest:02X}"));
+    assert_eq!(x[2].response.len(), rest + 2);
+    assert_eq!(r.summary.outcome, Outcome::Completed);
+    let mut fci = x[1].response[..256].to_vec();
+    fci.extend_from_slice(&x[2].response[..rest]);
+    assert_eq!(
+        &fci[..4],
+        &[0x6F, 0x82, 0x01, 0x45][..],
+        "6F with a two-byte length"
+    );
+    assert_eq!(fci.len(), 4 + 0x145);
+    assert!(fci.ends_with(label.as_bytes()));
+}
