@@ -10,6 +10,7 @@
 
 mod apdu;
 mod commands;
+mod select;
 mod spec;
 
 use std::fmt;
