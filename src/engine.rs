@@ -65,9 +65,14 @@ pub enum EngineEvent {
         duration: Duration,
     },
     /// A transmit failed (card removed, …); the run ends.
-    Error { line: usize, error: CardError },
+    Error {
+        line: usize,
+        error: CardError,
+    },
     /// `exit` reached.
-    Exit { line: usize },
+    Exit {
+        line: usize,
+    },
 }
 
 /// Receives events while a script runs.

@@ -185,7 +185,9 @@ impl PcscCard {
 impl Card for PcscCard {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
         let card = self.card.as_ref().ok_or(CardError::NotConnected)?;
-        let response = card.transmit(command, &mut self.buffer).map_err(map_error)?;
+        let response = card
+            .transmit(command, &mut self.buffer)
+            .map_err(map_error)?;
         Ok(response.to_vec())
     }
 
@@ -240,7 +242,8 @@ pub fn map_error(e: pcsc::Error) -> CardError {
     use pcsc::Error as E;
     match e {
         E::NoService => CardError::NoService,
-        E::ServiceStopped => CardError::ServiceStopped,
+        // What a client gets when pcscd dies under it.
+        E::ServiceStopped | E::CommError => CardError::ServiceStopped,
         E::NoReadersAvailable => CardError::NoReaders,
         E::UnknownReader => CardError::UnknownReader(String::new()),
         E::SharingViolation => CardError::SharingViolation,
@@ -282,7 +285,7 @@ mod tests {
             CardError::UnknownReader("X".into())
         );
         assert!(matches!(
-            map_error(pcsc::Error::CommError),
+            map_error(pcsc::Error::InternalError),
             CardError::Other(s) if !s.is_empty()
         ));
     }

@@ -140,7 +140,12 @@ impl Inbox {
                     self.buf.extend_from_slice(&chunk[..n]);
                     quick_ack(stream);
                 }
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) =>
+                {
                     return Ok(None)
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -226,9 +231,8 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
-        let server = std::thread::spawn(move || {
-            serve(Box::new(Echo { resets: vec![] }), addr, stop2)
-        });
+        let server =
+            std::thread::spawn(move || serve(Box::new(Echo { resets: vec![] }), addr, stop2));
         let (mut s, _) = listener.accept().unwrap();
         send(&mut s, &[GET_ATR]);
         assert_eq!(recv(&mut s), vec![0x3B, 0x00]);

@@ -180,7 +180,11 @@ impl Bench {
             if fresh.contains("daemon ready") {
                 break;
             }
-            if let Some(status) = self.pcscd.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+            if let Some(status) = self
+                .pcscd
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
                 panic!("pcscd exited ({status}):\n{text}");
             }
             assert!(Instant::now() < deadline, "pcscd not ready:\n{text}");
