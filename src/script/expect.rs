@@ -118,7 +118,7 @@ fn pattern_list(
             return Ok((i + 1, c));
         }
         let start = i;
-        while i < to && ws_len(line, i) == 0 && !matches!(b[i], b']' | b')' | b',') {
+        while i < to && ws_len(line, i) == 0 && b[i] != close && !(close == b')' && b[i] == b',') {
             i += 1;
             while i < to && !line.is_char_boundary(i) {
                 i += 1;

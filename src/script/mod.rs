@@ -217,3 +217,6 @@ impl Script {
         self.errors.iter().filter(move |e| e.pos.line == line)
     }
 }
+
+#[cfg(test)]
+mod tests;
