@@ -1,6 +1,5 @@
 //! Output of `run`: scriptor's exact format, explained text, or RON records.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::time::Duration;
 
@@ -25,8 +24,6 @@ pub struct Printer {
     /// The file's lines with their line ends, echoed as scriptor does.
     echo: Vec<String>,
     echoed: usize,
-    /// Statement start line → (end line, scriptor echo of the command).
-    statements: HashMap<usize, (usize, Option<String>)>,
 }
 
 #[derive(serde::Serialize)]
@@ -76,7 +73,6 @@ impl Printer {
             unbuffered,
             echo: Vec::new(),
             echoed: 0,
-            statements: HashMap::new(),
         }
     }
 
@@ -113,15 +109,21 @@ impl Printer {
         }
     }
 
-    pub fn index(&mut self, statements: &[Statement]) {
-        self.statements.clear();
-        for s in statements {
-            let echo = match &s.kind {
-                StatementKind::Apdu(a) => Some(a.echo.clone()),
-                _ => None,
-            };
-            self.statements
-                .insert(s.span.start.line, (s.span.end.line, echo));
+    /// Before a statement runs: in scriptor's format, the file's lines up to
+    /// its last one, then the command as scriptor shows it before sending, so
+    /// that with `-u` a slow or failing command is already on screen.
+    pub fn before(&mut self, statement: &Statement) {
+        if self.format != Format::Scriptor {
+            return;
+        }
+        self.echo_through(statement.span.end.line);
+        match &statement.kind {
+            StatementKind::Apdu(a) => {
+                let text = format!("> {}\n", a.echo);
+                self.write(&text);
+            }
+            StatementKind::Reset => self.write("> RESET\n"),
+            StatementKind::Exit => {}
         }
     }
 
@@ -132,11 +134,6 @@ impl Printer {
             self.echoed += 1;
             self.write(&l);
         }
-    }
-
-    fn echo_statement(&mut self, line: usize) {
-        let end = self.statements.get(&line).map_or(line, |s| s.0);
-        self.echo_through(end);
     }
 
     /// After the run: echo what scriptor would still have printed.
@@ -181,16 +178,14 @@ impl Printer {
     }
 
     fn exchange(&mut self, x: &Exchange) {
-        if x.origin == Origin::Script {
-            self.echo_statement(x.line);
-        }
         match self.format {
             Format::Scriptor => {
-                let cmd = match (&x.echo, x.origin) {
-                    (Some(e), Origin::Script) => e.clone(),
-                    _ => hex_spaced(&x.command),
+                // A scripted command was shown by `before`; automatic ones were not.
+                let cmd = match x.origin {
+                    Origin::Script => String::new(),
+                    _ => format!("> {}\n", hex_spaced(&x.command)),
                 };
-                let text = format!("> {cmd}\n< {}\n", scriptor_response(&x.response));
+                let text = format!("{cmd}< {}\n", scriptor_response(&x.response));
                 self.write(&text);
             }
             Format::Text => {
@@ -237,53 +232,42 @@ impl Observer for Printer {
                 line,
                 result,
                 duration,
-            } => {
-                self.echo_statement(*line);
-                match self.format {
-                    Format::Scriptor => {
-                        let text = match result {
-                            Ok(atr) => {
-                                let bytes: String =
-                                    atr.iter().map(|b| format!("{b:02X} ")).collect();
-                                format!("> RESET\n< OK: {bytes}\n")
-                            }
-                            Err(e) => format!("> RESET\n< KO: {e}\n"),
-                        };
-                        self.write(&text);
-                    }
-                    Format::Text => {
-                        let text = match result {
-                            Ok(atr) => gettext_f(
-                                &gettext("[line {line}] Reset, ATR: {atr} ({duration})"),
-                                &[
-                                    ("line", &line.to_string()),
-                                    ("atr", &hex_spaced(atr)),
-                                    ("duration", &duration_text(*duration)),
-                                ],
-                            ),
-                            Err(e) => gettext_f(
-                                &gettext("[line {line}] Reset failed: {error}"),
-                                &[("line", &line.to_string()), ("error", &e.message())],
-                            ),
-                        };
-                        self.write(&format!("{text}\n"));
-                    }
-                    Format::Ron => self.record(&Record::Reset {
-                        line: *line,
-                        atr: result.as_ref().ok().map(|a| hex::encode_upper(a)),
-                        error: result.as_ref().err().map(|e| e.message()),
-                        duration_us: micros(*duration),
-                    }),
+            } => match self.format {
+                Format::Scriptor => {
+                    let text = match result {
+                        Ok(atr) => {
+                            let bytes: String = atr.iter().map(|b| format!("{b:02X} ")).collect();
+                            format!("< OK: {bytes}\n")
+                        }
+                        Err(e) => format!("< KO: {e}\n"),
+                    };
+                    self.write(&text);
                 }
-            }
+                Format::Text => {
+                    let text = match result {
+                        Ok(atr) => gettext_f(
+                            &gettext("[{line}] Reset, ATR: {atr} ({duration})"),
+                            &[
+                                ("line", &line.to_string()),
+                                ("atr", &hex_spaced(atr)),
+                                ("duration", &duration_text(*duration)),
+                            ],
+                        ),
+                        Err(e) => gettext_f(
+                            &gettext("[{line}] Reset failed: {error}"),
+                            &[("line", &line.to_string()), ("error", &e.message())],
+                        ),
+                    };
+                    self.write(&format!("{text}\n"));
+                }
+                Format::Ron => self.record(&Record::Reset {
+                    line: *line,
+                    atr: result.as_ref().ok().map(hex::encode_upper),
+                    error: result.as_ref().err().map(|e| e.message()),
+                    duration_us: micros(*duration),
+                }),
+            },
             EngineEvent::Error { line, error } => {
-                self.echo_statement(*line);
-                if self.format == Format::Scriptor {
-                    // scriptor prints the command before it fails to send it.
-                    if let Some((_, Some(echo))) = self.statements.get(line).cloned() {
-                        self.write(&format!("> {echo}\n"));
-                    }
-                }
                 if self.format == Format::Ron {
                     self.record(&Record::Error {
                         line: *line,
@@ -305,7 +289,6 @@ impl Observer for Printer {
                 }
             }
             EngineEvent::Exit { line } => {
-                self.echo_statement(*line);
                 if self.format == Format::Ron {
                     self.record(&Record::Exit { line: *line });
                 }

@@ -12,7 +12,7 @@ use super::{report_card_error, EXIT_ASSERTION, EXIT_OK, EXIT_PCSC, EXIT_SCRIPT, 
 use crate::card::{self, Card, CardError, Disposition, Protocol, ShareMode, DEMO_READER};
 use crate::engine::{self, EngineOptions, Outcome, Summary};
 use crate::i18n::{gettext, gettext_f};
-use crate::script::{self, Script};
+use crate::script::{self, Script, Statement};
 
 pub fn run(m: &ArgMatches) -> i32 {
     let format = match m.get_one::<String>("format").map(String::as_str) {
@@ -118,28 +118,56 @@ pub fn run(m: &ArgMatches) -> i32 {
     }
 
     let stop = AtomicBool::new(false);
-    let summary = match (&parsed, &source) {
+    let mut summary = Summary::default();
+    match (&parsed, &source) {
         (Some(parsed), Some(text)) => {
             // scriptor echoes the file's lines, not piped input.
             if file.is_some() {
                 printer.echo_source(text);
             }
-            printer.index(&parsed.statements);
-            let s = engine::run(
+            run_statements(
                 &parsed.statements,
                 card.as_mut(),
                 &options,
                 &mut printer,
                 &stop,
+                &mut summary,
             );
-            printer.finish_source(&s.outcome);
-            s
+            printer.finish_source(&summary.outcome);
         }
-        _ => interactive(card.as_mut(), &options, &mut printer, &stop),
-    };
+        _ => interactive(card.as_mut(), &options, &mut printer, &stop, &mut summary),
+    }
     printer.summary(&summary);
     let _ = card.disconnect(Disposition::Leave);
     exit_code(&summary)
+}
+
+/// Run statements one at a time, so that the printer shows each command
+/// before it is sent, as scriptor does. Returns `false` once the run ended.
+fn run_statements(
+    statements: &[Statement],
+    card: &mut dyn Card,
+    options: &EngineOptions,
+    printer: &mut Printer,
+    stop: &AtomicBool,
+    total: &mut Summary,
+) -> bool {
+    for statement in statements {
+        printer.before(statement);
+        let s = engine::run(
+            std::slice::from_ref(statement),
+            card,
+            options,
+            printer,
+            stop,
+        );
+        add(total, &s);
+        if s.outcome != Outcome::Completed {
+            total.outcome = s.outcome;
+            return false;
+        }
+    }
+    true
 }
 
 fn exit_code(summary: &Summary) -> i32 {
@@ -228,8 +256,8 @@ fn interactive(
     options: &EngineOptions,
     printer: &mut Printer,
     stop: &AtomicBool,
-) -> Summary {
-    let mut total = Summary::default();
+    total: &mut Summary,
+) {
     let mut chunk = String::new();
     let mut first_line = 1;
     let mut line_no = 0;
@@ -243,20 +271,17 @@ fn interactive(
         }
         let mut parsed = script::parse(&chunk);
         shift_lines(&mut parsed, first_line - 1);
-        if !parsed.errors.is_empty() {
-            print_parse_errors(&gettext("standard input"), &parsed);
-        }
-        printer.index(&parsed.statements);
-        let s = engine::run(&parsed.statements, card, options, printer, stop);
-        add(&mut total, &s);
         chunk.clear();
         first_line = line_no + 1;
-        if !matches!(s.outcome, Outcome::Completed) {
-            total.outcome = s.outcome;
+        if !parsed.errors.is_empty() {
+            // A typo is reported and skipped; the session goes on.
+            print_parse_errors(&gettext("standard input"), &parsed);
+            continue;
+        }
+        if !run_statements(&parsed.statements, card, options, printer, stop, total) {
             break;
         }
     }
-    total
 }
 
 fn shift_lines(parsed: &mut Script, by: usize) {

@@ -1,0 +1,481 @@
+//! `list` and `run` on the private pcscd bench with the vpcd driver.
+//! Every test starts its own bench; the bench lock runs them one at a time.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::unix::fs::OpenOptionsExt;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use apdu_scriptor::card::pcsc_backend::PcscContext;
+use apdu_scriptor::card::{vpcd, Card, CardError, Disposition, Protocol, ShareMode};
+
+use super::{cli, output, script, Out};
+use crate::common::card::{TestCard, ATR_T0, ATR_T1};
+use crate::common::Bench;
+
+/// Longest wait for a line from the program, so that a bug fails the test
+/// instead of hanging it.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+fn on(bench: &Bench) -> Command {
+    let mut c = cli();
+    c.envs(bench.env());
+    c
+}
+
+#[test]
+fn list_shows_the_virtual_readers_card_and_atr() {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let mut c = on(&bench);
+    c.arg("list");
+    let out = output(c, b"");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .starts_with("0: Virtual PCD 00 00\n   card present\n   ATR: 3B 02 54 43\n"),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout.contains("1: Virtual PCD 00 01\n   no card\n"),
+        "{out:?}"
+    );
+    assert!(out.stdout.contains("(use 'run --demo')"), "{out:?}");
+}
+
+/// Runs on reader 0 of the bench, named as `-r` or picked as the first.
+#[test]
+fn run_on_the_virtual_card_prints_what_scriptor_prints() {
+    let mut bench = Bench::start();
+    let card = TestCard::new(ATR_T0);
+    let journal = card.journal();
+    bench.insert_card(Box::new(card));
+    let (_dir, path) = script(
+        "v.script",
+        b"00A4000C023F00\n00 B0 00 00 11\nreset\n00 CA 00 00 00\n00 C0 00 00 10\n",
+    );
+    let mut c = on(&bench);
+    c.args(["run", "-r", &bench.reader_name()]).arg(&path);
+    let out = output(c, b"");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "Using T=0 protocol\n\
+         00A4000C023F00\n> 00 A4 00 0C 02 3F 00 \n< 90 00 : Normal processing.\n\
+         00 B0 00 00 11\n> 00 B0 00 00 11\n\
+         < 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F \n10 90 00 : Normal processing.\n\
+         reset\n> RESET\n< OK: 3B 02 54 43 \n\
+         00 CA 00 00 00\n> 00 CA 00 00 00\n< 61 10 : 0x10 bytes of response still available.\n\
+         00 C0 00 00 10\n> 00 C0 00 00 10\n\
+         < A0 A1 A2 A3 A4 A5 A6 A7 A8 A9 AA AB AC AD AE AF \n90 00 : Normal processing.\n",
+        "{out:?}"
+    );
+    assert!(
+        out.stderr
+            .contains("Using given card reader: Virtual PCD 00 00"),
+        "{out:?}"
+    );
+    let seen = journal.lock().unwrap().clone();
+    assert_eq!(seen.commands.len(), 4);
+    assert_eq!(seen.commands[0], [0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00]);
+
+    // Without -r: the first reader.
+    let mut c = on(&bench);
+    c.arg("run");
+    let out = output(c, b"00 A4 00 0C 02 3F 00\n");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("No reader given: using Virtual PCD 00 00"),
+        "{out:?}"
+    );
+    assert!(out.stdout.ends_with("< 90 00 : Normal processing.\n"));
+}
+
+#[test]
+fn empty_reader_and_unknown_reader_are_exit_4() {
+    let bench = Bench::start();
+    let mut c = on(&bench);
+    c.args(["run", "-r", &bench.reader_name()]);
+    let out = output(c, b"00 A4 00 00\n");
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(
+        out.stderr.contains("No card in the reader\nHint: "),
+        "{out:?}"
+    );
+
+    let mut c = on(&bench);
+    c.args(["run", "-r", "No Such Reader 00 00"]);
+    let out = output(c, b"00 A4 00 00\n");
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("Reader not found: No Such Reader 00 00\nHint: Run 'apdu-scriptor list'"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn t0_on_a_t1_only_card_is_an_explained_protocol_mismatch() {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(TestCard::new(ATR_T1)));
+    let mut c = on(&bench);
+    c.args(["run", "-p", "T=0", "-r", &bench.reader_name()]);
+    let out = output(c, b"00 A4 00 00\n");
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains("Trying T=0 protocol"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("The card does not support the requested protocol\nHint: "),
+        "{out:?}"
+    );
+    assert_eq!(out.stdout, "", "{out:?}");
+
+    let mut c = on(&bench);
+    c.args(["run", "-p", "T=1", "-r", &bench.reader_name()]);
+    let out = output(c, b"00 A4 00 00\n");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.starts_with("Using T=1 protocol\n"), "{out:?}");
+}
+
+#[test]
+fn reader_held_exclusively_is_a_sharing_violation() {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let mut holder = PcscContext::establish()
+        .unwrap()
+        .connect(&bench.reader_name(), Protocol::Any, ShareMode::Exclusive)
+        .unwrap();
+    let mut c = on(&bench);
+    c.args(["run", "-r", &bench.reader_name()]);
+    let out = output(c, b"00 A4 00 00\n");
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "The reader is in use by another program\nHint: Another program (such as scdaemon"
+        ),
+        "{out:?}"
+    );
+    // `list` says who holds it, and --exclusive fails the same way.
+    let mut c = on(&bench);
+    c.arg("list");
+    let out = output(c, b"");
+    assert!(
+        out.stdout
+            .contains("card present, in exclusive use by another program"),
+        "{out:?}"
+    );
+
+    holder.disconnect(Disposition::Leave).unwrap();
+    let mut c = on(&bench);
+    c.args(["run", "--exclusive", "-r", &bench.reader_name()]);
+    let out = output(c, b"00 A4 00 00\n");
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+/// A pseudo-terminal: the master side for the test, the slave side as the
+/// program's standard input, so that it reads statements one by one.
+fn pty() -> (File, File) {
+    // SAFETY: plain libc calls on a descriptor we own; ptsname_r fills our buffer.
+    unsafe {
+        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(master >= 0, "posix_openpt");
+        assert_eq!(libc::grantpt(master), 0);
+        assert_eq!(libc::unlockpt(master), 0);
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(master, name.as_mut_ptr(), name.len()), 0);
+        let master = File::from_raw_fd(master);
+        let path = std::ffi::CStr::from_ptr(name.as_ptr())
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let slave = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOCTTY)
+            .open(path)
+            .expect("open the pty slave");
+        (master, slave)
+    }
+}
+
+/// The program's stdout, line by line, read on a thread.
+fn lines_of(child: &mut Child) -> mpsc::Receiver<String> {
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Read lines until one equals `want`; return the lines read.
+fn until(rx: &mpsc::Receiver<String>, want: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    loop {
+        match rx.recv_timeout(PATIENCE) {
+            Ok(line) => {
+                let done = line == want;
+                seen.push(line);
+                if done {
+                    return seen;
+                }
+            }
+            Err(e) => panic!("no {want:?} ({e}); got {seen:?}"),
+        }
+    }
+}
+
+fn finish(mut child: Child, rx: mpsc::Receiver<String>) -> Out {
+    let status = child.wait().expect("wait");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let stdout: String = rx.iter().map(|l| l + "\n").collect();
+    Out {
+        code: status.code().expect("exit code"),
+        stdout,
+        stderr,
+    }
+}
+
+/// A terminal on stdin: each statement runs as soon as its line is typed,
+/// so the card can be pulled between two of them.
+#[test]
+fn card_removed_mid_script_is_exit_4_and_reinserted_card_works() {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let (mut term, slave) = pty();
+    let mut child = on(&bench)
+        .args(["run", "-r", &bench.reader_name()])
+        .stdin(Stdio::from(slave))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start apdu-scriptor");
+    let rx = lines_of(&mut child);
+    assert_eq!(until(&rx, "Using T=0 protocol").len(), 1);
+
+    // A continuation typed over two lines is one APDU.
+    term.write_all(b"00 A4 00 0C \\\n02 3F 00\n").unwrap();
+    let first = until(&rx, "< 90 00 : Normal processing.");
+    assert_eq!(
+        first,
+        ["> 00 A4 00 0C 02 3F 00", "< 90 00 : Normal processing."]
+    );
+    term.write_all(b"00 B0 00 00 02\n").unwrap();
+    until(&rx, "< 00 01 90 00 : Normal processing.");
+
+    bench.remove_card();
+    term.write_all(b"00 B0 00 00 03\n00 B0 00 00 04\n").unwrap();
+    let out = finish(child, rx);
+    drop(term);
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("line 4: The card was removed\nHint: Insert the card again"),
+        "{out:?}"
+    );
+    // scriptor shows the command it could not send, then stops.
+    assert!(out.stdout.ends_with("> 00 B0 00 00 03\n"), "{out:?}");
+    assert!(!out.stdout.contains("00 B0 00 00 04"), "{out:?}");
+
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let mut c = on(&bench);
+    c.args(["run", "-r", &bench.reader_name()]);
+    let out = output(c, b"00 B0 00 00 03\n");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .ends_with("> 00 B0 00 00 03\n< 00 01 02 90 00 : Normal processing.\n"),
+        "{out:?}"
+    );
+}
+
+/// Holds its answer to `GATE` until the test opens the gate, telling the
+/// test when the command arrived.
+struct GateCard {
+    inner: TestCard,
+    arrived: mpsc::Sender<()>,
+    open: mpsc::Receiver<()>,
+}
+
+const GATE: &[u8] = &[0x00, 0xA4, 0x04, 0x00, 0x01, 0xFF];
+
+impl Card for GateCard {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
+        if command == GATE {
+            let _ = self.arrived.send(());
+            let _ = self.open.recv_timeout(PATIENCE);
+        }
+        self.inner.transmit(command)
+    }
+    fn reset(&mut self, cold: bool) -> Result<Vec<u8>, CardError> {
+        self.inner.reset(cold)
+    }
+    fn atr(&self) -> Vec<u8> {
+        self.inner.atr()
+    }
+    fn protocol(&self) -> Protocol {
+        self.inner.protocol()
+    }
+    fn disconnect(&mut self, d: Disposition) -> Result<(), CardError> {
+        self.inner.disconnect(d)
+    }
+}
+
+/// What is in the pipe now, without waiting.
+fn available(stdout: &mut std::process::ChildStdout) -> String {
+    // SAFETY: fcntl on a descriptor we own.
+    unsafe {
+        let fd = stdout.as_raw_fd();
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        assert_eq!(libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK), 0);
+    }
+    let mut buf = [0u8; 4096];
+    match stdout.read(&mut buf) {
+        Ok(n) => String::from_utf8_lossy(&buf[..n]).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => String::new(),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// With `-u` each line is on stdout at once: while the card holds its
+/// answer, the command it is working on is already shown, as scriptor -u
+/// shows it. Without `-u` the output waits in the buffer.
+#[test]
+fn unbuffered_output_shows_each_exchange_at_once() {
+    let mut bench = Bench::start();
+    let (arrived_tx, arrived) = mpsc::channel();
+    let (open, open_rx) = mpsc::channel();
+    bench.insert_card(Box::new(GateCard {
+        inner: TestCard::new(ATR_T0),
+        arrived: arrived_tx,
+        open: open_rx,
+    }));
+    let (_dir, path) = script("gate.script", b"00 A4 00 0C 02 3F 00\n00A4040001FF\n");
+    for unbuffered in [true, false] {
+        let mut c = on(&bench);
+        c.args(["run", "-r", &bench.reader_name()]);
+        if unbuffered {
+            c.arg("-u");
+        }
+        let mut child = c
+            .arg(&path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start apdu-scriptor");
+        arrived.recv_timeout(PATIENCE).expect("the gate command");
+        let mut stdout = child.stdout.take().unwrap();
+        let early = available(&mut stdout);
+        open.send(()).unwrap();
+        assert!(child.wait().unwrap().success());
+        if unbuffered {
+            assert_eq!(
+                early,
+                "Using T=0 protocol\n00 A4 00 0C 02 3F 00\n> 00 A4 00 0C 02 3F 00\n\
+                 < 90 00 : Normal processing.\n00A4040001FF\n> 00 A4 04 00 01 FF \n"
+            );
+        } else {
+            assert_eq!(early, "");
+        }
+    }
+}
+
+/// Answers `00 E7 00 00` with `90 00` and leaves the reader right after:
+/// the script's next command finds no card, whatever the timing.
+struct Leaving {
+    inner: TestCard,
+    stop: Arc<AtomicBool>,
+}
+
+impl Card for Leaving {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
+        if command == [0x00, 0xE7, 0x00, 0x00] {
+            // vpcd::serve closes the connection before reading another command.
+            self.stop.store(true, Ordering::SeqCst);
+            return Ok(vec![0x90, 0x00]);
+        }
+        self.inner.transmit(command)
+    }
+    fn reset(&mut self, cold: bool) -> Result<Vec<u8>, CardError> {
+        self.inner.reset(cold)
+    }
+    fn atr(&self) -> Vec<u8> {
+        self.inner.atr()
+    }
+    fn protocol(&self) -> Protocol {
+        self.inner.protocol()
+    }
+    fn disconnect(&mut self, d: Disposition) -> Result<(), CardError> {
+        self.inner.disconnect(d)
+    }
+}
+
+/// A card gone in the middle of a script file: exit 4, the exchanges
+/// before it on stdout, the command that failed shown, nothing after it.
+#[test]
+fn card_leaving_during_a_script_file_is_exit_4() {
+    let mut bench = Bench::start();
+    let stop = Arc::new(AtomicBool::new(false));
+    let card = Leaving {
+        inner: TestCard::new(ATR_T0),
+        stop: stop.clone(),
+    };
+    let addr = SocketAddr::from(([127, 0, 0, 1], bench.port(0)));
+    let server = std::thread::spawn(move || vpcd::serve(Box::new(card), addr, stop));
+    bench.wait_card(0, true);
+    let (_dir, path) = script(
+        "leave.script",
+        b"00 A4 00 0C 02 3F 00\n00 E7 00 00\n00 B0 00 00 02\n# after\n00 B0 00 00 03\n",
+    );
+    let mut c = on(&bench);
+    c.args(["run", "-r", &bench.reader_name()]).arg(&path);
+    let out = output(c, b"");
+    server.join().unwrap().unwrap();
+    assert_eq!(out.code, 4, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "Using T=0 protocol\n\
+         00 A4 00 0C 02 3F 00\n> 00 A4 00 0C 02 3F 00\n< 90 00 : Normal processing.\n\
+         00 E7 00 00\n> 00 E7 00 00\n< 90 00 : Normal processing.\n\
+         00 B0 00 00 02\n> 00 B0 00 00 02\n",
+        "{out:?}"
+    );
+    // Until pcscd polls the reader, the failed transmit is all it knows.
+    assert!(
+        out.stderr.contains("line 3: The card was removed\nHint: ")
+            || out
+                .stderr
+                .contains("line 3: The card does not answer\nHint: "),
+        "{out:?}"
+    );
+
+    bench.wait_card(0, false);
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let mut c = on(&bench);
+    c.args(["run", "-r", &bench.reader_name()]).arg(&path);
+    let out = output(c, b"");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.ends_with(
+            "# after\n00 B0 00 00 03\n> 00 B0 00 00 03\n< 00 01 02 90 00 : Normal processing.\n"
+        ),
+        "{out:?}"
+    );
+}
