@@ -250,7 +250,9 @@ pub fn map_error(e: pcsc::Error) -> CardError {
         E::RemovedCard => CardError::CardRemoved,
         E::ResetCard => CardError::CardReset,
         E::ProtoMismatch | E::UnsupportedCard => CardError::ProtocolMismatch,
-        E::UnresponsiveCard => CardError::Unresponsive,
+        // A transmit the reader could not complete; what a card pulled out
+        // of a vpcd reader mid-script gives before pcscd notices it gone.
+        E::UnresponsiveCard | E::NotTransacted => CardError::Unresponsive,
         E::NoSmartcard => CardError::NoCard,
         E::InvalidHandle => CardError::NotConnected,
         E::Cancelled => CardError::Cancelled,
