@@ -6,6 +6,8 @@ mod common;
 
 #[path = "cli/bench.rs"]
 mod bench;
+#[path = "cli/pty.rs"]
+mod pty;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -474,7 +476,7 @@ fn unreadable_scripts_are_explained() {
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
         out.stderr
-            .contains("Cannot open /nonexistent/x.script: No such file or directory"),
+            .contains("Cannot open /nonexistent/x.script: No such file or directory\n"),
         "{out:?}"
     );
     assert_eq!(out.stdout, "");
@@ -565,4 +567,45 @@ fn usage_errors_are_exit_2() {
     let out = run_args(&["run", "--help"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("--auto-get-response"), "{out:?}");
+}
+
+/// A terminal on stdin: each statement runs as soon as it is typed (the
+/// response is there before the next line is written), a typo is reported
+/// and skipped, and `exit` ends the session.
+#[test]
+fn terminal_input_runs_each_statement_as_typed() {
+    let (mut term, slave) = pty::pty();
+    let mut child = cli()
+        .args(["run", "--demo"])
+        .stdin(Stdio::from(slave))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start apdu-scriptor");
+    let rx = pty::lines_of(&mut child);
+    pty::until(&rx, "Using T=0 protocol");
+    term.write_all(b"00 A4 00 00 02 3F 00\n").unwrap();
+    let seen = pty::until(&rx, "< 61 19 : 0x19 bytes of response still available.");
+    assert_eq!(seen[0], "> 00 A4 00 00 02 3F 00");
+    term.write_all(b"00 A4 0x00\n00c0\\\n000019\n").unwrap();
+    pty::until(&rx, "41 50 44 55 20 44 45 4D 4F 90 00 : Normal processing.");
+    term.write_all(b"reset\n").unwrap();
+    let seen = pty::until(&rx, "< OK: 3B 89 80 01 41 50 44 55 20 44 45 4D 4F 2B ");
+    assert_eq!(
+        seen,
+        [
+            "> RESET",
+            "< OK: 3B 89 80 01 41 50 44 55 20 44 45 4D 4F 2B "
+        ]
+    );
+    term.write_all(b"exit\n00 B0 00 00 01\n").unwrap();
+    let out = pty::finish(child, rx);
+    drop(term);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stdout.contains("00 B0"), "{out:?}");
+    assert!(
+        out.stderr.contains("Reading commands from STDIN"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("standard input:2:7: "), "{out:?}");
 }

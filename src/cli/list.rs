@@ -1,5 +1,6 @@
 //! `apdu-scriptor list` and `apdu-scriptor virtual-card`.
 
+use std::io::Write;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -13,13 +14,14 @@ use crate::i18n::{gettext, gettext_f};
 
 pub fn list() -> i32 {
     let readers = PcscContext::establish().and_then(|ctx| ctx.list_readers());
+    let mut out = String::new();
     let code = match readers {
         Ok(readers) => {
             if readers.is_empty() {
-                println!("{}", gettext("No PC/SC reader found."));
+                out.push_str(&format!("{}\n", gettext("No PC/SC reader found.")));
             }
             for (i, r) in readers.iter().enumerate() {
-                println!("{}: {}", i, r.name);
+                out.push_str(&format!("{}: {}\n", i, r.name));
                 match &r.atr {
                     Some(a) if r.card_present => {
                         let state = if r.exclusive {
@@ -27,13 +29,12 @@ pub fn list() -> i32 {
                         } else {
                             gettext("card present")
                         };
-                        println!("   {state}");
-                        println!("   ATR: {}", hex_spaced(a));
+                        out.push_str(&format!("   {state}\n   ATR: {}\n", hex_spaced(a)));
                         for name in atr::lookup_names(a) {
-                            println!("      {name}");
+                            out.push_str(&format!("      {name}\n"));
                         }
                     }
-                    _ => println!("   {}", gettext("no card")),
+                    _ => out.push_str(&format!("   {}\n", gettext("no card"))),
                 }
             }
             EXIT_OK
@@ -43,13 +44,13 @@ pub fn list() -> i32 {
             EXIT_PCSC
         }
     };
-    println!(
-        "{}",
-        gettext_f(
-            &gettext("Built-in: {reader} (use 'run --demo')"),
-            &[("reader", DEMO_READER)]
-        )
-    );
+    out.push_str(&gettext_f(
+        &gettext("Built-in: {reader} (use 'run --demo')"),
+        &[("reader", DEMO_READER)],
+    ));
+    out.push('\n');
+    // Not println!: a closed pipe (`list | head -1`) is no reason to panic.
+    let _ = std::io::stdout().write_all(out.as_bytes());
     code
 }
 

@@ -24,6 +24,8 @@ pub struct Printer {
     /// The file's lines with their line ends, echoed as scriptor does.
     echo: Vec<String>,
     echoed: usize,
+    /// Standard output is gone (a closed pipe): the run should stop.
+    closed: bool,
 }
 
 #[derive(serde::Serialize)]
@@ -73,14 +75,24 @@ impl Printer {
             unbuffered,
             echo: Vec::new(),
             echoed: 0,
+            closed: false,
         }
     }
 
     fn write(&mut self, text: &str) {
-        let _ = self.out.write_all(text.as_bytes());
-        if self.unbuffered {
-            let _ = self.out.flush();
+        let mut result = self.out.write_all(text.as_bytes());
+        if self.unbuffered && result.is_ok() {
+            result = self.out.flush();
         }
+        if result.is_err() {
+            self.closed = true;
+        }
+    }
+
+    /// Nobody reads the output any more (`run … | head`): scriptor dies of
+    /// SIGPIPE there; we stop sending commands.
+    pub fn closed(&self) -> bool {
+        self.closed
     }
 
     pub fn protocol(&mut self, protocol: Protocol) {

@@ -72,7 +72,7 @@ pub fn run(m: &ArgMatches) -> i32 {
                     "{}",
                     gettext_f(
                         &gettext("Cannot read standard input: {error}"),
-                        &[("error", &e.to_string())]
+                        &[("error", &os_error_text(&e))]
                     )
                 );
                 return EXIT_SCRIPT;
@@ -153,6 +153,10 @@ fn run_statements(
     total: &mut Summary,
 ) -> bool {
     for statement in statements {
+        if printer.closed() {
+            total.outcome = Outcome::Stopped;
+            return false;
+        }
         printer.before(statement);
         let s = engine::run(
             std::slice::from_ref(statement),
@@ -185,7 +189,7 @@ pub fn read_script(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| {
         gettext_f(
             &gettext("Cannot open {file}: {error}"),
-            &[("file", &shown), ("error", &e.to_string())],
+            &[("file", &shown), ("error", &os_error_text(&e))],
         )
     })?;
     String::from_utf8(bytes).map_err(|e| {
@@ -195,6 +199,15 @@ pub fn read_script(path: &Path) -> Result<String, String> {
             &[("file", &shown), ("offset", &at)],
         )
     })
+}
+
+/// The system's sentence for an I/O error, without Rust's " (os error 2)".
+fn os_error_text(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match (e.raw_os_error(), text.rfind(" (os error ")) {
+        (Some(_), Some(at)) => text[..at].to_owned(),
+        _ => text,
+    }
 }
 
 fn print_parse_errors(name: &str, parsed: &Script) {

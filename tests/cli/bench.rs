@@ -1,26 +1,20 @@
 //! `list` and `run` on the private pcscd bench with the vpcd driver.
 //! Every test starts its own bench; the bench lock runs them one at a time.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, FromRawFd};
-use std::os::unix::fs::OpenOptionsExt;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
-use std::time::Duration;
 
 use apdu_scriptor::card::pcsc_backend::PcscContext;
 use apdu_scriptor::card::{vpcd, Card, CardError, Disposition, Protocol, ShareMode};
 
-use super::{cli, output, script, Out};
+use super::pty::{finish, lines_of, pty, until, PATIENCE};
+use super::{cli, output, script};
 use crate::common::card::{TestCard, ATR_T0, ATR_T1};
 use crate::common::Bench;
-
-/// Longest wait for a line from the program, so that a bug fails the test
-/// instead of hanging it.
-const PATIENCE: Duration = Duration::from_secs(30);
 
 fn on(bench: &Bench) -> Command {
     let mut c = cli();
@@ -176,81 +170,6 @@ fn reader_held_exclusively_is_a_sharing_violation() {
     c.args(["run", "--exclusive", "-r", &bench.reader_name()]);
     let out = output(c, b"00 A4 00 00\n");
     assert_eq!(out.code, 0, "{out:?}");
-}
-
-/// A pseudo-terminal: the master side for the test, the slave side as the
-/// program's standard input, so that it reads statements one by one.
-fn pty() -> (File, File) {
-    // SAFETY: plain libc calls on a descriptor we own; ptsname_r fills our buffer.
-    unsafe {
-        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
-        assert!(master >= 0, "posix_openpt");
-        assert_eq!(libc::grantpt(master), 0);
-        assert_eq!(libc::unlockpt(master), 0);
-        let mut name = [0 as libc::c_char; 128];
-        assert_eq!(libc::ptsname_r(master, name.as_mut_ptr(), name.len()), 0);
-        let master = File::from_raw_fd(master);
-        let path = std::ffi::CStr::from_ptr(name.as_ptr())
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let slave = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .custom_flags(libc::O_NOCTTY)
-            .open(path)
-            .expect("open the pty slave");
-        (master, slave)
-    }
-}
-
-/// The program's stdout, line by line, read on a thread.
-fn lines_of(child: &mut Child) -> mpsc::Receiver<String> {
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// Read lines until one equals `want`; return the lines read.
-fn until(rx: &mpsc::Receiver<String>, want: &str) -> Vec<String> {
-    let mut seen = Vec::new();
-    loop {
-        match rx.recv_timeout(PATIENCE) {
-            Ok(line) => {
-                let done = line == want;
-                seen.push(line);
-                if done {
-                    return seen;
-                }
-            }
-            Err(e) => panic!("no {want:?} ({e}); got {seen:?}"),
-        }
-    }
-}
-
-fn finish(mut child: Child, rx: mpsc::Receiver<String>) -> Out {
-    let status = child.wait().expect("wait");
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let stdout: String = rx.iter().map(|l| l + "\n").collect();
-    Out {
-        code: status.code().expect("exit code"),
-        stdout,
-        stderr,
-    }
 }
 
 /// A terminal on stdin: each statement runs as soon as its line is typed,
@@ -478,4 +397,46 @@ fn card_leaving_during_a_script_file_is_exit_4() {
         ),
         "{out:?}"
     );
+}
+
+/// A pipe whose reading end is already closed, as after `| head -1`.
+fn closed_pipe() -> Stdio {
+    let mut fds = [0; 2];
+    // SAFETY: pipe(2) fills both descriptors; we own them from here on.
+    unsafe {
+        assert_eq!(libc::pipe(fds.as_mut_ptr()), 0);
+        libc::close(fds[0]);
+        Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1]))
+    }
+}
+
+/// Nobody reads stdout any more: `list` does not panic, and `run -u` sends
+/// no more commands (scriptor dies of SIGPIPE there).
+#[test]
+fn closed_stdout_ends_quietly() {
+    let mut bench = Bench::start();
+    let card = TestCard::new(ATR_T0);
+    let journal = card.journal();
+    bench.insert_card(Box::new(card));
+    let status = on(&bench)
+        .arg("list")
+        .stdout(closed_pipe())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(0), "{status:?}");
+
+    let (_dir, path) = script(
+        "many.script",
+        &"00 A4 00 0C 02 3F 00\n".repeat(50).into_bytes(),
+    );
+    let out = on(&bench)
+        .args(["run", "-u", "-r", &bench.reader_name()])
+        .arg(&path)
+        .stdout(closed_pipe())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(journal.lock().unwrap().commands.len(), 0);
 }
