@@ -609,3 +609,24 @@ fn terminal_input_runs_each_statement_as_typed() {
     );
     assert!(out.stderr.contains("standard input:2:7: "), "{out:?}");
 }
+
+#[test]
+fn terminal_input_ending_inside_a_continuation_is_reported() {
+    let (mut term, slave) = pty::pty();
+    let mut child = cli()
+        .args(["run", "--demo"])
+        .stdin(Stdio::from(slave))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start apdu-scriptor");
+    let rx = pty::lines_of(&mut child);
+    pty::until(&rx, "Using T=0 protocol");
+    // Ctrl-D at the start of a line is the end of input.
+    term.write_all(b"00 A4 \\\n\x04").unwrap();
+    let out = pty::finish(child, rx);
+    drop(term);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stdout.contains("> "), "{out:?}");
+    assert!(out.stderr.contains("standard input:1:7: "), "{out:?}");
+}

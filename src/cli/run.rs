@@ -292,7 +292,15 @@ fn interactive(
             continue;
         }
         if !run_statements(&parsed.statements, card, options, printer, stop, total) {
-            break;
+            return;
+        }
+    }
+    // Input ended inside a continuation: say so rather than drop it.
+    if !chunk.is_empty() {
+        let mut parsed = script::parse(&chunk);
+        shift_lines(&mut parsed, first_line - 1);
+        if !parsed.errors.is_empty() {
+            print_parse_errors(&gettext("standard input"), &parsed);
         }
     }
 }
