@@ -250,9 +250,7 @@ pub fn map_error(e: pcsc::Error) -> CardError {
         E::RemovedCard => CardError::CardRemoved,
         E::ResetCard => CardError::CardReset,
         E::ProtoMismatch | E::UnsupportedCard => CardError::ProtocolMismatch,
-        // A transmit the reader could not complete; what a card pulled out
-        // of a vpcd reader mid-script gives before pcscd notices it gone.
-        E::UnresponsiveCard | E::NotTransacted => CardError::Unresponsive,
+        E::UnresponsiveCard => CardError::Unresponsive,
         E::NoSmartcard => CardError::NoCard,
         E::InvalidHandle => CardError::NotConnected,
         E::Cancelled => CardError::Cancelled,
