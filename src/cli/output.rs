@@ -270,7 +270,7 @@ impl Observer for Printer {
                     }
                     Format::Ron => self.record(&Record::Reset {
                         line: *line,
-                        atr: result.as_ref().ok().map(|a| hex::encode_upper(a)),
+                        atr: result.as_ref().ok().map(hex::encode_upper),
                         error: result.as_ref().err().map(|e| e.message()),
                         duration_us: micros(*duration),
                     }),
