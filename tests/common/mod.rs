@@ -218,19 +218,29 @@ impl Bench {
     }
 
     pub fn insert_card_at(&mut self, slot: usize, card: Box<dyn Card>) {
-        assert!(
-            !self.cards.iter().any(|c| c.0 == slot),
-            "reader {slot} already has a card"
-        );
-        let stop = Arc::new(AtomicBool::new(false));
-        let addr = SocketAddr::from(([127, 0, 0, 1], self.port(slot)));
-        let stop2 = stop.clone();
-        let handle = std::thread::Builder::new()
-            .name(format!("vpcd-card-{slot}"))
-            .spawn(move || vpcd::serve(card, addr, stop2))
-            .expect("spawn the card thread");
-        self.cards.push((slot, stop, handle));
-        self.wait_card(slot, true);
+        self.insert_cards(vec![(slot, card)]);
+    }
+
+    /// Insert several cards at once (one per reader), then wait for all.
+    pub fn insert_cards(&mut self, cards: Vec<(usize, Box<dyn Card>)>) {
+        let slots: Vec<usize> = cards.iter().map(|c| c.0).collect();
+        for (slot, card) in cards {
+            assert!(
+                !self.cards.iter().any(|c| c.0 == slot),
+                "reader {slot} already has a card"
+            );
+            let stop = Arc::new(AtomicBool::new(false));
+            let addr = SocketAddr::from(([127, 0, 0, 1], self.port(slot)));
+            let stop2 = stop.clone();
+            let handle = std::thread::Builder::new()
+                .name(format!("vpcd-card-{slot}"))
+                .spawn(move || vpcd::serve(card, addr, stop2))
+                .expect("spawn the card thread");
+            self.cards.push((slot, stop, handle));
+        }
+        for slot in slots {
+            self.wait_card(slot, true);
+        }
     }
 
     /// Take the card out of reader 0 and wait until pcscd reports it gone.
@@ -241,6 +251,17 @@ impl Bench {
     pub fn remove_card_at(&mut self, slot: usize) {
         self.stop_card(slot);
         self.wait_card(slot, false);
+    }
+
+    /// Take every card out, then wait until pcscd reports all gone.
+    pub fn remove_cards(&mut self) {
+        let slots: Vec<usize> = self.cards.iter().map(|c| c.0).collect();
+        for &slot in &slots {
+            self.stop_card(slot);
+        }
+        for slot in slots {
+            self.wait_card(slot, false);
+        }
     }
 
     fn stop_card(&mut self, slot: usize) {
