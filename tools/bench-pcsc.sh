@@ -1,0 +1,9 @@
+#!/bin/sh
+# A 1000-APDU script through a private pcscd + vpcd three ways (raw pcsc
+# loop, apdu-scriptor run, scriptor), with a table of times and ratios.
+# Usage: tools/bench-pcsc.sh [APDUS] [ROUNDS]
+set -eu
+cd "$(dirname "$0")/.."
+cargo build --quiet --release --no-default-features --bin apdu-scriptor
+APDU_SCRIPTOR_BIN="$(pwd)/target/release/apdu-scriptor" \
+    exec cargo run --quiet --release --no-default-features --example bench_stack -- "$@"
