@@ -223,13 +223,22 @@ impl Bench {
 
     /// Insert several cards at once (one per reader), then wait for all.
     pub fn insert_cards(&mut self, cards: Vec<(usize, Box<dyn Card>)>) {
+        let cards = cards
+            .into_iter()
+            .map(|(slot, card)| (slot, card, Arc::new(AtomicBool::new(false))))
+            .collect();
+        self.insert_cards_with_stop(cards);
+    }
+
+    /// Like `insert_cards`, with the flags that stop each card's server
+    /// (a card holding its own flag can leave the reader by itself).
+    pub fn insert_cards_with_stop(&mut self, cards: Vec<(usize, Box<dyn Card>, Arc<AtomicBool>)>) {
         let slots: Vec<usize> = cards.iter().map(|c| c.0).collect();
-        for (slot, card) in cards {
+        for (slot, card, stop) in cards {
             assert!(
                 !self.cards.iter().any(|c| c.0 == slot),
                 "reader {slot} already has a card"
             );
-            let stop = Arc::new(AtomicBool::new(false));
             let addr = SocketAddr::from(([127, 0, 0, 1], self.port(slot)));
             let stop2 = stop.clone();
             let handle = std::thread::Builder::new()
