@@ -20,7 +20,7 @@ const SELECT_MF: &[u8] = &[0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00];
 fn main() {
     let mut args = std::env::args().skip(1);
     let apdus: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000);
-    let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
+    let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
     let ours = std::env::var_os("APDU_SCRIPTOR_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -32,20 +32,22 @@ fn main() {
     let reader = bench.reader_name();
     let script = bench.dir().join("bench.script");
     std::fs::write(&script, "00 A4 00 0C 02 3F 00\n".repeat(apdus)).expect("write the script");
+    // The same run with no APDU: process start-up, connect and disconnect.
+    let empty = bench.dir().join("empty.script");
+    std::fs::write(&empty, "# nothing\n").expect("write the script");
 
     let mut raw = Vec::new();
     let mut mine = Vec::new();
     let mut theirs = Vec::new();
+    let mut mine0 = Vec::new();
+    let mut theirs0 = Vec::new();
+    let scriptor = Path::new("scriptor");
     for _ in 0..rounds {
         raw.push(raw_loop(&reader, apdus));
         mine.push(run(&bench, &ours, &["run", "-r", &reader], &script, apdus));
-        theirs.push(run(
-            &bench,
-            Path::new("scriptor"),
-            &["-r", &reader],
-            &script,
-            apdus,
-        ));
+        theirs.push(run(&bench, scriptor, &["-r", &reader], &script, apdus));
+        mine0.push(run(&bench, &ours, &["run", "-r", &reader], &empty, 0));
+        theirs0.push(run(&bench, scriptor, &["-r", &reader], &empty, 0));
     }
     let best = |v: &[Option<Duration>]| v.iter().flatten().min().copied();
     let base = best(&raw).expect("the raw loop always runs");
@@ -55,21 +57,38 @@ fn main() {
         "{:<34} {:>10} {:>10} {:>8}",
         "way", "total ms", "per APDU", "ratio"
     );
-    for (name, time) in [
-        ("raw pcsc transmit loop", Some(base)),
-        ("apdu-scriptor run (process)", best(&mine)),
-        ("scriptor (process)", best(&theirs)),
+    for (name, time, n) in [
+        ("raw pcsc transmit loop", Some(base), apdus),
+        ("apdu-scriptor run (process)", best(&mine), apdus),
+        ("scriptor (process)", best(&theirs), apdus),
+        ("apdu-scriptor run, 0 APDUs", best(&mine0), 0),
+        ("scriptor, 0 APDUs", best(&theirs0), 0),
     ] {
-        match time {
-            Some(t) => println!(
-                "{:<34} {:>10.1} {:>8.3}ms {:>8.2}",
-                name,
-                t.as_secs_f64() * 1e3,
-                t.as_secs_f64() * 1e3 / apdus as f64,
-                t.as_secs_f64() / base.as_secs_f64()
-            ),
-            None => println!("{name:<34} {:>10}", "n/a"),
-        }
+        let Some(t) = time else {
+            println!("{name:<34} {:>10}", "n/a");
+            continue;
+        };
+        let per = if n == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.3}ms", t.as_secs_f64() * 1e3 / n as f64)
+        };
+        println!(
+            "{:<34} {:>10.1} {:>10} {:>8.2}",
+            name,
+            t.as_secs_f64() * 1e3,
+            per,
+            t.as_secs_f64() / base.as_secs_f64()
+        );
+    }
+    // The APDU loop alone: the run minus its own start-up and connect.
+    if let (Some(run), Some(start)) = (best(&mine), best(&mine0)) {
+        let net = run.saturating_sub(start);
+        println!(
+            "apdu-scriptor run minus start-up: {:.1} ms, {:.2} x the raw loop",
+            net.as_secs_f64() * 1e3,
+            net.as_secs_f64() / base.as_secs_f64()
+        );
     }
 }
 

@@ -4,6 +4,7 @@
 # Usage: tools/bench-pcsc.sh [APDUS] [ROUNDS]
 set -eu
 cd "$(dirname "$0")/.."
+target="${CARGO_TARGET_DIR:-$(pwd)/target}"
 cargo build --quiet --release --no-default-features --bin apdu-scriptor
-APDU_SCRIPTOR_BIN="$(pwd)/target/release/apdu-scriptor" \
+APDU_SCRIPTOR_BIN="$target/release/apdu-scriptor" \
     exec cargo run --quiet --release --no-default-features --example bench_stack -- "$@"
