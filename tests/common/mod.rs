@@ -53,6 +53,7 @@ impl Bench {
     /// Start pcscd with the vpcd driver on free ports; no card inserted.
     pub fn start() -> Bench {
         let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        remove_stale_dirs();
         let dir = bench_dir();
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("reader.conf.d")).expect("create the bench directory");
@@ -316,6 +317,22 @@ impl Drop for Bench {
         self.stop_pcscd();
         if std::env::var_os("BENCH_KEEP").is_none() {
             let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Bench directories left by test processes that were killed.
+fn remove_stale_dirs() {
+    let Ok(entries) = fs::read_dir("/tmp") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("asb-")) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = fs::remove_dir_all(entry.path());
         }
     }
 }
