@@ -2,6 +2,9 @@
 
 mod common;
 
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
 use apdu_scriptor::card::pcsc_backend::PcscContext;
 use apdu_scriptor::card::{Card, CardError, Disposition, Protocol, ShareMode};
 use common::card::{TestCard, ATR_T0, ATR_T1};
@@ -175,4 +178,21 @@ fn no_service_when_pcscd_is_not_running() {
     // And back: the same process talks to the new pcscd.
     bench.start_pcscd();
     assert_eq!(bench.readers().len(), 2);
+}
+
+#[test]
+fn card_pulled_between_two_commands_is_reported_removed() {
+    let mut bench = Bench::start();
+    let stop = Arc::new(AtomicBool::new(false));
+    // The card leaves the reader right after answering 00 DD 00 00, before
+    // pcscd's next poll could notice: the next transfer fails inside pcscd.
+    let card = TestCard::new(ATR_T0).leaving_on(0xDD, stop.clone());
+    bench.insert_cards_with_stop(vec![(0, Box::new(card), stop)]);
+    let mut card = connect(&bench, Protocol::Any, ShareMode::Shared).unwrap();
+    assert_eq!(
+        card.transmit(&[0x00, 0xDD, 0x00, 0x00]).unwrap(),
+        [0x6D, 0x00]
+    );
+    assert_eq!(card.transmit(SELECT_MF), Err(CardError::CardRemoved));
+    assert_eq!(card.transmit(SELECT_MF), Err(CardError::CardRemoved));
 }

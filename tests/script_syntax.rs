@@ -155,6 +155,43 @@ fn exit_stops_reading_the_script() {
     assert_eq!(s.statements[1].span.start, pos(2, 1));
 }
 
+/// Captured from scriptor 1.6.2 (pcsc-tools, Debian 12) running this very
+/// script on a virtual card: the `> ` lines and the APDUs the card received.
+#[test]
+fn echo_and_bytes_match_real_scriptor() {
+    let script = "00 A4 04 00 00   \n00a400000c\n00A4040007\\\nA0000000031010\n\
+                  00 A4 \\\n\n# c\n04 00 00\n00 A4\\\n04 00 00  \n00 A4   \\\n04 01\n\
+                  00\\\n11 \\\n22 33\n00 B0 00 00 \n00B00000\n00 B0 \\\n0000\n";
+    let scriptor = [
+        ("00 A4 04 00 00   ", "00a4040000"),
+        ("00 a4 00 00 0c ", "00a400000c"),
+        (
+            "00 A4 04 00 07 A0 00 00 00 03 10 10 ",
+            "00a4040007a0000000031010",
+        ),
+        ("00 A4 04 00 00", "00a4040000"),
+        ("00 A4 04 00 00  ", "00a4040000"),
+        ("00 A4 04 01", "00a40401"),
+        ("00 11 22 33", "00112233"),
+        ("00 B0 00 00 ", "00b00000"),
+        ("00 B0 00 00 ", "00b00000"),
+        ("00 B0 00 00 ", "00b00000"),
+    ];
+    let ours: Vec<_> = apdus(script)
+        .into_iter()
+        .map(|a| (a.echo, hex_lower(&a.bytes)))
+        .collect();
+    let expected: Vec<_> = scriptor
+        .iter()
+        .map(|(e, b)| (e.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(ours, expected);
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 // ---- gscriptor quirks we fix on purpose.
 
 #[test]

@@ -143,7 +143,7 @@ fn watch(
     // The PnP reader's state (with pcsc-lite's reader count in the upper bits).
     let mut pnp_state: Option<pcsc::State> = None;
     loop {
-        // Rebuild the list when readers came or went, keeping known states.
+        // Rebuild the list when readers came or went.
         let names = ctx.reader_names()?;
         let same = states.len() == names.len() + usize::from(pnp)
             && states

@@ -1,8 +1,12 @@
 //! PC/SC backend over the `pcsc` crate.
 
 use std::ffi::CString;
+use std::time::{Duration, Instant};
 
 use super::{Card, CardError, Disposition, Protocol, ReaderInfo, ShareMode};
+
+/// Longer than pcscd's card polling period (400 ms for vpcd).
+const CARD_GONE_WAIT: Duration = Duration::from_millis(1500);
 
 /// An established PC/SC context.
 pub struct PcscContext {
@@ -39,10 +43,7 @@ impl PcscContext {
             .into_iter()
             .map(|n| pcsc::ReaderState::new(n, pcsc::State::UNAWARE))
             .collect();
-        match self
-            .ctx
-            .get_status_change(std::time::Duration::ZERO, &mut states)
-        {
+        match self.ctx.get_status_change(Duration::ZERO, &mut states) {
             Ok(()) | Err(pcsc::Error::Timeout) => {}
             // A reader vanished between the two calls: list again.
             Err(pcsc::Error::UnknownReader) => return self.list_readers(),
@@ -158,6 +159,32 @@ impl PcscCard {
         Ok(())
     }
 
+    /// Whether pcscd reports the reader empty now or within its poll period.
+    fn card_gone(&self) -> bool {
+        let mut state = [pcsc::ReaderState::new(
+            self.reader.clone(),
+            pcsc::State::UNAWARE,
+        )];
+        if self
+            .ctx
+            .get_status_change(Duration::ZERO, &mut state)
+            .is_err()
+        {
+            return false;
+        }
+        let deadline = Instant::now() + CARD_GONE_WAIT;
+        loop {
+            if !state[0].event_state().contains(pcsc::State::PRESENT) {
+                return true;
+            }
+            state[0].sync_current_state();
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() || self.ctx.get_status_change(left, &mut state).is_err() {
+                return false;
+            }
+        }
+    }
+
     /// Reconnect with `init`; after the card was removed and inserted
     /// again the old handle is dead, so connect anew.
     fn reconnect(&mut self, init: pcsc::Disposition) -> Result<(), CardError> {
@@ -185,10 +212,16 @@ impl PcscCard {
 impl Card for PcscCard {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
         let card = self.card.as_ref().ok_or(CardError::NotConnected)?;
-        let response = card
-            .transmit(command, &mut self.buffer)
-            .map_err(map_error)?;
-        Ok(response.to_vec())
+        let err = match card.transmit(command, &mut self.buffer) {
+            Ok(response) => return Ok(response.to_vec()),
+            Err(e) => e,
+        };
+        // A card pulled during the exchange fails the transfer before
+        // pcscd's next poll notices it is gone: ask pcscd again.
+        if err == pcsc::Error::NotTransacted && self.card_gone() {
+            return Err(CardError::CardRemoved);
+        }
+        Err(map_error(err))
     }
 
     fn reset(&mut self, cold: bool) -> Result<Vec<u8>, CardError> {

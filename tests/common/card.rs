@@ -1,5 +1,6 @@
 //! A tiny deterministic card for backend tests, independent of the demo card.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use apdu_scriptor::card::{Card, CardError, Disposition, Protocol};
@@ -28,6 +29,8 @@ pub struct TestCard {
     atr: Vec<u8>,
     protocol: Protocol,
     journal: Arc<Mutex<Journal>>,
+    /// Leave the reader after answering a command with this INS.
+    leave_on: Option<(u8, Arc<AtomicBool>)>,
 }
 
 impl TestCard {
@@ -36,7 +39,16 @@ impl TestCard {
             atr: atr.to_vec(),
             protocol: Protocol::Any,
             journal: Arc::default(),
+            leave_on: None,
         }
+    }
+
+    /// After answering a command with instruction `ins`, set `stop` (the
+    /// flag of the vpcd server serving this card): the card leaves the
+    /// reader, as if pulled out right after that command.
+    pub fn leaving_on(mut self, ins: u8, stop: Arc<AtomicBool>) -> TestCard {
+        self.leave_on = Some((ins, stop));
+        self
     }
 
     /// A handle on what the card saw, still readable after the card moved.
@@ -81,6 +93,11 @@ fn data_field(body: &[u8]) -> &[u8] {
 impl Card for TestCard {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
         self.journal.lock().unwrap().commands.push(command.to_vec());
+        if let Some((ins, stop)) = &self.leave_on {
+            if command.get(1) == Some(ins) {
+                stop.store(true, Ordering::SeqCst);
+            }
+        }
         Ok(self.answer(command))
     }
 

@@ -53,6 +53,7 @@ impl Bench {
     /// Start pcscd with the vpcd driver on free ports; no card inserted.
     pub fn start() -> Bench {
         let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        remove_stale_dirs();
         let dir = bench_dir();
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("reader.conf.d")).expect("create the bench directory");
@@ -218,19 +219,38 @@ impl Bench {
     }
 
     pub fn insert_card_at(&mut self, slot: usize, card: Box<dyn Card>) {
-        assert!(
-            !self.cards.iter().any(|c| c.0 == slot),
-            "reader {slot} already has a card"
-        );
-        let stop = Arc::new(AtomicBool::new(false));
-        let addr = SocketAddr::from(([127, 0, 0, 1], self.port(slot)));
-        let stop2 = stop.clone();
-        let handle = std::thread::Builder::new()
-            .name(format!("vpcd-card-{slot}"))
-            .spawn(move || vpcd::serve(card, addr, stop2))
-            .expect("spawn the card thread");
-        self.cards.push((slot, stop, handle));
-        self.wait_card(slot, true);
+        self.insert_cards(vec![(slot, card)]);
+    }
+
+    /// Insert several cards at once (one per reader), then wait for all.
+    pub fn insert_cards(&mut self, cards: Vec<(usize, Box<dyn Card>)>) {
+        let cards = cards
+            .into_iter()
+            .map(|(slot, card)| (slot, card, Arc::new(AtomicBool::new(false))))
+            .collect();
+        self.insert_cards_with_stop(cards);
+    }
+
+    /// Like `insert_cards`, with the flags that stop each card's server
+    /// (a card holding its own flag can leave the reader by itself).
+    pub fn insert_cards_with_stop(&mut self, cards: Vec<(usize, Box<dyn Card>, Arc<AtomicBool>)>) {
+        let slots: Vec<usize> = cards.iter().map(|c| c.0).collect();
+        for (slot, card, stop) in cards {
+            assert!(
+                !self.cards.iter().any(|c| c.0 == slot),
+                "reader {slot} already has a card"
+            );
+            let addr = SocketAddr::from(([127, 0, 0, 1], self.port(slot)));
+            let stop2 = stop.clone();
+            let handle = std::thread::Builder::new()
+                .name(format!("vpcd-card-{slot}"))
+                .spawn(move || vpcd::serve(card, addr, stop2))
+                .expect("spawn the card thread");
+            self.cards.push((slot, stop, handle));
+        }
+        for slot in slots {
+            self.wait_card(slot, true);
+        }
     }
 
     /// Take the card out of reader 0 and wait until pcscd reports it gone.
@@ -241,6 +261,17 @@ impl Bench {
     pub fn remove_card_at(&mut self, slot: usize) {
         self.stop_card(slot);
         self.wait_card(slot, false);
+    }
+
+    /// Take every card out, then wait until pcscd reports all gone.
+    pub fn remove_cards(&mut self) {
+        let slots: Vec<usize> = self.cards.iter().map(|c| c.0).collect();
+        for &slot in &slots {
+            self.stop_card(slot);
+        }
+        for slot in slots {
+            self.wait_card(slot, false);
+        }
     }
 
     fn stop_card(&mut self, slot: usize) {
@@ -286,6 +317,22 @@ impl Drop for Bench {
         self.stop_pcscd();
         if std::env::var_os("BENCH_KEEP").is_none() {
             let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Bench directories left by test processes that were killed.
+fn remove_stale_dirs() {
+    let Ok(entries) = fs::read_dir("/tmp") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("asb-")) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = fs::remove_dir_all(entry.path());
         }
     }
 }
