@@ -170,6 +170,15 @@ fn scriptor_format_on_piped_stdin_does_not_echo_lines() {
         out.stderr.contains("Reading commands from STDIN"),
         "{out:?}"
     );
+
+    // `-` reads standard input as a file, echoed, as scriptor does.
+    let (_dir, path) = script("session.script", SESSION.as_bytes());
+    let from_file = run_file(&["run", "--demo"], &path);
+    let mut c = cli();
+    c.args(["run", "--demo", "-"]);
+    let out = output(c, SESSION.as_bytes());
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout, from_file.stdout);
 }
 
 #[test]
@@ -416,6 +425,15 @@ fn auto_get_response_adds_the_exchanges_it_sends() {
     );
 
     let mut c = cli();
+    c.args(["run", "--demo", "--auto-get-response", "--format", "text"]);
+    let text = output(c, script_text);
+    assert!(
+        text.stdout
+            .contains("[1] > 00 C0 00 00 19 (automatic GET RESPONSE)\n"),
+        "{text:?}"
+    );
+
+    let mut c = cli();
     c.args(["run", "--demo", "--auto-get-response", "--format", "ron"]);
     let out = output(c, script_text);
     let records = ron_records(&out.stdout);
@@ -489,6 +507,17 @@ fn unreadable_scripts_are_explained() {
             "{} is not a text file (invalid UTF-8 at byte 5)",
             path.display()
         )),
+        "{out:?}"
+    );
+    assert_eq!(out.stdout, "");
+
+    let mut c = cli();
+    c.args(["run", "--demo"]);
+    let out = output(c, b"00 A4 00 00\n\xff\n");
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("The standard input is not text (invalid UTF-8 at byte 12)"),
         "{out:?}"
     );
     assert_eq!(out.stdout, "");

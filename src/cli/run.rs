@@ -56,8 +56,10 @@ pub fn run(m: &ArgMatches) -> i32 {
     // Read and check the whole script before touching the card: a script
     // with an error sends nothing.
     let file = m.get_one::<std::path::PathBuf>("file");
+    // `-` is standard input read as a file (echoed), as in scriptor.
+    let dash = file.is_some_and(|p| p.as_os_str() == "-");
     let source = match file {
-        Some(path) => match read_script(path) {
+        Some(path) if !dash => match read_script(path) {
             Ok(text) => Some(text),
             Err(msg) => {
                 eprintln!("{msg}");
@@ -65,22 +67,18 @@ pub fn run(m: &ArgMatches) -> i32 {
             }
         },
         None if std::io::stdin().is_terminal() => None,
-        None => {
-            let mut text = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-                eprintln!(
-                    "{}",
-                    gettext_f(
-                        &gettext("Cannot read standard input: {error}"),
-                        &[("error", &os_error_text(&e))]
-                    )
-                );
+        _ => match read_stdin() {
+            Ok(text) => Some(text),
+            Err(msg) => {
+                eprintln!("{msg}");
                 return EXIT_SCRIPT;
             }
-            Some(text)
-        }
+        },
     };
-    let name = file.map_or_else(|| gettext("standard input"), |p| p.display().to_string());
+    let name = match file {
+        Some(p) if !dash => p.display().to_string(),
+        _ => gettext("standard input"),
+    };
     let parsed = source.as_deref().map(script::parse);
     if let Some(parsed) = &parsed {
         if !parsed.errors.is_empty() {
@@ -197,6 +195,23 @@ pub fn read_script(path: &Path) -> Result<String, String> {
         gettext_f(
             &gettext("{file} is not a text file (invalid UTF-8 at byte {offset})"),
             &[("file", &shown), ("offset", &at)],
+        )
+    })
+}
+
+fn read_stdin() -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
+        gettext_f(
+            &gettext("Cannot read standard input: {error}"),
+            &[("error", &os_error_text(&e))],
+        )
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to().to_string();
+        gettext_f(
+            &gettext("The standard input is not text (invalid UTF-8 at byte {offset})"),
+            &[("offset", &at)],
         )
     })
 }
