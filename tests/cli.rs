@@ -332,7 +332,10 @@ enum Record {
         line: usize,
         atr: Option<String>,
     },
-    Error {},
+    Error {
+        line: usize,
+        error: String,
+    },
     Exit {
         line: usize,
     },

@@ -2,17 +2,16 @@
 //! Every test starts its own bench; the bench lock runs them one at a time.
 
 use std::io::{Read, Write};
-use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, FromRawFd};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{mpsc, Arc};
 
 use apdu_scriptor::card::pcsc_backend::PcscContext;
-use apdu_scriptor::card::{vpcd, Card, CardError, Disposition, Protocol, ShareMode};
+use apdu_scriptor::card::{Card, CardError, Disposition, Protocol, ShareMode};
 
 use super::pty::{finish, lines_of, pty, until, PATIENCE};
-use super::{cli, output, script};
+use super::{cli, output, ron_records, script, Record};
 use crate::common::card::{TestCard, ATR_T0, ATR_T1};
 use crate::common::Bench;
 
@@ -316,63 +315,32 @@ fn unbuffered_output_shows_each_exchange_at_once() {
     }
 }
 
-/// Answers `00 E7 00 00` with `90 00` and leaves the reader right after:
-/// the script's next command finds no card, whatever the timing.
-struct Leaving {
-    inner: TestCard,
-    stop: Arc<AtomicBool>,
-}
-
-impl Card for Leaving {
-    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
-        if command == [0x00, 0xE7, 0x00, 0x00] {
-            // vpcd::serve closes the connection before reading another command.
-            self.stop.store(true, Ordering::SeqCst);
-            return Ok(vec![0x90, 0x00]);
-        }
-        self.inner.transmit(command)
-    }
-    fn reset(&mut self, cold: bool) -> Result<Vec<u8>, CardError> {
-        self.inner.reset(cold)
-    }
-    fn atr(&self) -> Vec<u8> {
-        self.inner.atr()
-    }
-    fn protocol(&self) -> Protocol {
-        self.inner.protocol()
-    }
-    fn disconnect(&mut self, d: Disposition) -> Result<(), CardError> {
-        self.inner.disconnect(d)
-    }
-}
-
-/// A card gone in the middle of a script file: exit 4, the exchanges
-/// before it on stdout, the command that failed shown, nothing after it.
+/// A card gone in the middle of a script file (it leaves the reader right
+/// after answering `00 E7 00 00`): exit 4, the exchanges before it on
+/// stdout, the command that failed shown, nothing after it.
 #[test]
 fn card_leaving_during_a_script_file_is_exit_4() {
     let mut bench = Bench::start();
-    let stop = Arc::new(AtomicBool::new(false));
-    let card = Leaving {
-        inner: TestCard::new(ATR_T0),
-        stop: stop.clone(),
-    };
-    let addr = SocketAddr::from(([127, 0, 0, 1], bench.port(0)));
-    let server = std::thread::spawn(move || vpcd::serve(Box::new(card), addr, stop));
-    bench.wait_card(0, true);
     let (_dir, path) = script(
         "leave.script",
         b"00 A4 00 0C 02 3F 00\n00 E7 00 00\n00 B0 00 00 02\n# after\n00 B0 00 00 03\n",
     );
+    let leaving = |bench: &mut Bench| {
+        let stop = Arc::new(AtomicBool::new(false));
+        let card = TestCard::new(ATR_T0).leaving_on(0xE7, stop.clone());
+        bench.insert_cards_with_stop(vec![(0, Box::new(card), stop)]);
+    };
+
+    leaving(&mut bench);
     let mut c = on(&bench);
     c.args(["run", "-r", &bench.reader_name()]).arg(&path);
     let out = output(c, b"");
-    server.join().unwrap().unwrap();
     assert_eq!(out.code, 4, "{out:?}");
     assert_eq!(
         out.stdout,
         "Using T=0 protocol\n\
          00 A4 00 0C 02 3F 00\n> 00 A4 00 0C 02 3F 00\n< 90 00 : Normal processing.\n\
-         00 E7 00 00\n> 00 E7 00 00\n< 90 00 : Normal processing.\n\
+         00 E7 00 00\n> 00 E7 00 00\n< 6D 00 : Instruction code not supported or invalid.\n\
          00 B0 00 00 02\n> 00 B0 00 00 02\n",
         "{out:?}"
     );
@@ -381,8 +349,27 @@ fn card_leaving_during_a_script_file_is_exit_4() {
             .contains("line 3: The card was removed\nHint: Insert the card again"),
         "{out:?}"
     );
+    bench.remove_card();
 
-    bench.wait_card(0, false);
+    // The RON records say the same.
+    leaving(&mut bench);
+    let mut c = on(&bench);
+    c.args(["run", "--format", "ron", "-r", &bench.reader_name()])
+        .arg(&path);
+    let out = output(c, b"");
+    assert_eq!(out.code, 4, "{out:?}");
+    let records = ron_records(&out.stdout);
+    assert_eq!(records.len(), 4, "{out:?}");
+    assert!(
+        matches!(&records[2], Record::Error { line: 3, error } if error == "The card was removed"),
+        "{records:?}"
+    );
+    assert!(
+        matches!(&records[3], Record::Summary { commands: 2, outcome, .. } if outcome.starts_with("CardError")),
+        "{records:?}"
+    );
+    bench.remove_card();
+
     bench.insert_card(Box::new(TestCard::new(ATR_T0)));
     let mut c = on(&bench);
     c.args(["run", "-r", &bench.reader_name()]).arg(&path);
