@@ -4,7 +4,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use crate::apdu::{hex_spaced, status};
-use crate::card::Protocol;
+use crate::card::{CardError, Protocol};
 use crate::engine::{EngineEvent, Exchange, Observer, Origin, Outcome, Summary};
 use crate::i18n::{gettext, gettext_f, ngettext};
 use crate::script::{Statement, StatementKind};
@@ -244,41 +244,12 @@ impl Observer for Printer {
                 line,
                 result,
                 duration,
-            } => match self.format {
-                Format::Scriptor => {
-                    let text = match result {
-                        Ok(atr) => {
-                            let bytes: String = atr.iter().map(|b| format!("{b:02X} ")).collect();
-                            format!("< OK: {bytes}\n")
-                        }
-                        Err(e) => format!("< KO: {e}\n"),
-                    };
-                    self.write(&text);
+            } => {
+                self.reset(*line, result, *duration);
+                if let Err(e) = result {
+                    self.report(*line, e);
                 }
-                Format::Text => {
-                    let text = match result {
-                        Ok(atr) => gettext_f(
-                            &gettext("[{line}] Reset, ATR: {atr} ({duration})"),
-                            &[
-                                ("line", &line.to_string()),
-                                ("atr", &hex_spaced(atr)),
-                                ("duration", &duration_text(*duration)),
-                            ],
-                        ),
-                        Err(e) => gettext_f(
-                            &gettext("[{line}] Reset failed: {error}"),
-                            &[("line", &line.to_string()), ("error", &e.message())],
-                        ),
-                    };
-                    self.write(&format!("{text}\n"));
-                }
-                Format::Ron => self.record(&Record::Reset {
-                    line: *line,
-                    atr: result.as_ref().ok().map(hex::encode_upper),
-                    error: result.as_ref().err().map(|e| e.message()),
-                    duration_us: micros(*duration),
-                }),
-            },
+            }
             EngineEvent::Error { line, error } => {
                 if self.format == Format::Ron {
                     self.record(&Record::Error {
@@ -287,18 +258,7 @@ impl Observer for Printer {
                         hint: error.hint(),
                     });
                 }
-                let _ = self.out.flush();
-                let msg = gettext_f(
-                    &gettext("line {line}: {error}"),
-                    &[("line", &line.to_string()), ("error", &error.message())],
-                );
-                eprintln!("{msg}");
-                if let Some(hint) = error.hint() {
-                    eprintln!(
-                        "{}",
-                        gettext_f(&gettext("Hint: {hint}"), &[("hint", &hint)])
-                    );
-                }
+                self.report(*line, error);
             }
             EngineEvent::Exit { line } => {
                 if self.format == Format::Ron {
@@ -307,6 +267,83 @@ impl Observer for Printer {
             }
         }
     }
+}
+
+impl Printer {
+    /// A `reset` line's result: `< OK: ATR ` / `< KO: error` in scriptor's format.
+    fn reset(&mut self, line: usize, result: &Result<Vec<u8>, CardError>, duration: Duration) {
+        match self.format {
+            Format::Scriptor => {
+                let text = match result {
+                    Ok(atr) => {
+                        let bytes: String = atr.iter().map(|b| format!("{b:02X} ")).collect();
+                        format!("< OK: {bytes}\n")
+                    }
+                    Err(e) => format!("< KO: {}\n", scriptor_error(e)),
+                };
+                self.write(&text);
+            }
+            Format::Text => {
+                let text = match result {
+                    Ok(atr) => gettext_f(
+                        &gettext("[{line}] Reset, ATR: {atr} ({duration})"),
+                        &[
+                            ("line", &line.to_string()),
+                            ("atr", &hex_spaced(atr)),
+                            ("duration", &duration_text(duration)),
+                        ],
+                    ),
+                    Err(e) => gettext_f(
+                        &gettext("[{line}] Reset failed: {error}"),
+                        &[("line", &line.to_string()), ("error", &e.message())],
+                    ),
+                };
+                self.write(&format!("{text}\n"));
+            }
+            Format::Ron => self.record(&Record::Reset {
+                line,
+                atr: result.as_ref().ok().map(hex::encode_upper),
+                error: result.as_ref().err().map(|e| e.message()),
+                duration_us: micros(duration),
+            }),
+        }
+    }
+
+    /// A card error on stderr: translated, with its hint.
+    fn report(&mut self, line: usize, error: &CardError) {
+        let _ = self.out.flush();
+        let msg = gettext_f(
+            &gettext("line {line}: {error}"),
+            &[("line", &line.to_string()), ("error", &error.message())],
+        );
+        eprintln!("{msg}");
+        if let Some(hint) = error.hint() {
+            eprintln!(
+                "{}",
+                gettext_f(&gettext("Hint: {hint}"), &[("hint", &hint)])
+            );
+        }
+    }
+}
+
+/// pcsc-perl's text for an error, which scriptor prints after `< KO: `.
+fn scriptor_error(e: &CardError) -> String {
+    match e {
+        CardError::NoService => "Service not available.",
+        CardError::ServiceStopped => "Service was stopped.",
+        CardError::UnknownReader(_) => "Unknown reader specified.",
+        CardError::NoCard => "No smartcard inserted.",
+        CardError::SharingViolation => "Sharing violation.",
+        CardError::CardRemoved => "Card was removed.",
+        CardError::CardReset => "Card was reset.",
+        CardError::ProtocolMismatch => "Card protocol mismatch.",
+        CardError::Unresponsive => "Card is unresponsive.",
+        CardError::NotConnected => "Invalid handle.",
+        CardError::Cancelled => "Command cancelled.",
+        CardError::Timeout => "Command timeout.",
+        CardError::NoReaders | CardError::Other(_) => return e.to_string(),
+    }
+    .to_owned()
 }
 
 fn micros(d: Duration) -> u64 {
@@ -421,6 +458,12 @@ fn summary_text(s: &Summary) -> String {
                 ("failed", &s.assertions_failed.to_string()),
                 ("n", &s.assertions_checked.to_string()),
             ],
+        ));
+    }
+    if s.errors > 0 {
+        parts.push(gettext_f(
+            &ngettext("{n} card error", "{n} card errors", s.errors as u32),
+            &[("n", &s.errors.to_string())],
         ));
     }
     parts.push(gettext_f(

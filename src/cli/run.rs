@@ -12,7 +12,7 @@ use super::{report_card_error, EXIT_ASSERTION, EXIT_OK, EXIT_PCSC, EXIT_SCRIPT, 
 use crate::card::{self, Card, CardError, Disposition, Protocol, ShareMode, DEMO_READER};
 use crate::engine::{self, EngineOptions, Outcome, Summary};
 use crate::i18n::{gettext, gettext_f};
-use crate::script::{self, Script, Statement};
+use crate::script::{self, Script, Statement, StatementKind};
 
 pub fn run(m: &ArgMatches) -> i32 {
     let format = match m.get_one::<String>("format").map(String::as_str) {
@@ -164,7 +164,11 @@ fn run_statements(
             stop,
         );
         add(total, &s);
-        if s.outcome != Outcome::Completed {
+        // scriptor goes on after a failed reset (`< KO: …`); so do we, and
+        // the error still makes the exit code 4.
+        let failed_reset = matches!(statement.kind, StatementKind::Reset)
+            && matches!(s.outcome, Outcome::CardError(_));
+        if s.outcome != Outcome::Completed && !failed_reset {
             total.outcome = s.outcome;
             return false;
         }
@@ -175,6 +179,7 @@ fn run_statements(
 fn exit_code(summary: &Summary) -> i32 {
     match &summary.outcome {
         Outcome::CardError(_) => EXIT_PCSC,
+        _ if summary.errors > 0 => EXIT_PCSC,
         Outcome::AssertionFailed => EXIT_ASSERTION,
         _ if summary.assertions_failed > 0 => EXIT_ASSERTION,
         _ => EXIT_OK,

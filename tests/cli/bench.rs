@@ -424,3 +424,38 @@ fn closed_stdout_ends_quietly() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(journal.lock().unwrap().commands.len(), 0);
 }
+
+/// A `reset` that fails is `< KO: ` with pcsc-perl's words, explained on
+/// stderr, and the script goes on, as in scriptor (whose stdout this is,
+/// byte for byte); the exit code says 4.
+#[test]
+fn failed_reset_is_ko_and_the_script_goes_on() {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let (mut term, slave) = pty();
+    let mut child = on(&bench)
+        .args(["run", "-r", &bench.reader_name()])
+        .stdin(Stdio::from(slave))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start apdu-scriptor");
+    let rx = lines_of(&mut child);
+    term.write_all(b"00 A4 00 0C 02 3F 00\n").unwrap();
+    until(&rx, "< 90 00 : Normal processing.");
+    bench.remove_card();
+    term.write_all(b"reset\n00 A4 00 0C 02 3F 00\n\x04")
+        .unwrap();
+    let out = finish(child, rx);
+    drop(term);
+    assert_eq!(out.code, 4, "{out:?}");
+    assert_eq!(
+        out.stdout, "> RESET\n< KO: No smartcard inserted.\n> 00 A4 00 0C 02 3F 00\n",
+        "{out:?}"
+    );
+    assert!(
+        out.stderr
+            .contains("line 2: No card in the reader\nHint: Insert a card"),
+        "{out:?}"
+    );
+}
