@@ -386,9 +386,10 @@ fn card_leaving_during_a_script_file_is_exit_4() {
 /// A pipe whose reading end is already closed, as after `| head -1`.
 fn closed_pipe() -> Stdio {
     let mut fds = [0; 2];
-    // SAFETY: pipe(2) fills both descriptors; we own them from here on.
+    // SAFETY: pipe2(2) fills both descriptors; we own them from here on.
+    // Close-on-exec: children of tests running meanwhile must not inherit them.
     unsafe {
-        assert_eq!(libc::pipe(fds.as_mut_ptr()), 0);
+        assert_eq!(libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC), 0);
         libc::close(fds[0]);
         Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1]))
     }

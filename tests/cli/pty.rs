@@ -20,7 +20,7 @@ pub const PATIENCE: Duration = Duration::from_secs(30);
 pub fn pty() -> (File, File) {
     // SAFETY: plain libc calls on a descriptor we own; ptsname_r fills our buffer.
     unsafe {
-        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC);
         assert!(master >= 0, "posix_openpt");
         assert_eq!(libc::grantpt(master), 0);
         assert_eq!(libc::unlockpt(master), 0);
