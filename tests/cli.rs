@@ -640,6 +640,8 @@ fn terminal_input_runs_each_statement_as_typed() {
         "{out:?}"
     );
     assert!(out.stderr.contains("standard input:2:7: "), "{out:?}");
+    // The session went on: no "nothing was sent".
+    assert!(!out.stderr.contains("nothing was sent"), "{out:?}");
 }
 
 #[test]

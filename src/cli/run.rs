@@ -230,10 +230,16 @@ fn os_error_text(e: &std::io::Error) -> String {
     }
 }
 
-fn print_parse_errors(name: &str, parsed: &Script) {
+/// Each error as `NAME:LINE:COLUMN: message`.
+fn print_errors(name: &str, parsed: &Script) {
     for err in &parsed.errors {
         eprintln!("{name}:{}:{}: {}", err.pos.line, err.pos.col, err.message());
     }
+}
+
+/// The errors of a whole script, and that none of it was sent.
+fn print_parse_errors(name: &str, parsed: &Script) {
+    print_errors(name, parsed);
     let n = parsed.errors.len();
     let count = n.to_string();
     eprintln!(
@@ -308,7 +314,7 @@ fn interactive(
         first_line = line_no + 1;
         if !parsed.errors.is_empty() {
             // A typo is reported and skipped; the session goes on.
-            print_parse_errors(&gettext("standard input"), &parsed);
+            print_errors(&gettext("standard input"), &parsed);
             continue;
         }
         if !run_statements(&parsed.statements, card, options, printer, stop, total) {
@@ -320,7 +326,7 @@ fn interactive(
         let mut parsed = script::parse(&chunk);
         shift_lines(&mut parsed, first_line - 1);
         if !parsed.errors.is_empty() {
-            print_parse_errors(&gettext("standard input"), &parsed);
+            print_errors(&gettext("standard input"), &parsed);
         }
     }
 }
