@@ -586,7 +586,6 @@ fn usage_errors_are_exit_2() {
         &["run", "--demo", "-p", "T=2"],
         &["run", "--demo", "-r", "Some Reader"],
         &["run", "a", "b"],
-        &["frobnicate"],
     ] {
         let out = run_args(args);
         assert_eq!(out.code, 2, "{args:?}: {out:?}");
