@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use super::{Card, CardError, Disposition, Protocol, ReaderInfo, ShareMode};
 
 /// Longer than pcscd's card polling period (400 ms for vpcd).
-const CARD_GONE_WAIT: Duration = Duration::from_millis(1500);
+const CARD_GONE_WAIT: Duration = Duration::from_millis(3000);
 
 /// An established PC/SC context.
 pub struct PcscContext {
