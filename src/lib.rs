@@ -8,6 +8,8 @@ pub mod config;
 pub mod engine;
 pub mod i18n;
 pub mod script;
+pub mod settings;
+pub mod worker;
 
 #[cfg(feature = "gui")]
 pub mod ui;

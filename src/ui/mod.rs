@@ -1,6 +1,78 @@
-//! The GTK user interface.
+//! The GTK user interface: thin GObject subclasses over the core. All card
+//! access goes through [`crate::worker`].
+
+pub mod application;
+mod detail;
+pub mod editor;
+pub mod export;
+mod glue;
+pub mod log_entry;
+pub mod log_row;
+pub mod log_view;
+pub mod reader_panel;
+pub mod window;
+mod window_files;
+mod window_run;
+
+use std::path::PathBuf;
+use std::sync::Once;
+
+use gtk::{gio, prelude::*};
+use sourceview5::prelude::*;
+
+pub use application::Application;
+pub use window::Window;
+
+/// Register the compiled resources (once) and initialise GTK, libadwaita and
+/// GtkSourceView. Tests call this before building widgets.
+pub fn init() {
+    static RESOURCES: Once = Once::new();
+    RESOURCES.call_once(|| {
+        gio::resources_register_include!("apdu-scriptor.gresource").expect("bundled resources")
+    });
+    let _ = gtk::init();
+    let _ = adw::init();
+    sourceview5::init();
+}
 
 /// Start the GUI; returns the exit code.
-pub fn run(_files: Vec<std::path::PathBuf>) -> i32 {
-    0
+pub fn run(files: Vec<PathBuf>) -> i32 {
+    init();
+    glib_set_names();
+    application::run(files)
+}
+
+fn glib_set_names() {
+    gtk::glib::set_application_name(&crate::i18n::gettext("APDU Scriptor"));
+}
+
+thread_local! {
+    static LANGUAGES: sourceview5::LanguageManager = {
+        let m = sourceview5::LanguageManager::new();
+        m.append_search_path("resource:///io/github/apduscriptor/ApduScriptor/language-specs");
+        m
+    };
+}
+
+/// A language manager that knows the `apdu-script` language (from the resources).
+pub(crate) fn language_manager() -> sourceview5::LanguageManager {
+    LANGUAGES.with(|m| m.clone())
+}
+
+/// Use the light or dark GtkSourceView scheme as libadwaita's style says.
+pub(crate) fn follow_style_scheme(buffer: &sourceview5::Buffer) {
+    let sm = adw::StyleManager::default();
+    let apply = |buffer: &sourceview5::Buffer, dark: bool| {
+        let id = if dark { "Adwaita-dark" } else { "Adwaita" };
+        if let Some(s) = sourceview5::StyleSchemeManager::default().scheme(id) {
+            buffer.set_style_scheme(Some(&s));
+        }
+    };
+    apply(buffer, sm.is_dark());
+    let weak = buffer.downgrade();
+    sm.connect_dark_notify(move |sm| {
+        if let Some(b) = weak.upgrade() {
+            apply(&b, sm.is_dark());
+        }
+    });
 }

@@ -1,0 +1,406 @@
+//! User settings, stored as RON in `$XDG_CONFIG_HOME/apdu-scriptor/settings.ron`.
+//! GTK-free so it can be unit-tested. Writes are atomic (temp file + rename);
+//! a corrupt file is moved aside and defaults are used; on the very first run
+//! gscriptor's `~/.gscriptor` is imported.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::card::{Protocol, ShareMode};
+
+/// How many recent files are remembered.
+pub const MAX_RECENT: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The reader last used.
+    pub reader: Option<String>,
+    pub protocol: Protocol,
+    pub share_mode: ShareMode,
+    pub auto_get_response: bool,
+    /// Go on after a failed expectation instead of stopping.
+    pub continue_on_mismatch: bool,
+    pub window_width: i32,
+    pub window_height: i32,
+    pub maximized: bool,
+    /// Position of the divider between the editor and the result log.
+    pub log_pane: i32,
+    /// Position of the divider between the main area and the reader panel.
+    pub side_pane: i32,
+    /// Show response data as ASCII instead of hex.
+    pub show_ascii: bool,
+    /// Most recent first.
+    pub recent_files: Vec<PathBuf>,
+    /// The script open when the window was last closed.
+    pub last_script: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            reader: None,
+            protocol: Protocol::Any,
+            share_mode: ShareMode::Shared,
+            auto_get_response: false,
+            continue_on_mismatch: false,
+            window_width: 1100,
+            window_height: 720,
+            maximized: false,
+            log_pane: 300,
+            side_pane: 780,
+            show_ascii: false,
+            recent_files: Vec::new(),
+            last_script: None,
+        }
+    }
+}
+
+/// What `load` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadOutcome {
+    /// The settings file was read.
+    Loaded,
+    /// No settings file and nothing to import: defaults.
+    Defaults,
+    /// First run: values taken from gscriptor's `~/.gscriptor`.
+    ImportedGscriptor,
+    /// The file could not be read or parsed; it was moved to `moved_to`
+    /// (when that worked) and defaults are used.
+    Corrupt {
+        moved_to: Option<PathBuf>,
+        error: String,
+    },
+}
+
+impl Settings {
+    /// `$XDG_CONFIG_HOME/apdu-scriptor/settings.ron` (or `~/.config/...`).
+    pub fn default_path() -> PathBuf {
+        let base = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| home_dir().map(|h| h.join(".config")))
+            .unwrap_or_else(std::env::temp_dir);
+        base.join("apdu-scriptor").join("settings.ron")
+    }
+
+    /// Load from the default place, importing `~/.gscriptor` on first run.
+    pub fn load() -> (Settings, LoadOutcome) {
+        Settings::load_from(&Settings::default_path(), home_dir().as_deref())
+    }
+
+    /// Load from `path`; when it does not exist, import `home/.gscriptor`.
+    pub fn load_from(path: &Path, home: Option<&Path>) -> (Settings, LoadOutcome) {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let imported = home
+                    .map(|h| h.join(".gscriptor"))
+                    .and_then(|p| std::fs::read(p).ok())
+                    .map(|b| import_gscriptor(&String::from_utf8_lossy(&b)));
+                return match imported {
+                    Some(s) => (s, LoadOutcome::ImportedGscriptor),
+                    None => (Settings::default(), LoadOutcome::Defaults),
+                };
+            }
+            Err(e) => return (Settings::default(), set_aside(path, e.to_string())),
+        };
+        let parsed = std::str::from_utf8(&bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|t| ron::from_str::<Settings>(t).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(s) => (s.sanitized(), LoadOutcome::Loaded),
+            Err(e) => (Settings::default(), set_aside(path, e)),
+        }
+    }
+
+    /// Write to the default place.
+    pub fn save(&self) -> std::io::Result<()> {
+        self.save_to(&Settings::default_path())
+    }
+
+    /// Write atomically: a temp file in the same directory, then a rename.
+    pub fn save_to(&self, path: &Path) -> std::io::Result<()> {
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+            .map_err(std::io::Error::other)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        write_atomic(path, text.as_bytes())
+    }
+
+    /// Put `path` first in the recent files, without duplicates.
+    pub fn add_recent(&mut self, path: &Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent_files.retain(|p| p != &path);
+        self.recent_files.insert(0, path);
+        self.recent_files.truncate(MAX_RECENT);
+    }
+
+    fn sanitized(mut self) -> Settings {
+        let d = Settings::default();
+        if !(200..=20000).contains(&self.window_width) {
+            self.window_width = d.window_width;
+        }
+        if !(150..=20000).contains(&self.window_height) {
+            self.window_height = d.window_height;
+        }
+        self.recent_files.truncate(MAX_RECENT);
+        self
+    }
+}
+
+/// Move a bad settings file aside as `settings.ron.corrupt-<unix time>`.
+fn set_aside(path: &Path, error: String) -> LoadOutcome {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".corrupt-{stamp}"));
+    let target = path.with_file_name(name);
+    let moved_to = std::fs::rename(path, &target).ok().map(|_| target);
+    LoadOutcome::Corrupt { moved_to, error }
+}
+
+/// Write `bytes` to `path` through a temp file in the same directory and a
+/// rename, so a crash never leaves a half-written file. Keeps the target's
+/// permissions when it exists.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(format!(".tmp-{}", std::process::id()));
+    let tmp = dir.join(name);
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&tmp, meta.permissions())?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Read gscriptor's `key = 'value'` lines: WindowSize (`W H`), reader,
+/// protocol (PC/SC protocol bits), script.
+pub fn import_gscriptor(text: &str) -> Settings {
+    let mut s = Settings::default();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = value.trim();
+        let Some(value) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) else {
+            continue;
+        };
+        match key.trim() {
+            "WindowSize" => {
+                let mut it = value.split_whitespace().map(|n| n.parse::<i32>());
+                if let (Some(Ok(w)), Some(Ok(h))) = (it.next(), it.next()) {
+                    s.window_width = w;
+                    s.window_height = h;
+                }
+            }
+            "reader" if !value.is_empty() => s.reader = Some(value.to_owned()),
+            "protocol" => {
+                // SCARD_PROTOCOL_T0 = 1, T1 = 2, RAW = 4 in pcsc-lite.
+                s.protocol = match value.parse::<u32>() {
+                    Ok(1) => Protocol::T0,
+                    Ok(2) => Protocol::T1,
+                    Ok(4) => Protocol::Raw,
+                    _ => Protocol::Any,
+                }
+            }
+            "script" if !value.is_empty() => s.last_script = Some(PathBuf::from(value)),
+            _ => {}
+        }
+    }
+    s.sanitized()
+}
+
+fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Settings {
+        Settings {
+            reader: Some("Virtual PCD 00 00".into()),
+            protocol: Protocol::T1,
+            share_mode: ShareMode::Exclusive,
+            auto_get_response: true,
+            continue_on_mismatch: true,
+            window_width: 900,
+            window_height: 600,
+            maximized: true,
+            log_pane: 250,
+            side_pane: 640,
+            show_ascii: true,
+            recent_files: vec![PathBuf::from("/tmp/a.apdu")],
+            last_script: Some(PathBuf::from("/tmp/a.apdu")),
+        }
+    }
+
+    #[test]
+    fn save_then_load_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/settings.ron");
+        sample().save_to(&path).unwrap();
+        let (s, outcome) = Settings::load_from(&path, None);
+        assert_eq!(outcome, LoadOutcome::Loaded);
+        assert_eq!(s, sample());
+        // no temp file left behind
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("settings.ron")]);
+    }
+
+    #[test]
+    fn missing_fields_take_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        std::fs::write(&path, "(show_ascii: true)").unwrap();
+        let (s, outcome) = Settings::load_from(&path, None);
+        assert_eq!(outcome, LoadOutcome::Loaded);
+        assert!(s.show_ascii);
+        assert_eq!(s.window_width, Settings::default().window_width);
+    }
+
+    #[test]
+    fn corrupt_file_is_moved_aside_and_defaults_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        std::fs::write(&path, "(reader: Some(\"x\"), this is not ron").unwrap();
+        let (s, outcome) = Settings::load_from(&path, None);
+        assert_eq!(s, Settings::default());
+        let LoadOutcome::Corrupt { moved_to, error } = outcome else {
+            panic!("expected Corrupt, got {outcome:?}");
+        };
+        assert!(!error.is_empty());
+        let moved = moved_to.expect("file moved aside");
+        assert!(!path.exists());
+        assert!(moved
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("settings.ron.corrupt-"));
+        assert!(std::fs::read_to_string(moved).unwrap().contains("not ron"));
+    }
+
+    #[test]
+    fn non_utf8_file_counts_as_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        std::fs::write(&path, [0xff, 0xfe, 0x00]).unwrap();
+        let (_, outcome) = Settings::load_from(&path, None);
+        assert!(matches!(outcome, LoadOutcome::Corrupt { .. }));
+    }
+
+    #[test]
+    fn first_run_imports_gscriptor() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".gscriptor"),
+            "# This file is automatically generated\n\
+             # Do not edit unless you know what you are doing\n\n\
+             WindowSize = '640 480'\nprotocol = '2'\n\
+             reader = 'Gemalto PC Twin Reader 00 00'\nscript = '/home/u/select.script'\n",
+        )
+        .unwrap();
+        let path = dir.path().join("config/settings.ron");
+        let (s, outcome) = Settings::load_from(&path, Some(dir.path()));
+        assert_eq!(outcome, LoadOutcome::ImportedGscriptor);
+        assert_eq!(s.window_width, 640);
+        assert_eq!(s.window_height, 480);
+        assert_eq!(s.protocol, Protocol::T1);
+        assert_eq!(s.reader.as_deref(), Some("Gemalto PC Twin Reader 00 00"));
+        assert_eq!(
+            s.last_script.as_deref(),
+            Some(Path::new("/home/u/select.script"))
+        );
+    }
+
+    #[test]
+    fn existing_settings_win_over_gscriptor() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".gscriptor"), "protocol = '1'\n").unwrap();
+        let path = dir.path().join("settings.ron");
+        sample().save_to(&path).unwrap();
+        let (s, outcome) = Settings::load_from(&path, Some(dir.path()));
+        assert_eq!(outcome, LoadOutcome::Loaded);
+        assert_eq!(s.protocol, Protocol::T1);
+    }
+
+    #[test]
+    fn no_file_gives_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s, outcome) = Settings::load_from(&dir.path().join("s.ron"), Some(dir.path()));
+        assert_eq!(outcome, LoadOutcome::Defaults);
+        assert_eq!(s, Settings::default());
+    }
+
+    #[test]
+    fn gscriptor_protocol_values() {
+        for (v, p) in [
+            ("1", Protocol::T0),
+            ("2", Protocol::T1),
+            ("3", Protocol::Any),
+            ("4", Protocol::Raw),
+        ] {
+            assert_eq!(import_gscriptor(&format!("protocol = '{v}'")).protocol, p);
+        }
+        let s = import_gscriptor("WindowSize = 'big'\nnonsense\nreader = ''");
+        assert_eq!(s, Settings::default());
+    }
+
+    #[test]
+    fn recent_files_are_unique_and_capped() {
+        let mut s = Settings::default();
+        for i in 0..15 {
+            s.add_recent(Path::new(&format!("/nonexistent/f{i}.apdu")));
+        }
+        s.add_recent(Path::new("/nonexistent/f3.apdu"));
+        assert_eq!(s.recent_files.len(), MAX_RECENT);
+        assert_eq!(s.recent_files[0], PathBuf::from("/nonexistent/f3.apdu"));
+        assert_eq!(
+            s.recent_files
+                .iter()
+                .filter(|p| p.ends_with("f3.apdu"))
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn atomic_write_replaces_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.apdu");
+        std::fs::write(&path, "old").unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let err = write_atomic(&dir.path().join("missing-file-as-dir/x/\0"), b"x");
+        assert!(err.is_err());
+    }
+}

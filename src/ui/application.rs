@@ -1,0 +1,172 @@
+//! `ApduScriptorApplication`: the AdwApplication. Opens the window (with
+//! the files given on the command line), keyboard accelerators, About.
+
+use std::path::PathBuf;
+
+use adw::prelude::*;
+use adw::subclass::prelude::*;
+use gtk::{gio, glib};
+
+use super::window::Window;
+use crate::config;
+use crate::i18n::gettext;
+
+mod imp {
+    use super::*;
+
+    #[derive(Default)]
+    pub struct Application {}
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for Application {
+        const NAME: &'static str = "ApduScriptorApplication";
+        type Type = super::Application;
+        type ParentType = adw::Application;
+    }
+
+    impl ObjectImpl for Application {}
+
+    impl ApplicationImpl for Application {
+        fn startup(&self) {
+            self.parent_startup();
+            self.obj().setup_actions();
+        }
+
+        fn activate(&self) {
+            self.parent_activate();
+            let app = self.obj();
+            if let Some(w) = app.active_window() {
+                w.present();
+                return;
+            }
+            let w = Window::new(&*app);
+            w.restore_last_script();
+            app.exit_after_first_frame_if_asked(&w);
+            w.present();
+        }
+
+        fn open(&self, files: &[gio::File], _hint: &str) {
+            let app = self.obj();
+            let w = match app.active_window().and_downcast::<Window>() {
+                Some(w) => w,
+                None => Window::new(&*app),
+            };
+            if let Some(path) = files.first().and_then(|f| f.path()) {
+                w.open_path(&path);
+            }
+            w.present();
+        }
+    }
+    impl GtkApplicationImpl for Application {}
+    impl AdwApplicationImpl for Application {}
+}
+
+glib::wrapper! {
+    pub struct Application(ObjectSubclass<imp::Application>)
+        @extends adw::Application, gtk::Application, gio::Application,
+        @implements gio::ActionGroup, gio::ActionMap;
+}
+
+impl Default for Application {
+    fn default() -> Self {
+        Application::new()
+    }
+}
+
+impl Application {
+    pub fn new() -> Application {
+        glib::Object::builder()
+            .property("application-id", config::APP_ID)
+            .property("flags", gio::ApplicationFlags::HANDLES_OPEN)
+            .property("resource-base-path", "/io/github/apduscriptor/ApduScriptor")
+            .build()
+    }
+
+    fn setup_actions(&self) {
+        let quit = gio::ActionEntry::builder("quit")
+            .activate(|app: &Application, _, _| {
+                for w in app.windows() {
+                    w.close();
+                }
+            })
+            .build();
+        let about = gio::ActionEntry::builder("about")
+            .activate(|app: &Application, _, _| app.show_about())
+            .build();
+        self.add_action_entries([quit, about]);
+
+        for (action, accels) in [
+            ("app.quit", &["<Control>q"][..]),
+            ("win.new", &["<Control>n"]),
+            ("win.open", &["<Control>o"]),
+            ("win.save", &["<Control>s"]),
+            ("win.save-as", &["<Shift><Control>s"]),
+            ("window.close", &["<Control>w"]),
+            ("win.run", &["F5", "<Control>Return"]),
+            ("win.run-selection", &["<Shift><Control>Return"]),
+            ("win.step", &["F6"]),
+            ("win.stop", &["Escape"]),
+            ("win.find", &["<Control>f"]),
+            ("win.connect", &["<Control>k"]),
+            ("win.disconnect", &["<Shift><Control>k"]),
+            ("win.reset::warm", &["<Control>r"]),
+            ("win.reset::cold", &["<Shift><Control>r"]),
+            ("win.clear-log", &["<Control>l"]),
+            ("win.export-log::plain", &["<Control>e"]),
+            ("win.preferences", &["<Control>comma"]),
+            ("win.show-help-overlay", &["<Control>question"]),
+        ] {
+            self.set_accels_for_action(action, accels);
+        }
+    }
+
+    /// Benchmark hook: with `APDU_SCRIPTOR_EXIT_AFTER_FIRST_FRAME` set, print
+    /// `first-frame` once the window has painted and quit.
+    fn exit_after_first_frame_if_asked(&self, w: &Window) {
+        if std::env::var_os("APDU_SCRIPTOR_EXIT_AFTER_FIRST_FRAME").is_none() {
+            return;
+        }
+        let app = self.clone();
+        w.connect_realize(move |w| {
+            let Some(clock) = w.frame_clock() else { return };
+            let app = app.clone();
+            let w = w.clone();
+            clock.connect_after_paint(move |_| {
+                println!("first-frame");
+                w.editor().buffer().set_modified(false);
+                app.quit();
+            });
+        });
+    }
+
+    fn show_about(&self) {
+        let about = adw::AboutWindow::builder()
+            .application_name(gettext("APDU Scriptor"))
+            .application_icon(config::APP_ID)
+            .version(config::VERSION)
+            .comments(gettext(
+                "Send APDU commands to smart cards through PC/SC: a script editor, a live reader panel and a structured result log",
+            ))
+            .license_type(gtk::License::Gpl30)
+            .developer_name(gettext("The APDU Scriptor developers"))
+            .website("https://github.com/apduscriptor/apdu-scriptor")
+            .translator_credits(gettext("translator-credits"))
+            .build();
+        about.add_credit_section(
+            Some(&gettext("Inspired by")),
+            &["gscriptor and scriptor (pcsc-tools) by Ludovic Rousseau"],
+        );
+        if let Some(w) = self.active_window() {
+            about.set_transient_for(Some(&w));
+        }
+        about.present();
+    }
+}
+
+/// Run the application; `files` are opened (the first one) at start.
+pub fn run(files: Vec<PathBuf>) -> i32 {
+    let app = Application::new();
+    let mut argv = vec!["apdu-scriptor".to_owned()];
+    argv.extend(files.iter().map(|p| p.to_string_lossy().into_owned()));
+    i32::from(app.run_with_args(&argv))
+}

@@ -1,0 +1,92 @@
+//! The text of the log's detail pane: full bytes as a hex dump and the
+//! BER-TLV tree of the response data.
+
+use std::fmt::Write as _;
+
+use super::glue::{self, TlvNode};
+use super::log_entry::{ascii, EntryKind, LogEntry};
+use crate::apdu::hex_spaced;
+use crate::i18n::{gettext, gettext_f, ngettext};
+
+pub fn describe(e: &LogEntry, show_ascii: bool) -> String {
+    let mut s = String::new();
+    if e.line > 0 {
+        let _ = write!(
+            s,
+            "{}",
+            gettext_f(&gettext("Line {line}"), &[("line", &e.line.to_string())])
+        );
+        s.push_str(" · ");
+    }
+    let _ = write!(s, "{}", e.time);
+    if let Some(_d) = e.duration {
+        let _ = write!(s, " · {}", e.duration_text());
+    }
+    s.push_str("\n\n");
+    if !e.text.is_empty() {
+        let _ = writeln!(s, "{}\n", e.text);
+    }
+    match e.kind {
+        EntryKind::Exchange => {
+            section(&mut s, &gettext("Command"), &e.command);
+            section(&mut s, &gettext("Response data"), e.data());
+            if let Some((a, b)) = e.sw() {
+                let _ = writeln!(
+                    s,
+                    "{} {a:02X} {b:02X}  {}\n",
+                    gettext("SW"),
+                    glue::sw_meaning(a, b)
+                );
+            }
+            if show_ascii && !e.data().is_empty() {
+                let _ = writeln!(s, "{}\n{}\n", gettext("As text"), ascii(e.data()));
+            }
+            if let Some(tree) = glue::tlv_tree(e.data()).filter(|t| !t.is_empty()) {
+                let _ = writeln!(s, "{}", gettext("BER-TLV"));
+                tlv(&mut s, &tree, 1);
+            }
+        }
+        EntryKind::Reset => {
+            section(&mut s, &gettext("ATR"), &e.response);
+            for (k, v) in glue::atr_fields(&e.response) {
+                let _ = writeln!(s, "  {k}: {v}");
+            }
+        }
+        _ => {}
+    }
+    s
+}
+
+fn section(s: &mut String, title: &str, bytes: &[u8]) {
+    let n = bytes.len();
+    let count = ngettext("{n} byte", "{n} bytes", n as u32).replace("{n}", &n.to_string());
+    let _ = writeln!(s, "{title} ({count})");
+    for (i, chunk) in bytes.chunks(16).enumerate() {
+        let _ = writeln!(
+            s,
+            "{:04X}  {:<47}  {}",
+            i * 16,
+            hex_spaced(chunk),
+            ascii(chunk)
+        );
+    }
+    s.push('\n');
+}
+
+fn tlv(s: &mut String, nodes: &[TlvNode], depth: usize) {
+    for n in nodes {
+        let pad = "  ".repeat(depth);
+        if n.children.is_empty() {
+            let _ = writeln!(
+                s,
+                "{pad}{} ({}): {}",
+                hex_spaced(&n.tag),
+                n.value.len(),
+                hex_spaced(&n.value)
+            );
+        } else {
+            let _ = writeln!(s, "{pad}{} ({})", hex_spaced(&n.tag), n.value.len());
+            tlv(s, &n.children, depth + 1);
+        }
+    }
+}

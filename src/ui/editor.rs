@@ -1,0 +1,424 @@
+//! `ApduScriptorEditor`: the script editor. A GtkSourceView with the
+//! `apdu-script` language, live validation (debounced) that marks invalid
+//! lines and tells the error at the cursor, and a search bar.
+
+use std::cell::{Cell, RefCell};
+use std::time::Duration;
+
+use gtk::glib::{self, clone};
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+use sourceview5::prelude::*;
+
+use super::glue;
+use crate::i18n::{gettext, gettext_f, ngettext};
+use crate::script::{self, Script};
+
+const ERROR_CATEGORY: &str = "error";
+const VALIDATE_DELAY: Duration = Duration::from_millis(150);
+
+mod imp {
+    use super::*;
+
+    #[derive(Default, gtk::CompositeTemplate, glib::Properties)]
+    #[template(resource = "/io/github/apduscriptor/ApduScriptor/ui/editor.ui")]
+    #[properties(wrapper_type = super::Editor)]
+    pub struct Editor {
+        #[template_child]
+        pub search_bar: TemplateChild<gtk::SearchBar>,
+        #[template_child]
+        pub search_entry: TemplateChild<gtk::SearchEntry>,
+        #[template_child]
+        pub search_prev: TemplateChild<gtk::Button>,
+        #[template_child]
+        pub search_next: TemplateChild<gtk::Button>,
+        #[template_child]
+        pub search_count: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub view: TemplateChild<sourceview5::View>,
+        #[template_child]
+        pub message_label: TemplateChild<gtk::Label>,
+        /// Number of errors found by the last validation.
+        #[property(get)]
+        pub error_count: Cell<u32>,
+        pub script: RefCell<Script>,
+        pub pending: RefCell<Option<glib::SourceId>>,
+        pub search: RefCell<Option<sourceview5::SearchContext>>,
+        pub error_tag: RefCell<Option<gtk::TextTag>>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for Editor {
+        const NAME: &'static str = "ApduScriptorEditor";
+        type Type = super::Editor;
+        type ParentType = gtk::Box;
+
+        fn class_init(klass: &mut Self::Class) {
+            sourceview5::View::ensure_type();
+            klass.bind_template();
+        }
+
+        fn instance_init(obj: &glib::subclass::InitializingObject<Self>) {
+            obj.init_template();
+        }
+    }
+
+    #[glib::derived_properties]
+    impl ObjectImpl for Editor {
+        fn constructed(&self) {
+            self.parent_constructed();
+            self.obj().setup();
+        }
+
+        fn dispose(&self) {
+            if let Some(id) = self.pending.take() {
+                id.remove();
+            }
+        }
+    }
+    impl WidgetImpl for Editor {}
+    impl BoxImpl for Editor {}
+}
+
+glib::wrapper! {
+    pub struct Editor(ObjectSubclass<imp::Editor>)
+        @extends gtk::Box, gtk::Widget,
+        @implements gtk::Buildable, gtk::ConstraintTarget, gtk::Orientable;
+}
+
+impl Default for Editor {
+    fn default() -> Self {
+        glib::Object::new()
+    }
+}
+
+impl Editor {
+    fn setup(&self) {
+        let imp = self.imp();
+        let buffer = self.buffer();
+        if let Some(lang) = super::language_manager().language("apdu-script") {
+            buffer.set_language(Some(&lang));
+        }
+        super::follow_style_scheme(&buffer);
+        buffer.set_highlight_matching_brackets(true);
+
+        let tag = gtk::TextTag::builder()
+            .name("invalid")
+            .underline(gtk::pango::Underline::Error)
+            .build();
+        buffer.tag_table().add(&tag);
+        imp.error_tag.replace(Some(tag));
+
+        let attrs = sourceview5::MarkAttributes::new();
+        attrs.set_icon_name("dialog-error-symbolic");
+        attrs.connect_query_tooltip_text(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            #[upgrade_or_default]
+            move |_, mark| {
+                let Some(buffer) = mark.buffer() else {
+                    return String::new();
+                };
+                let line = buffer.iter_at_mark(mark).line() as usize + 1;
+                editor.errors_on_line(line).join("\n")
+            }
+        ));
+        imp.view.set_mark_attributes(ERROR_CATEGORY, &attrs, 10);
+
+        buffer.connect_changed(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            move |_| editor.schedule_validation()
+        ));
+        buffer.connect_cursor_position_notify(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            move |_| editor.update_message()
+        ));
+
+        let settings = sourceview5::SearchSettings::new();
+        settings.set_wrap_around(true);
+        imp.search_entry
+            .bind_property("text", &settings, "search-text")
+            .build();
+        let search = sourceview5::SearchContext::new(&buffer, Some(&settings));
+        search.connect_occurrences_count_notify(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            move |s| editor.update_search_count(s)
+        ));
+        imp.search.replace(Some(search));
+        imp.search_bar.connect_entry(&*imp.search_entry);
+        imp.search_bar.set_key_capture_widget(Some(&*imp.view));
+        imp.search_entry.connect_activate(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            move |_| editor.find(true)
+        ));
+        imp.search_entry.connect_next_match(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            move |_| editor.find(true)
+        ));
+        imp.search_entry.connect_previous_match(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            move |_| editor.find(false)
+        ));
+        imp.search_entry.connect_stop_search(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            move |_| {
+                editor.imp().search_bar.set_search_mode(false);
+                editor.imp().view.grab_focus();
+            }
+        ));
+        imp.search_next.connect_clicked(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            move |_| editor.find(true)
+        ));
+        imp.search_prev.connect_clicked(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            move |_| editor.find(false)
+        ));
+    }
+
+    pub fn view(&self) -> sourceview5::View {
+        self.imp().view.get()
+    }
+
+    pub fn buffer(&self) -> sourceview5::Buffer {
+        self.imp()
+            .view
+            .buffer()
+            .downcast()
+            .expect("GtkSourceView has a GtkSourceBuffer")
+    }
+
+    pub fn text(&self) -> String {
+        let b = self.buffer();
+        b.text(&b.start_iter(), &b.end_iter(), true).to_string()
+    }
+
+    /// Replace the whole text (a loaded file): not undoable, not modified.
+    pub fn set_text(&self, text: &str) {
+        let b = self.buffer();
+        b.begin_irreversible_action();
+        b.set_text(text);
+        b.end_irreversible_action();
+        b.place_cursor(&b.start_iter());
+        b.set_modified(false);
+        self.validate_now();
+    }
+
+    /// Parse the current text (fresh, not the debounced result).
+    pub fn parse(&self) -> Script {
+        script::parse(&self.text())
+    }
+
+    fn schedule_validation(&self) {
+        let imp = self.imp();
+        if let Some(id) = imp.pending.take() {
+            id.remove();
+        }
+        let id = glib::timeout_add_local_once(
+            VALIDATE_DELAY,
+            clone!(
+                #[weak(rename_to = editor)]
+                self,
+                move || {
+                    editor.imp().pending.take();
+                    editor.validate_now();
+                }
+            ),
+        );
+        imp.pending.replace(Some(id));
+    }
+
+    /// Validate at once: mark invalid lines, update the error count.
+    pub fn validate_now(&self) {
+        let imp = self.imp();
+        if let Some(id) = imp.pending.take() {
+            id.remove();
+        }
+        let parsed = self.parse();
+        let buffer = self.buffer();
+        let (start, end) = buffer.bounds();
+        buffer.remove_tag_by_name("invalid", &start, &end);
+        buffer.remove_source_marks(&start, &end, Some(ERROR_CATEGORY));
+        for e in &parsed.errors {
+            let line = e.pos.line.saturating_sub(1) as i32;
+            let Some(mut from) = buffer.iter_at_line(line) else {
+                continue;
+            };
+            let mut to = from;
+            if !to.ends_line() {
+                to.forward_to_line_end();
+            }
+            let col = e.pos.col.saturating_sub(1) as i32;
+            if col < to.line_offset() {
+                from.set_line_offset(col);
+            }
+            if from == to && !from.starts_line() {
+                from.backward_char();
+            }
+            buffer.apply_tag_by_name("invalid", &from, &to);
+            if buffer
+                .source_marks_at_line(line, Some(ERROR_CATEGORY))
+                .is_empty()
+            {
+                buffer.create_source_mark(None, ERROR_CATEGORY, &from);
+            }
+        }
+        let count = u32::try_from(parsed.errors.len()).unwrap_or(u32::MAX);
+        imp.script.replace(parsed);
+        if imp.error_count.replace(count) != count {
+            self.notify_error_count();
+        }
+        self.update_message();
+    }
+
+    /// The messages of the errors on a 1-based line.
+    pub fn errors_on_line(&self, line: usize) -> Vec<String> {
+        self.imp()
+            .script
+            .borrow()
+            .errors
+            .iter()
+            .filter(|e| e.pos.line == line)
+            .map(|e| {
+                gettext_f(
+                    &gettext("Line {line}, column {column}: {message}"),
+                    &[
+                        ("line", &e.pos.line.to_string()),
+                        ("column", &e.pos.col.to_string()),
+                        ("message", &glue::parse_error_message(e)),
+                    ],
+                )
+            })
+            .collect()
+    }
+
+    /// 1-based lines that carry an error mark.
+    pub fn marked_lines(&self) -> Vec<usize> {
+        let b = self.buffer();
+        (0..b.line_count())
+            .filter(|l| !b.source_marks_at_line(*l, Some(ERROR_CATEGORY)).is_empty())
+            .map(|l| l as usize + 1)
+            .collect()
+    }
+
+    fn update_message(&self) {
+        let imp = self.imp();
+        let label = &imp.message_label;
+        let here = self.errors_on_line(self.cursor_line());
+        let count = imp.error_count.get();
+        if let Some(msg) = here.first() {
+            label.set_label(msg);
+            label.set_css_classes(&["editor-message", "error"]);
+            label.set_visible(true);
+        } else if count > 0 {
+            let first = imp.script.borrow().errors.first().map(|e| e.pos.line);
+            let text = ngettext(
+                "{n} error in the script, first on line {line}",
+                "{n} errors in the script, first on line {line}",
+                count,
+            );
+            label.set_label(&gettext_f(
+                &text,
+                &[
+                    ("n", &count.to_string()),
+                    ("line", &first.unwrap_or(0).to_string()),
+                ],
+            ));
+            label.set_css_classes(&["editor-message", "dim-label"]);
+            label.set_visible(true);
+        } else {
+            label.set_visible(false);
+        }
+    }
+
+    /// 1-based line of the cursor.
+    pub fn cursor_line(&self) -> usize {
+        let b = self.buffer();
+        b.iter_at_offset(b.cursor_position()).line() as usize + 1
+    }
+
+    /// 1-based first and last lines of the selection, or the cursor line.
+    pub fn selected_lines(&self) -> (usize, usize) {
+        let b = self.buffer();
+        match b.selection_bounds() {
+            Some((s, mut e)) => {
+                // A selection ending at the start of a line does not take that line.
+                if e.starts_line() && e.line() > s.line() {
+                    e.backward_char();
+                }
+                (s.line() as usize + 1, e.line() as usize + 1)
+            }
+            None => {
+                let l = self.cursor_line();
+                (l, l)
+            }
+        }
+    }
+
+    /// Put the cursor at the start of a 1-based line and show it.
+    pub fn move_cursor_to_line(&self, line: usize) {
+        let b = self.buffer();
+        let iter = b
+            .iter_at_line(line.saturating_sub(1) as i32)
+            .unwrap_or_else(|| b.end_iter());
+        b.place_cursor(&iter);
+        let mark = b.get_insert();
+        self.imp().view.scroll_mark_onscreen(&mark);
+    }
+
+    pub fn show_search(&self) {
+        let imp = self.imp();
+        if let Some((s, e)) = self.buffer().selection_bounds() {
+            if s.line() == e.line() {
+                imp.search_entry
+                    .set_text(&self.buffer().text(&s, &e, false));
+            }
+        }
+        imp.search_bar.set_search_mode(true);
+        imp.search_entry.grab_focus();
+    }
+
+    fn find(&self, forward: bool) {
+        let Some(search) = self.imp().search.borrow().clone() else {
+            return;
+        };
+        let b = self.buffer();
+        let (start, end) = b.selection_bounds().unwrap_or_else(|| {
+            (
+                b.iter_at_mark(&b.get_insert()),
+                b.iter_at_mark(&b.get_insert()),
+            )
+        });
+        let found = if forward {
+            search.forward(&end)
+        } else {
+            search.backward(&start)
+        };
+        if let Some((s, e, _)) = found {
+            b.select_range(&s, &e);
+            self.imp()
+                .view
+                .scroll_to_iter(&mut s.clone(), 0.2, false, 0.0, 0.0);
+        }
+    }
+
+    fn update_search_count(&self, search: &sourceview5::SearchContext) {
+        let n = search.occurrences_count();
+        let label = &self.imp().search_count;
+        if n < 0 || self.imp().search_entry.text().is_empty() {
+            label.set_label("");
+        } else {
+            let text = ngettext("{n} match", "{n} matches", n as u32);
+            label.set_label(&text.replace("{n}", &n.to_string()));
+        }
+    }
+}

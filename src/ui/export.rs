@@ -1,0 +1,163 @@
+//! The result log as text: plain (translated, for people), scriptor's format
+//! (for tools that read scriptor output) and RON (for programs).
+
+use std::fmt::Write as _;
+
+use super::glue;
+use super::log_entry::{ascii, EntryKind, LogEntry};
+use crate::apdu::hex_spaced;
+use crate::i18n::gettext;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Plain,
+    Scriptor,
+    Ron,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Plain => "txt",
+            Format::Scriptor => "log",
+            Format::Ron => "ron",
+        }
+    }
+}
+
+pub fn export(entries: &[LogEntry], format: Format) -> String {
+    match format {
+        Format::Plain => entries.iter().map(plain_line).collect(),
+        Format::Scriptor => entries.iter().map(scriptor_lines).collect(),
+        Format::Ron => {
+            let pretty = ron::ser::PrettyConfig::default();
+            let mut s = ron::ser::to_string_pretty(&entries, pretty).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    }
+}
+
+/// One entry as one or two lines of readable text (used by copy, too).
+pub fn plain_line(e: &LogEntry) -> String {
+    let mut s = String::new();
+    let line = if e.line > 0 {
+        format!("{:>5}", e.line)
+    } else {
+        "     ".to_owned()
+    };
+    match e.kind {
+        EntryKind::Exchange => {
+            let _ = writeln!(s, "{} {line}  > {}", e.time, hex_spaced(&e.command));
+            let _ = writeln!(
+                s,
+                "{} {line}  < {}  {}  ({})",
+                e.time,
+                hex_spaced(&e.response),
+                e.text,
+                e.duration_text()
+            );
+        }
+        EntryKind::Reset => {
+            let _ = writeln!(
+                s,
+                "{} {line}  {} {}: {}",
+                e.time,
+                e.text,
+                gettext("ATR"),
+                hex_spaced(&e.response)
+            );
+        }
+        _ => {
+            let _ = writeln!(s, "{} {line}  {}", e.time, e.text);
+        }
+    }
+    s
+}
+
+/// scriptor's `> …` / `< … : sentence` lines, 16 response bytes per line.
+fn scriptor_lines(e: &LogEntry) -> String {
+    match e.kind {
+        EntryKind::Exchange => {
+            let echo = e
+                .echo
+                .clone()
+                .unwrap_or_else(|| hex_spaced(&e.command) + " ");
+            let mut s = format!("> {echo}\n< ");
+            for (i, b) in e.response.iter().enumerate() {
+                let _ = write!(s, "{b:02X} ");
+                if (i + 1) % 16 == 0 && i + 1 < e.response.len() {
+                    s.push('\n');
+                }
+            }
+            match e.sw() {
+                Some((a, b)) => {
+                    let _ = writeln!(s, ": {}", glue::scriptor_sentence(a, b));
+                }
+                None => {
+                    s = format!(
+                        "> {echo}\n< wrong SW size for: {}\n",
+                        hex_spaced(&e.response)
+                    );
+                }
+            }
+            s
+        }
+        EntryKind::Reset => format!("> RESET\n< OK: {} \n", hex_spaced(&e.response)),
+        EntryKind::Error if e.line > 0 => format!("# {}\n", e.text),
+        _ => String::new(),
+    }
+}
+
+/// Response bytes for the hex/ASCII column.
+pub fn data_column(e: &LogEntry, show_ascii: bool) -> String {
+    let data = e.data();
+    if show_ascii {
+        ascii(data)
+    } else {
+        hex_spaced(data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exchange() -> LogEntry {
+        LogEntry {
+            command: vec![0x00, 0xA4, 0x04, 0x00, 0x00],
+            echo: Some("00 a4 04 00 00 ".into()),
+            response: (0u8..18).chain([0x90, 0x00]).collect(),
+            duration: Some(std::time::Duration::from_micros(1500)),
+            ..LogEntry::message(EntryKind::Exchange, "10:00:00.000", 3, "OK".into())
+        }
+    }
+
+    #[test]
+    fn scriptor_format_breaks_after_16_bytes() {
+        let out = export(&[exchange()], Format::Scriptor);
+        let mut lines = out.lines();
+        assert_eq!(lines.next(), Some("> 00 a4 04 00 00 "));
+        assert_eq!(
+            lines.next(),
+            Some("< 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F ")
+        );
+        assert!(lines.next().unwrap().starts_with("10 11 90 00 : "));
+    }
+
+    #[test]
+    fn plain_and_ron_name_the_command() {
+        let e = exchange();
+        assert!(export(std::slice::from_ref(&e), Format::Plain).contains("> 00 A4 04 00 00"));
+        let ron = export(&[e], Format::Ron);
+        assert!(ron.contains("kind: Exchange"), "{ron}");
+    }
+
+    #[test]
+    fn ascii_column_hides_unprintable_bytes() {
+        let mut e = exchange();
+        e.response = b"AB\x01\x90\x00".to_vec();
+        assert_eq!(data_column(&e, true), "AB.");
+        assert_eq!(data_column(&e, false), "41 42 01");
+    }
+}

@@ -1,0 +1,244 @@
+//! One entry of the result log as plain data (the GObject row wraps it),
+//! and how engine events become entries.
+
+use std::time::Duration;
+
+use crate::apdu::hex_spaced;
+use crate::engine::{EngineEvent, Exchange, Origin, Outcome, Summary};
+use crate::i18n::{gettext, gettext_f, ngettext};
+
+use super::glue;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum EntryKind {
+    Exchange,
+    Reset,
+    Info,
+    Warning,
+    Error,
+    Summary,
+}
+
+impl EntryKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EntryKind::Exchange => "exchange",
+            EntryKind::Reset => "reset",
+            EntryKind::Info => "info",
+            EntryKind::Warning => "warning",
+            EntryKind::Error => "error",
+            EntryKind::Summary => "summary",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LogEntry {
+    pub kind: EntryKind,
+    /// Wall-clock time, `HH:MM:SS.mmm`.
+    pub time: String,
+    /// 1-based script line, 0 when none.
+    pub line: usize,
+    pub origin: Option<Origin>,
+    pub command: Vec<u8>,
+    /// The command as scriptor echoes it.
+    pub echo: Option<String>,
+    /// Full response (data + SW), or the ATR of a reset.
+    pub response: Vec<u8>,
+    pub duration: Option<Duration>,
+    /// Meaning of the SW, or the message of other rows.
+    pub text: String,
+    /// Whether an expectation held, when one was checked.
+    pub check: Option<bool>,
+}
+
+impl LogEntry {
+    pub fn message(kind: EntryKind, time: &str, line: usize, text: String) -> LogEntry {
+        LogEntry {
+            kind,
+            time: time.to_owned(),
+            line,
+            origin: None,
+            command: Vec::new(),
+            echo: None,
+            response: Vec::new(),
+            duration: None,
+            text,
+            check: None,
+        }
+    }
+
+    /// Response data without the status word.
+    pub fn data(&self) -> &[u8] {
+        if self.kind == EntryKind::Exchange && self.response.len() >= 2 {
+            &self.response[..self.response.len() - 2]
+        } else if self.kind == EntryKind::Exchange {
+            &[]
+        } else {
+            &self.response
+        }
+    }
+
+    pub fn sw(&self) -> Option<(u8, u8)> {
+        match (self.kind, self.response.as_slice()) {
+            (EntryKind::Exchange, [.., a, b]) => Some((*a, *b)),
+            _ => None,
+        }
+    }
+
+    pub fn sw_text(&self) -> String {
+        self.sw()
+            .map(|(a, b)| format!("{a:02X}{b:02X}"))
+            .unwrap_or_default()
+    }
+
+    pub fn duration_text(&self) -> String {
+        self.duration.map(format_duration).unwrap_or_default()
+    }
+
+    fn exchange(time: &str, x: &Exchange) -> LogEntry {
+        let mut text = match x.response.as_slice() {
+            [.., a, b] => glue::sw_meaning(*a, *b),
+            _ => gettext_f(
+                &gettext("Response too short: {bytes}"),
+                &[("bytes", &hex_spaced(&x.response))],
+            ),
+        };
+        match x.origin {
+            Origin::Script => {}
+            Origin::AutoGetResponse => text = format!("{} {text}", gettext("[GET RESPONSE]")),
+            Origin::AutoLe => text = format!("{} {text}", gettext("[Le corrected]")),
+        }
+        if let Some((exp, false)) = &x.check {
+            let mut want: Vec<String> = exp.sw.iter().map(|p| p.to_string()).collect();
+            if let Some(d) = &exp.data {
+                want.insert(0, format!("[{d}]"));
+            }
+            text = format!(
+                "{} {text}",
+                gettext_f(
+                    &gettext("Expectation failed (wanted {expected})."),
+                    &[("expected", &want.join(", "))]
+                )
+            );
+        }
+        LogEntry {
+            kind: EntryKind::Exchange,
+            time: time.to_owned(),
+            line: x.line,
+            origin: Some(x.origin),
+            command: x.command.clone(),
+            echo: x.echo.clone(),
+            response: x.response.clone(),
+            duration: Some(x.duration),
+            text,
+            check: x.check.as_ref().map(|(_, ok)| *ok),
+        }
+    }
+
+    /// The entry for an engine event.
+    pub fn from_event(time: &str, event: &EngineEvent) -> LogEntry {
+        match event {
+            EngineEvent::Exchange(x) => LogEntry::exchange(time, x),
+            EngineEvent::Reset {
+                line,
+                result,
+                duration,
+            } => match result {
+                Ok(atr) => LogEntry {
+                    response: atr.clone(),
+                    duration: Some(*duration),
+                    ..LogEntry::message(EntryKind::Reset, time, *line, gettext("Reset"))
+                },
+                Err(e) => LogEntry::message(
+                    EntryKind::Error,
+                    time,
+                    *line,
+                    gettext_f(
+                        &gettext("Reset failed: {error}"),
+                        &[("error", &e.message())],
+                    ),
+                ),
+            },
+            EngineEvent::Error { line, error } => {
+                let mut text = error.message();
+                if let Some(h) = error.hint() {
+                    text = format!("{text} ({h})");
+                }
+                LogEntry::message(EntryKind::Error, time, *line, text)
+            }
+            EngineEvent::Exit { line } => {
+                LogEntry::message(EntryKind::Info, time, *line, gettext("Stopped at exit"))
+            }
+        }
+    }
+
+    /// The summary row after a run.
+    pub fn summary(time: &str, s: &Summary) -> LogEntry {
+        let commands = ngettext("{n} command sent", "{n} commands sent", s.commands as u32)
+            .replace("{n}", &s.commands.to_string());
+        let errors =
+            s.errors + usize::from(matches!(s.outcome, Outcome::CardError(_)) && s.errors == 0);
+        let failures = ngettext("{n} failure", "{n} failures", errors as u32)
+            .replace("{n}", &errors.to_string());
+        let asserts = ngettext(
+            "{n} assertion failed",
+            "{n} assertions failed",
+            s.assertions_failed as u32,
+        )
+        .replace("{n}", &s.assertions_failed.to_string());
+        let how = match &s.outcome {
+            Outcome::Completed if errors == 0 && s.assertions_failed == 0 => {
+                gettext("Script completed")
+            }
+            Outcome::Completed => gettext("Script completed with failures"),
+            Outcome::Exited => gettext("Script stopped at exit"),
+            Outcome::Stopped => gettext("Script stopped by the user"),
+            Outcome::CardError(_) => gettext("Script aborted by an error"),
+            Outcome::AssertionFailed => gettext("Script stopped: an expectation failed"),
+        };
+        let text = gettext_f(
+            &gettext("{outcome}: {commands}, {failures}, {assertions}, {time} in total"),
+            &[
+                ("outcome", &how),
+                ("commands", &commands),
+                ("failures", &failures),
+                ("assertions", &asserts),
+                ("time", &format_duration(s.elapsed)),
+            ],
+        );
+        let ok = errors == 0
+            && s.assertions_failed == 0
+            && matches!(s.outcome, Outcome::Completed | Outcome::Exited);
+        LogEntry {
+            duration: Some(s.elapsed),
+            check: Some(ok),
+            ..LogEntry::message(EntryKind::Summary, time, 0, text)
+        }
+    }
+}
+
+pub fn format_duration(d: Duration) -> String {
+    let us = d.as_micros();
+    if us < 1000 {
+        format!("{us} µs")
+    } else if us < 10_000_000 {
+        format!("{:.1} ms", us as f64 / 1000.0)
+    } else {
+        format!("{:.2} s", d.as_secs_f64())
+    }
+}
+
+/// Bytes as text: non-printable bytes become `.`.
+pub fn ascii(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| {
+            if (0x20..0x7f).contains(&b) {
+                b as char
+            } else {
+                '.'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,404 @@
+//! `ApduScriptorLogView`: the result log. A virtualized `GtkColumnView` over
+//! a `gio::ListStore` of [`LogRow`]s, a detail pane with the full bytes and
+//! the BER-TLV tree of the selected response, copy, clear and export.
+
+use std::cell::Cell;
+
+use gtk::gio;
+use gtk::glib::{self, clone};
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+
+use super::export::{self, Format};
+use super::log_entry::{EntryKind, LogEntry};
+use super::log_row::LogRow;
+use super::{detail, glue};
+use crate::apdu::hex_spaced;
+use crate::i18n::{gettext, gettext_f, ngettext};
+
+#[derive(Clone, Copy)]
+enum Column {
+    Time,
+    Line,
+    Command,
+    Data,
+    Sw,
+    Meaning,
+    Duration,
+}
+
+mod imp {
+    use super::*;
+
+    #[derive(Default, gtk::CompositeTemplate)]
+    #[template(resource = "/io/github/apduscriptor/ApduScriptor/ui/log-view.ui")]
+    pub struct LogView {
+        #[template_child]
+        pub count_label: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub ascii_toggle: TemplateChild<gtk::ToggleButton>,
+        #[template_child]
+        pub detail_paned: TemplateChild<gtk::Paned>,
+        #[template_child]
+        pub scroller: TemplateChild<gtk::ScrolledWindow>,
+        #[template_child]
+        pub column_view: TemplateChild<gtk::ColumnView>,
+        #[template_child]
+        pub detail_view: TemplateChild<gtk::TextView>,
+        pub store: std::cell::OnceCell<gio::ListStore>,
+        pub selection: std::cell::OnceCell<gtk::MultiSelection>,
+        pub show_ascii: Cell<bool>,
+        /// Keep the newest row in view while the user has not scrolled up.
+        pub follow: Cell<bool>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for LogView {
+        const NAME: &'static str = "ApduScriptorLogView";
+        type Type = super::LogView;
+        type ParentType = gtk::Box;
+
+        fn class_init(klass: &mut Self::Class) {
+            klass.bind_template();
+            klass.install_action("log.copy", None, |v, _, _| v.copy_selection());
+            klass.install_action("log.clear", None, |v, _, _| v.clear());
+            klass.install_action("log.select-all", None, |v, _, _| {
+                if let Some(s) = v.imp().selection.get() {
+                    s.select_all();
+                }
+            });
+        }
+
+        fn instance_init(obj: &glib::subclass::InitializingObject<Self>) {
+            obj.init_template();
+        }
+    }
+
+    impl ObjectImpl for LogView {
+        fn constructed(&self) {
+            self.parent_constructed();
+            self.obj().setup();
+        }
+    }
+    impl WidgetImpl for LogView {}
+    impl BoxImpl for LogView {}
+}
+
+glib::wrapper! {
+    pub struct LogView(ObjectSubclass<imp::LogView>)
+        @extends gtk::Box, gtk::Widget,
+        @implements gtk::Buildable, gtk::ConstraintTarget, gtk::Orientable;
+}
+
+impl Default for LogView {
+    fn default() -> Self {
+        glib::Object::new()
+    }
+}
+
+impl LogView {
+    fn setup(&self) {
+        let imp = self.imp();
+        imp.follow.set(true);
+        let store = gio::ListStore::new::<LogRow>();
+        let selection = gtk::MultiSelection::new(Some(store.clone()));
+        imp.column_view.set_model(Some(&selection));
+        for (title, col, expand) in [
+            (gettext("Time"), Column::Time, false),
+            (gettext("Line"), Column::Line, false),
+            (gettext("Command"), Column::Command, false),
+            (gettext("Response Data"), Column::Data, true),
+            (gettext("SW"), Column::Sw, false),
+            (gettext("Meaning"), Column::Meaning, true),
+            (gettext("Duration"), Column::Duration, false),
+        ] {
+            let c = gtk::ColumnViewColumn::new(Some(&title), Some(self.factory(col)));
+            c.set_resizable(true);
+            c.set_expand(expand);
+            if matches!(col, Column::Command) {
+                c.set_fixed_width(220);
+            }
+            imp.column_view.append_column(&c);
+        }
+        selection.connect_selection_changed(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |_, _, _| view.show_detail()
+        ));
+        store.connect_items_changed(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |s, _, _, _| view.update_count(s.n_items())
+        ));
+        let _ = imp.store.set(store);
+        let _ = imp.selection.set(selection);
+
+        // Ctrl+C and Ctrl+A belong to the log only while it has the focus.
+        let keys = gtk::ShortcutController::new();
+        keys.set_scope(gtk::ShortcutScope::Local);
+        for (accel, action) in [("<Control>c", "log.copy"), ("<Control>a", "log.select-all")] {
+            keys.add_shortcut(gtk::Shortcut::new(
+                gtk::ShortcutTrigger::parse_string(accel),
+                Some(gtk::NamedAction::new(action)),
+            ));
+        }
+        imp.column_view.add_controller(keys);
+
+        imp.ascii_toggle.connect_toggled(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |b| view.set_show_ascii(b.is_active())
+        ));
+        let adj = imp.scroller.vadjustment();
+        adj.connect_value_changed(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |a| view
+                .imp()
+                .follow
+                .set(a.value() + a.page_size() >= a.upper() - 4.0)
+        ));
+        adj.connect_upper_notify(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |a| {
+                if view.imp().follow.get() {
+                    a.set_value(a.upper() - a.page_size());
+                }
+            }
+        ));
+        self.update_count(0);
+    }
+
+    fn factory(&self, column: Column) -> gtk::SignalListItemFactory {
+        let f = gtk::SignalListItemFactory::new();
+        f.connect_setup(move |_, item| {
+            let item = item.downcast_ref::<gtk::ListItem>().expect("ListItem");
+            let label = gtk::Label::builder()
+                .xalign(0.0)
+                .ellipsize(gtk::pango::EllipsizeMode::End)
+                .build();
+            item.set_child(Some(&label));
+        });
+        f.connect_bind(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |_, item| {
+                let item = item.downcast_ref::<gtk::ListItem>().expect("ListItem");
+                let (Some(label), Some(row)) = (
+                    item.child().and_downcast::<gtk::Label>(),
+                    item.item().and_downcast::<LogRow>(),
+                ) else {
+                    return;
+                };
+                view.bind_cell(&label, row.entry(), column);
+            }
+        ));
+        f
+    }
+
+    fn bind_cell(&self, label: &gtk::Label, e: &LogEntry, column: Column) {
+        let mut classes: Vec<&str> = Vec::new();
+        let text = match column {
+            Column::Time => {
+                classes.push("dim-label");
+                e.time.clone()
+            }
+            Column::Line => {
+                classes.push("dim-label");
+                if e.line > 0 {
+                    e.line.to_string()
+                } else {
+                    String::new()
+                }
+            }
+            Column::Command => {
+                classes.push("mono");
+                hex_spaced(&e.command)
+            }
+            Column::Data => {
+                classes.push("mono");
+                match e.kind {
+                    EntryKind::Exchange | EntryKind::Reset => {
+                        export::data_column(e, self.imp().show_ascii.get())
+                    }
+                    _ => String::new(),
+                }
+            }
+            Column::Sw => {
+                classes.push("mono");
+                if let Some((a, b)) = e.sw() {
+                    classes.push(glue::sw_severity(a, b).css_class());
+                }
+                e.sw_text()
+            }
+            Column::Meaning => {
+                match e.kind {
+                    EntryKind::Error => classes.push("error"),
+                    EntryKind::Warning => classes.push("warning"),
+                    EntryKind::Reset | EntryKind::Info => classes.push("dim-label"),
+                    EntryKind::Summary if e.check == Some(true) => classes.push("success"),
+                    EntryKind::Summary => classes.push("error"),
+                    EntryKind::Exchange if e.check == Some(false) => classes.push("error"),
+                    EntryKind::Exchange => {}
+                }
+                if e.kind == EntryKind::Summary {
+                    classes.push("heading");
+                }
+                e.text.clone()
+            }
+            Column::Duration => {
+                classes.push("dim-label");
+                e.duration_text()
+            }
+        };
+        label.set_label(&text);
+        label.set_tooltip_text(matches!(column, Column::Meaning).then_some(text.as_str()));
+        label.set_css_classes(&classes);
+    }
+
+    pub fn store(&self) -> gio::ListStore {
+        self.imp().store.get().expect("store").clone()
+    }
+
+    /// Append entries in one model change.
+    pub fn append(&self, entries: Vec<LogEntry>) {
+        if entries.is_empty() {
+            return;
+        }
+        let rows: Vec<LogRow> = entries.into_iter().map(LogRow::new).collect();
+        self.store().extend_from_slice(&rows);
+    }
+
+    /// All entries, in order (for export and tests).
+    pub fn entries(&self) -> Vec<LogEntry> {
+        let store = self.store();
+        (0..store.n_items())
+            .filter_map(|i| store.item(i).and_downcast::<LogRow>())
+            .map(|r| r.entry().clone())
+            .collect()
+    }
+
+    pub fn clear(&self) {
+        self.store().remove_all();
+        self.imp().follow.set(true);
+        self.imp().detail_view.buffer().set_text("");
+    }
+
+    pub fn show_ascii(&self) -> bool {
+        self.imp().show_ascii.get()
+    }
+
+    pub fn set_show_ascii(&self, ascii: bool) {
+        let imp = self.imp();
+        if imp.ascii_toggle.is_active() != ascii {
+            imp.ascii_toggle.set_active(ascii);
+        }
+        if imp.show_ascii.replace(ascii) != ascii {
+            // Rebind the visible cells with the other representation.
+            let store = self.store();
+            let n = store.n_items();
+            store.items_changed(0, n, n);
+            self.show_detail();
+        }
+    }
+
+    pub fn detail_position(&self) -> i32 {
+        self.imp().detail_paned.position()
+    }
+
+    pub fn set_detail_position(&self, pos: i32) {
+        self.imp().detail_paned.set_position(pos);
+    }
+
+    fn update_count(&self, n: u32) {
+        let text = ngettext("{n} row", "{n} rows", n).replace("{n}", &n.to_string());
+        self.imp().count_label.set_label(&text);
+    }
+
+    fn selected_entries(&self) -> Vec<LogEntry> {
+        let Some(sel) = self.imp().selection.get() else {
+            return Vec::new();
+        };
+        let set = sel.selection();
+        let store = self.store();
+        let mut out = Vec::new();
+        if let Some((iter, first)) = gtk::BitsetIter::init_first(&set) {
+            for i in std::iter::once(first).chain(iter) {
+                if let Some(row) = store.item(i).and_downcast::<LogRow>() {
+                    out.push(row.entry().clone());
+                }
+            }
+        }
+        out
+    }
+
+    fn copy_selection(&self) {
+        let entries = self.selected_entries();
+        if entries.is_empty() {
+            return;
+        }
+        let text: String = entries.iter().map(export::plain_line).collect();
+        self.clipboard().set_text(&text);
+    }
+
+    fn show_detail(&self) {
+        let entries = self.selected_entries();
+        let text = match entries.as_slice() {
+            [e] => detail::describe(e, self.show_ascii()),
+            [] => String::new(),
+            many => gettext_f(
+                &ngettext("{n} row selected", "{n} rows selected", many.len() as u32),
+                &[("n", &many.len().to_string())],
+            ),
+        };
+        self.imp().detail_view.buffer().set_text(&text);
+    }
+
+    /// Ask for a file and write the log there in `format`.
+    pub fn export_dialog(&self, format: Format) {
+        let parent = self.root().and_downcast::<gtk::Window>();
+        let dialog = gtk::FileChooserNative::new(
+            Some(&gettext("Export Log")),
+            parent.as_ref(),
+            gtk::FileChooserAction::Save,
+            Some(&gettext("_Export")),
+            Some(&gettext("_Cancel")),
+        );
+        dialog.set_modal(true);
+        dialog.set_current_name(&format!("apdu-log.{}", format.extension()));
+        dialog.connect_response(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |d, resp| {
+                if resp == gtk::ResponseType::Accept {
+                    if let Some(path) = d.file().and_then(|f| f.path()) {
+                        let text = export::export(&view.entries(), format);
+                        if let Err(e) = crate::settings::write_atomic(&path, text.as_bytes()) {
+                            let msg = gettext_f(
+                                &gettext("Could not export the log: {error}"),
+                                &[("error", &e.to_string())],
+                            );
+                            let _ = view.activate_action("win.toast", Some(&msg.to_variant()));
+                        }
+                    }
+                }
+                d.destroy();
+            }
+        ));
+        dialog.show();
+    }
+
+    /// For tests: the keyboard shortcut scope check needs the widget.
+    pub fn column_view(&self) -> gtk::ColumnView {
+        self.imp().column_view.get()
+    }
+
+    /// Copy the text of all rows to a clipboard-like string (tests).
+    pub fn selected_text(&self) -> String {
+        self.selected_entries()
+            .iter()
+            .map(export::plain_line)
+            .collect()
+    }
+}

@@ -1,0 +1,278 @@
+//! `ApduScriptorReaderPanel`: the live reader list (demo card first), the
+//! connection options and the card's ATR with its parsed fields and name.
+//! Its buttons activate window actions; it never talks to PC/SC.
+
+use std::cell::RefCell;
+
+use adw::prelude::*;
+use adw::subclass::prelude::*;
+use gtk::glib;
+
+use super::glue;
+use crate::apdu::hex_spaced;
+use crate::card::{self, Protocol, ReaderInfo, ShareMode};
+use crate::i18n::gettext;
+
+const PROTOCOLS: [Protocol; 4] = [Protocol::T0, Protocol::T1, Protocol::Any, Protocol::Raw];
+const SHARE_MODES: [ShareMode; 3] = [ShareMode::Shared, ShareMode::Exclusive, ShareMode::Direct];
+
+mod imp {
+    use super::*;
+
+    #[derive(Default, gtk::CompositeTemplate)]
+    #[template(resource = "/io/github/apduscriptor/ApduScriptor/ui/reader-panel.ui")]
+    pub struct ReaderPanel {
+        #[template_child]
+        pub reader_list: TemplateChild<gtk::ListBox>,
+        #[template_child]
+        pub protocol_row: TemplateChild<adw::ComboRow>,
+        #[template_child]
+        pub share_row: TemplateChild<adw::ComboRow>,
+        #[template_child]
+        pub auto_get_response_switch: TemplateChild<gtk::Switch>,
+        #[template_child]
+        pub status_row: TemplateChild<adw::ActionRow>,
+        #[template_child]
+        pub name_row: TemplateChild<adw::ActionRow>,
+        #[template_child]
+        pub atr_label: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub atr_fields: TemplateChild<gtk::ListBox>,
+        pub readers: RefCell<Vec<ReaderInfo>>,
+        /// The reader we are connected to and the card's ATR.
+        pub connected: RefCell<Option<(String, Vec<u8>)>>,
+        /// Wanted selection, kept while the reader is absent.
+        pub wanted: RefCell<Option<String>>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for ReaderPanel {
+        const NAME: &'static str = "ApduScriptorReaderPanel";
+        type Type = super::ReaderPanel;
+        type ParentType = gtk::Box;
+
+        fn class_init(klass: &mut Self::Class) {
+            klass.bind_template();
+        }
+
+        fn instance_init(obj: &glib::subclass::InitializingObject<Self>) {
+            obj.init_template();
+        }
+    }
+
+    impl ObjectImpl for ReaderPanel {
+        fn constructed(&self) {
+            self.parent_constructed();
+            let obj = self.obj();
+            self.protocol_row.set_selected(2);
+            self.reader_list.connect_row_selected(glib::clone!(
+                #[weak]
+                obj,
+                move |_, row| {
+                    if let Some(row) = row.and_then(|r| r.downcast_ref::<adw::ActionRow>()) {
+                        obj.imp().wanted.replace(Some(row.title().to_string()));
+                    }
+                    obj.update_card_info();
+                }
+            ));
+        }
+    }
+    impl WidgetImpl for ReaderPanel {}
+    impl BoxImpl for ReaderPanel {}
+}
+
+glib::wrapper! {
+    pub struct ReaderPanel(ObjectSubclass<imp::ReaderPanel>)
+        @extends gtk::Box, gtk::Widget,
+        @implements gtk::Buildable, gtk::ConstraintTarget, gtk::Orientable;
+}
+
+impl Default for ReaderPanel {
+    fn default() -> Self {
+        glib::Object::new()
+    }
+}
+
+impl ReaderPanel {
+    /// Show a new reader list, keeping the selection by name.
+    pub fn set_readers(&self, readers: Vec<ReaderInfo>) {
+        let imp = self.imp();
+        if *imp.readers.borrow() == readers {
+            return;
+        }
+        let wanted = imp.wanted.borrow().clone();
+        let list = &imp.reader_list;
+        while let Some(child) = list.first_child() {
+            list.remove(&child);
+        }
+        let connected = imp.connected.borrow().as_ref().map(|(r, _)| r.clone());
+        let mut select = None;
+        for r in &readers {
+            let row = adw::ActionRow::builder()
+                .title(r.name.as_str())
+                .subtitle(reader_state(r))
+                .build();
+            let icon = if r.name == card::DEMO_READER {
+                "applications-science-symbolic"
+            } else if r.card_present {
+                "media-flash-symbolic"
+            } else {
+                "drive-removable-media-symbolic"
+            };
+            row.add_prefix(&gtk::Image::from_icon_name(icon));
+            if connected.as_deref() == Some(r.name.as_str()) {
+                let mark = gtk::Image::from_icon_name("emblem-ok-symbolic");
+                mark.set_tooltip_text(Some(&gettext("Connected")));
+                mark.add_css_class("success");
+                row.add_suffix(&mark);
+            }
+            list.append(&row);
+            if wanted.as_deref() == Some(r.name.as_str()) {
+                select = Some(row);
+            }
+        }
+        imp.readers.replace(readers);
+        match select {
+            Some(row) => list.select_row(Some(&row)),
+            None => {
+                // Keep wanting the absent reader; show the demo card meanwhile.
+                let keep = imp.wanted.borrow().clone();
+                list.select_row(list.row_at_index(0).as_ref());
+                if keep.is_some() {
+                    imp.wanted.replace(keep);
+                }
+            }
+        }
+        self.update_card_info();
+    }
+
+    pub fn reader_names(&self) -> Vec<String> {
+        self.imp()
+            .readers
+            .borrow()
+            .iter()
+            .map(|r| r.name.clone())
+            .collect()
+    }
+
+    pub fn readers(&self) -> Vec<ReaderInfo> {
+        self.imp().readers.borrow().clone()
+    }
+
+    /// The reader selected in the list.
+    pub fn selected_reader(&self) -> Option<String> {
+        self.imp()
+            .reader_list
+            .selected_row()
+            .and_downcast::<adw::ActionRow>()
+            .map(|r| r.title().to_string())
+    }
+
+    /// Select `name` now, or as soon as it appears.
+    pub fn select_reader(&self, name: &str) {
+        let imp = self.imp();
+        imp.wanted.replace(Some(name.to_owned()));
+        let mut child = imp.reader_list.first_child();
+        while let Some(w) = child {
+            if let Some(row) = w.downcast_ref::<adw::ActionRow>() {
+                if row.title() == name {
+                    imp.reader_list.select_row(Some(row));
+                }
+            }
+            child = w.next_sibling();
+        }
+    }
+
+    pub fn protocol(&self) -> Protocol {
+        PROTOCOLS
+            .get(self.imp().protocol_row.selected() as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    pub fn set_protocol(&self, p: Protocol) {
+        let i = PROTOCOLS.iter().position(|x| *x == p).unwrap_or(2);
+        self.imp().protocol_row.set_selected(i as u32);
+    }
+
+    pub fn share_mode(&self) -> ShareMode {
+        SHARE_MODES
+            .get(self.imp().share_row.selected() as usize)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    pub fn set_share_mode(&self, s: ShareMode) {
+        let i = SHARE_MODES.iter().position(|x| *x == s).unwrap_or(0);
+        self.imp().share_row.set_selected(i as u32);
+    }
+
+    pub fn auto_get_response_switch(&self) -> gtk::Switch {
+        self.imp().auto_get_response_switch.get()
+    }
+
+    /// The connection changed: `Some((reader, atr))` or `None`.
+    pub fn set_connected(&self, connection: Option<(String, Vec<u8>)>) {
+        self.imp().connected.replace(connection);
+        let readers = self.imp().readers.take();
+        self.set_readers(readers);
+        self.update_card_info();
+    }
+
+    pub fn connected_reader(&self) -> Option<String> {
+        self.imp()
+            .connected
+            .borrow()
+            .as_ref()
+            .map(|(r, _)| r.clone())
+    }
+
+    fn update_card_info(&self) {
+        let imp = self.imp();
+        let selected = self.selected_reader();
+        let connected = imp.connected.borrow().clone();
+        let info = selected
+            .as_ref()
+            .and_then(|s| imp.readers.borrow().iter().find(|r| &r.name == s).cloned());
+        let (status, atr) = match (&connected, &selected) {
+            (Some((r, atr)), Some(s)) if r == s => (gettext("Connected"), Some(atr.clone())),
+            _ => match &info {
+                Some(i) => (reader_state(i), i.atr.clone()),
+                None => (gettext("Not connected"), None),
+            },
+        };
+        imp.status_row.set_subtitle(&status);
+        let atr = atr.filter(|a| !a.is_empty());
+        imp.atr_label
+            .set_label(&atr.as_deref().map(hex_spaced).unwrap_or_else(|| "—".into()));
+        let name = atr.as_deref().and_then(glue::card_name);
+        imp.name_row.set_visible(name.is_some());
+        imp.name_row.set_subtitle(name.as_deref().unwrap_or(""));
+        let fields = &imp.atr_fields;
+        while let Some(child) = fields.first_child() {
+            fields.remove(&child);
+        }
+        let parsed = atr.as_deref().map(glue::atr_fields).unwrap_or_default();
+        fields.set_visible(!parsed.is_empty());
+        for (k, v) in parsed {
+            let row = adw::ActionRow::builder()
+                .title(k.as_str())
+                .subtitle(v.as_str())
+                .build();
+            row.add_css_class("property");
+            fields.append(&row);
+        }
+    }
+}
+
+fn reader_state(r: &ReaderInfo) -> String {
+    if r.name == card::DEMO_READER {
+        gettext("Built-in demo card, always present")
+    } else if r.exclusive {
+        gettext("In use by another program")
+    } else if r.card_present {
+        gettext("Card present")
+    } else {
+        gettext("No card")
+    }
+}

@@ -1,0 +1,469 @@
+//! `ApduScriptorWindow`: the main window. It owns the worker's channels,
+//! the settings and the open file; the editor, reader panel and log view
+//! are its children. File handling is in `window_files.rs`, running and
+//! worker events in `window_run.rs`.
+
+use std::cell::{Cell, OnceCell, RefCell};
+use std::path::PathBuf;
+
+use adw::prelude::*;
+use adw::subclass::prelude::*;
+use gtk::glib::{self, clone};
+use gtk::{gdk, gio};
+
+use super::editor::Editor;
+use super::export::Format;
+use super::log_view::LogView;
+use super::reader_panel::ReaderPanel;
+use crate::i18n::{gettext, gettext_f, ngettext};
+use crate::settings::{LoadOutcome, Settings};
+use crate::worker::{Event, Request};
+
+pub(crate) mod imp {
+    use super::*;
+
+    #[derive(Default, gtk::CompositeTemplate)]
+    #[template(resource = "/io/github/apduscriptor/ApduScriptor/ui/window.ui")]
+    pub struct Window {
+        #[template_child]
+        pub toast_overlay: TemplateChild<adw::ToastOverlay>,
+        #[template_child]
+        pub window_title: TemplateChild<adw::WindowTitle>,
+        #[template_child]
+        pub run_button: TemplateChild<gtk::Button>,
+        #[template_child]
+        pub run_content: TemplateChild<adw::ButtonContent>,
+        #[template_child]
+        pub stop_button: TemplateChild<gtk::Button>,
+        #[template_child]
+        pub side_paned: TemplateChild<gtk::Paned>,
+        #[template_child]
+        pub log_paned: TemplateChild<gtk::Paned>,
+        #[template_child]
+        pub editor: TemplateChild<Editor>,
+        #[template_child]
+        pub log_view: TemplateChild<LogView>,
+        #[template_child]
+        pub reader_panel: TemplateChild<ReaderPanel>,
+        #[template_child]
+        pub recent_menu: TemplateChild<gio::Menu>,
+        pub file: RefCell<Option<PathBuf>>,
+        pub settings: RefCell<Settings>,
+        pub requests: OnceCell<async_channel::Sender<Request>>,
+        pub running: Cell<bool>,
+        /// A single-statement step is running: no summary row.
+        pub stepping: Cell<bool>,
+        pub continue_on_mismatch: Cell<bool>,
+        pub close_confirmed: Cell<bool>,
+        /// The last PC/SC unavailability shown, to toast it once.
+        pub pcsc_problem: RefCell<Option<String>>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for Window {
+        const NAME: &'static str = "ApduScriptorWindow";
+        type Type = super::Window;
+        type ParentType = adw::ApplicationWindow;
+
+        fn class_init(klass: &mut Self::Class) {
+            Editor::ensure_type();
+            LogView::ensure_type();
+            ReaderPanel::ensure_type();
+            klass.bind_template();
+            super::install_actions(klass);
+        }
+
+        fn instance_init(obj: &glib::subclass::InitializingObject<Self>) {
+            obj.init_template();
+        }
+    }
+
+    impl ObjectImpl for Window {
+        fn constructed(&self) {
+            self.parent_constructed();
+            self.obj().setup();
+        }
+    }
+    impl WidgetImpl for Window {}
+    impl WindowImpl for Window {
+        fn close_request(&self) -> glib::Propagation {
+            self.obj().on_close_request()
+        }
+    }
+    impl ApplicationWindowImpl for Window {}
+    impl AdwApplicationWindowImpl for Window {}
+}
+
+glib::wrapper! {
+    pub struct Window(ObjectSubclass<imp::Window>)
+        @extends adw::ApplicationWindow, gtk::ApplicationWindow, gtk::Window, gtk::Widget,
+        @implements gio::ActionGroup, gio::ActionMap, gtk::Buildable, gtk::ConstraintTarget,
+            gtk::Native, gtk::Root, gtk::ShortcutManager;
+}
+
+fn install_actions(klass: &mut <imp::Window as ObjectSubclass>::Class) {
+    klass.install_action_async("win.new", None, |w, _, _| async move {
+        if w.confirm_discard().await {
+            w.new_script();
+        }
+    });
+    klass.install_action_async("win.open", None, |w, _, _| async move {
+        w.open_dialog().await;
+    });
+    klass.install_action_async(
+        "win.open-recent",
+        Some(glib::VariantTy::STRING),
+        |w, _, p| async move {
+            if let Some(path) = p.and_then(|p| p.get::<String>()) {
+                if w.confirm_discard().await {
+                    w.open_path(&PathBuf::from(path));
+                }
+            }
+        },
+    );
+    klass.install_action_async("win.save", None, |w, _, _| async move {
+        w.save().await;
+    });
+    klass.install_action_async("win.save-as", None, |w, _, _| async move {
+        w.save_as().await;
+    });
+    klass.install_action("win.run", None, |w, _, _| w.run_range(None, false));
+    klass.install_action("win.run-selection", None, |w, _, _| {
+        let range = w.editor().selected_lines();
+        w.run_range(Some(range), false);
+    });
+    klass.install_action("win.step", None, |w, _, _| w.step());
+    klass.install_action("win.stop", None, |w, _, _| w.send(Request::Stop));
+    klass.install_action("win.find", None, |w, _, _| w.editor().show_search());
+    klass.install_action("win.connect", None, |w, _, _| w.connect_selected());
+    klass.install_action("win.disconnect", None, |w, _, _| {
+        w.send(Request::Disconnect {
+            disposition: crate::card::Disposition::Leave,
+        })
+    });
+    klass.install_action("win.reset", Some(glib::VariantTy::STRING), |w, _, p| {
+        let cold = p.and_then(|p| p.get::<String>()).as_deref() == Some("cold");
+        w.send(Request::Reset { cold });
+    });
+    klass.install_action("win.clear-log", None, |w, _, _| w.log_view().clear());
+    klass.install_action(
+        "win.export-log",
+        Some(glib::VariantTy::STRING),
+        |w, _, p| {
+            let format = match p.and_then(|p| p.get::<String>()).as_deref() {
+                Some("scriptor") => Format::Scriptor,
+                Some("ron") => Format::Ron,
+                _ => Format::Plain,
+            };
+            w.log_view().export_dialog(format);
+        },
+    );
+    klass.install_action("win.preferences", None, |w, _, _| w.show_preferences());
+    klass.install_action("win.toast", Some(glib::VariantTy::STRING), |w, _, p| {
+        if let Some(text) = p.and_then(|p| p.get::<String>()) {
+            w.toast(&text);
+        }
+    });
+}
+
+impl Window {
+    pub fn new(app: &impl IsA<gtk::Application>) -> Window {
+        glib::Object::builder().property("application", app).build()
+    }
+
+    fn setup(&self) {
+        let imp = self.imp();
+        let (settings, outcome) = Settings::load();
+        self.apply_settings(&settings);
+        imp.settings.replace(settings);
+        match outcome {
+            LoadOutcome::Corrupt { moved_to, error } => {
+                let msg = match moved_to {
+                    Some(p) => gettext_f(
+                        &gettext("The settings could not be read ({error}); defaults are used and the old file was kept as {file}"),
+                        &[("error", &error), ("file", &p.display().to_string())],
+                    ),
+                    None => gettext_f(
+                        &gettext("The settings could not be read ({error}); defaults are used"),
+                        &[("error", &error)],
+                    ),
+                };
+                self.toast(&msg);
+            }
+            LoadOutcome::ImportedGscriptor => {
+                self.toast(&gettext("Settings imported from gscriptor"));
+            }
+            LoadOutcome::Loaded | LoadOutcome::Defaults => {}
+        }
+
+        let buffer = imp.editor.buffer();
+        buffer.connect_modified_changed(clone!(
+            #[weak(rename_to = w)]
+            self,
+            move |_| w.update_title()
+        ));
+        imp.editor.connect_error_count_notify(clone!(
+            #[weak(rename_to = w)]
+            self,
+            move |_| w.update_run_button()
+        ));
+        let drop = gtk::DropTarget::new(gdk::FileList::static_type(), gdk::DragAction::COPY);
+        drop.set_propagation_phase(gtk::PropagationPhase::Capture);
+        drop.connect_drop(clone!(
+            #[weak(rename_to = w)]
+            self,
+            #[upgrade_or]
+            false,
+            move |_, value, _, _| {
+                let Some(path) = value
+                    .get::<gdk::FileList>()
+                    .ok()
+                    .and_then(|l| l.files().first().and_then(|f| f.path()))
+                else {
+                    return false;
+                };
+                glib::spawn_future_local(async move {
+                    if w.confirm_discard().await {
+                        w.open_path(&path);
+                    }
+                });
+                true
+            }
+        ));
+        imp.editor.view().add_controller(drop);
+
+        let (tx, rx) = crate::worker::Worker::spawn();
+        let _ = imp.requests.set(tx);
+        self.spawn_event_loop(rx);
+        self.set_running(false);
+        self.update_title();
+        self.update_run_button();
+        self.update_recent_menu();
+    }
+
+    fn apply_settings(&self, s: &Settings) {
+        let imp = self.imp();
+        self.set_default_size(s.window_width, s.window_height);
+        if s.maximized {
+            self.maximize();
+        }
+        imp.log_paned.set_position(s.log_pane);
+        imp.side_paned.set_position(s.side_pane);
+        imp.reader_panel.set_protocol(s.protocol);
+        imp.reader_panel.set_share_mode(s.share_mode);
+        imp.reader_panel
+            .auto_get_response_switch()
+            .set_active(s.auto_get_response);
+        if let Some(r) = &s.reader {
+            imp.reader_panel.select_reader(r);
+        }
+        imp.log_view.set_show_ascii(s.show_ascii);
+        imp.continue_on_mismatch.set(s.continue_on_mismatch);
+    }
+
+    /// The settings as the window shows them now.
+    pub fn current_settings(&self) -> Settings {
+        let imp = self.imp();
+        let mut s = imp.settings.borrow().clone();
+        let (w, h) = self.default_size();
+        if !self.is_maximized() && w > 0 && h > 0 {
+            s.window_width = w;
+            s.window_height = h;
+        }
+        s.maximized = self.is_maximized();
+        s.log_pane = imp.log_paned.position();
+        s.side_pane = imp.side_paned.position();
+        s.protocol = imp.reader_panel.protocol();
+        s.share_mode = imp.reader_panel.share_mode();
+        s.auto_get_response = imp.reader_panel.auto_get_response_switch().is_active();
+        s.reader = imp.reader_panel.selected_reader().or(s.reader);
+        s.show_ascii = imp.log_view.show_ascii();
+        s.continue_on_mismatch = imp.continue_on_mismatch.get();
+        s.last_script = imp.file.borrow().clone();
+        s
+    }
+
+    pub fn save_settings(&self) {
+        let s = self.current_settings();
+        if let Err(e) = s.save() {
+            log::warn!("could not save the settings: {e}");
+        }
+        self.imp().settings.replace(s);
+    }
+
+    pub fn editor(&self) -> Editor {
+        self.imp().editor.get()
+    }
+
+    pub fn log_view(&self) -> LogView {
+        self.imp().log_view.get()
+    }
+
+    pub fn reader_panel(&self) -> ReaderPanel {
+        self.imp().reader_panel.get()
+    }
+
+    pub fn file(&self) -> Option<PathBuf> {
+        self.imp().file.borrow().clone()
+    }
+
+    pub fn toast(&self, text: &str) {
+        let toast = adw::Toast::new(&glib::markup_escape_text(text));
+        toast.set_timeout(8);
+        self.imp().toast_overlay.add_toast(toast);
+    }
+
+    pub(crate) fn send(&self, req: Request) {
+        if let Some(tx) = self.imp().requests.get() {
+            let _ = tx.send_blocking(req);
+        }
+    }
+
+    pub(crate) fn update_title(&self) {
+        let imp = self.imp();
+        let name = imp
+            .file
+            .borrow()
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| gettext("Untitled Script"));
+        let modified = imp.editor.buffer().is_modified();
+        let title = if modified {
+            format!("• {name}")
+        } else {
+            name
+        };
+        imp.window_title.set_title(&title);
+        let dir = imp
+            .file
+            .borrow()
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+        imp.window_title.set_subtitle(&dir);
+        self.set_title(Some(&format!("{title} — {}", gettext("APDU Scriptor"))));
+    }
+
+    fn update_run_button(&self) {
+        let imp = self.imp();
+        let n = imp.editor.error_count();
+        if n == 0 {
+            imp.run_content.set_label(&gettext("_Run"));
+            imp.run_button
+                .set_tooltip_text(Some(&gettext("Run the Script (F5)")));
+            imp.run_button.remove_css_class("destructive-action");
+            imp.run_button.add_css_class("suggested-action");
+        } else {
+            let label = ngettext("_Run ({n} error)", "_Run ({n} errors)", n);
+            imp.run_content
+                .set_label(&label.replace("{n}", &n.to_string()));
+            let tip = ngettext(
+                "The script has {n} error: fix it to run the script",
+                "The script has {n} errors: fix them to run the script",
+                n,
+            );
+            imp.run_button
+                .set_tooltip_text(Some(&tip.replace("{n}", &n.to_string())));
+            imp.run_button.remove_css_class("suggested-action");
+            imp.run_button.add_css_class("destructive-action");
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.imp().running.get()
+    }
+
+    pub(crate) fn set_running(&self, running: bool) {
+        let imp = self.imp();
+        imp.running.set(running);
+        imp.stop_button.set_visible(running);
+        imp.run_button.set_visible(!running);
+        self.action_set_enabled("win.stop", running);
+        for a in [
+            "win.run",
+            "win.run-selection",
+            "win.step",
+            "win.connect",
+            "win.disconnect",
+            "win.reset",
+        ] {
+            self.action_set_enabled(a, !running);
+        }
+    }
+
+    pub(crate) fn update_recent_menu(&self) {
+        let imp = self.imp();
+        let menu = &imp.recent_menu;
+        menu.remove_all();
+        for p in imp.settings.borrow().recent_files.iter() {
+            let label = p
+                .file_name()
+                .map(|n| n.to_string_lossy().replace('_', "__"))
+                .unwrap_or_default();
+            let item = gio::MenuItem::new(Some(&label), None);
+            item.set_action_and_target_value(
+                Some("win.open-recent"),
+                Some(&p.to_string_lossy().to_variant()),
+            );
+            menu.append_item(&item);
+        }
+    }
+
+    fn show_preferences(&self) {
+        let builder =
+            gtk::Builder::from_resource("/io/github/apduscriptor/ApduScriptor/ui/preferences.ui");
+        let Some(win) = builder.object::<adw::PreferencesWindow>("preferences") else {
+            return;
+        };
+        let imp = self.imp();
+        if let Some(s) = builder.object::<gtk::Switch>("auto_get_response") {
+            imp.reader_panel
+                .auto_get_response_switch()
+                .bind_property("active", &s, "active")
+                .bidirectional()
+                .sync_create()
+                .build();
+        }
+        if let Some(s) = builder.object::<gtk::Switch>("show_ascii") {
+            s.set_active(imp.log_view.show_ascii());
+            s.connect_active_notify(clone!(
+                #[weak(rename_to = w)]
+                self,
+                move |s| w.log_view().set_show_ascii(s.is_active())
+            ));
+        }
+        if let Some(s) = builder.object::<gtk::Switch>("continue_on_mismatch") {
+            s.set_active(imp.continue_on_mismatch.get());
+            s.connect_active_notify(clone!(
+                #[weak(rename_to = w)]
+                self,
+                move |s| w.imp().continue_on_mismatch.set(s.is_active())
+            ));
+        }
+        win.set_transient_for(Some(self));
+        win.present();
+    }
+
+    fn spawn_event_loop(&self, rx: async_channel::Receiver<Event>) {
+        let weak = self.downgrade();
+        glib::spawn_future_local(async move {
+            while let Ok(first) = rx.recv().await {
+                let Some(w) = weak.upgrade() else { break };
+                // Take what is already queued, so a fast card costs one
+                // model change per main-loop iteration, not one per APDU.
+                let mut events = vec![first];
+                while events.len() < 64 {
+                    match rx.try_recv() {
+                        Ok(ev) => events.push(ev),
+                        Err(_) => break,
+                    }
+                }
+                w.handle_events(events);
+                drop(w);
+                glib::timeout_future(std::time::Duration::ZERO).await;
+            }
+        });
+    }
+}

@@ -1,0 +1,269 @@
+//! Running scripts from the window and showing what the worker reports.
+
+use adw::subclass::prelude::*;
+use gtk::glib;
+
+use super::glue;
+use super::log_entry::{EntryKind, LogEntry};
+use super::window::Window;
+use crate::card::{self, CardError};
+use crate::engine::EngineOptions;
+use crate::i18n::{gettext, gettext_f, ngettext};
+use crate::script::Statement;
+use crate::worker::{Event, Request};
+
+fn now() -> String {
+    glib::DateTime::now_local()
+        .map(|d| {
+            format!(
+                "{}.{:03}",
+                d.format("%H:%M:%S").unwrap_or_default(),
+                d.microsecond() / 1000
+            )
+        })
+        .unwrap_or_default()
+}
+
+fn overlaps(s: &Statement, (first, last): (usize, usize)) -> bool {
+    s.span.start.line <= last && s.span.end.line.max(s.span.start.line) >= first
+}
+
+impl Window {
+    fn options(&self) -> EngineOptions {
+        EngineOptions {
+            auto_get_response: self.reader_panel().auto_get_response_switch().is_active(),
+            continue_on_mismatch: self.imp().continue_on_mismatch.get(),
+            ..EngineOptions::default()
+        }
+    }
+
+    /// Connect to the selected reader (the demo card when none).
+    pub(crate) fn connect_selected(&self) {
+        let panel = self.reader_panel();
+        let reader = panel
+            .selected_reader()
+            .unwrap_or_else(|| card::DEMO_READER.to_owned());
+        self.send(Request::Connect {
+            reader,
+            protocol: panel.protocol(),
+            share: panel.share_mode(),
+        });
+    }
+
+    /// Run the statements on lines `range` (all when `None`). A script with
+    /// errors in that range sends nothing.
+    pub fn run_range(&self, range: Option<(usize, usize)>, stepping: bool) {
+        if self.is_running() {
+            return;
+        }
+        let editor = self.editor();
+        editor.validate_now();
+        let script = editor.parse();
+        let in_range = |line: usize| range.is_none_or(|(a, b)| line >= a && line <= b);
+        let errors: Vec<_> = script
+            .errors
+            .iter()
+            .filter(|e| in_range(e.pos.line))
+            .collect();
+        if !errors.is_empty() {
+            let time = now();
+            let rows = errors
+                .iter()
+                .map(|e| {
+                    LogEntry::message(
+                        EntryKind::Error,
+                        &time,
+                        e.pos.line,
+                        editor
+                            .errors_on_line(e.pos.line)
+                            .into_iter()
+                            .next()
+                            .unwrap_or_else(|| glue::parse_error_message(e)),
+                    )
+                })
+                .collect();
+            self.log_view().append(rows);
+            let n = errors.len() as u32;
+            self.toast(
+                &ngettext(
+                    "The script has {n} error; nothing was sent",
+                    "The script has {n} errors; nothing was sent",
+                    n,
+                )
+                .replace("{n}", &n.to_string()),
+            );
+            return;
+        }
+        let statements: Vec<Statement> = match range {
+            None => script.statements,
+            Some(r) => script
+                .statements
+                .into_iter()
+                .filter(|s| overlaps(s, r))
+                .collect(),
+        };
+        if statements.is_empty() {
+            self.toast(&gettext("Nothing to run on these lines"));
+            return;
+        }
+        self.start_run(statements, stepping);
+    }
+
+    fn start_run(&self, statements: Vec<Statement>, stepping: bool) {
+        let panel = self.reader_panel();
+        let reader = panel
+            .selected_reader()
+            .unwrap_or_else(|| card::DEMO_READER.to_owned());
+        if panel.connected_reader().as_deref() != Some(reader.as_str()) {
+            self.connect_selected();
+        }
+        self.imp().stepping.set(stepping);
+        self.set_running(true);
+        self.send(Request::Run {
+            statements,
+            options: self.options(),
+        });
+    }
+
+    /// Run the statement at (or after) the cursor, then move to the next one.
+    pub fn step(&self) {
+        if self.is_running() {
+            return;
+        }
+        let editor = self.editor();
+        let line = editor.cursor_line();
+        let script = editor.parse();
+        let mut it = script
+            .statements
+            .iter()
+            .skip_while(|s| s.span.end.line.max(s.span.start.line) < line);
+        let Some(current) = it.next().cloned() else {
+            self.toast(&gettext("No statement after the cursor"));
+            return;
+        };
+        let next_line = it.next().map(|s| s.span.start.line);
+        let range = (
+            current.span.start.line,
+            current.span.end.line.max(current.span.start.line),
+        );
+        if script
+            .errors
+            .iter()
+            .any(|e| e.pos.line >= range.0 && e.pos.line <= range.1)
+        {
+            self.run_range(Some(range), true);
+            return;
+        }
+        self.start_run(vec![current], true);
+        match next_line {
+            Some(l) => editor.move_cursor_to_line(l),
+            None => editor.move_cursor_to_line(range.1 + 1),
+        }
+    }
+
+    fn error_row(&self, time: &str, message: &str, hint: Option<&str>) -> LogEntry {
+        let text = match hint {
+            Some(h) => format!("{message} ({h})"),
+            None => message.to_owned(),
+        };
+        LogEntry::message(EntryKind::Error, time, 0, text)
+    }
+
+    pub(crate) fn handle_events(&self, events: Vec<Event>) {
+        let time = now();
+        let mut rows: Vec<LogEntry> = Vec::new();
+        let panel = self.reader_panel();
+        for ev in events {
+            match ev {
+                Event::Readers(list) => {
+                    self.imp().pcsc_problem.replace(None);
+                    panel.set_readers(list);
+                }
+                Event::PcscUnavailable(e) => {
+                    let names: Vec<_> = panel
+                        .readers()
+                        .into_iter()
+                        .filter(|r| r.name == card::DEMO_READER)
+                        .collect();
+                    panel.set_readers(names);
+                    let msg = e.message();
+                    if self.imp().pcsc_problem.borrow().as_deref() != Some(msg.as_str()) {
+                        self.imp().pcsc_problem.replace(Some(msg.clone()));
+                        let hint = e.hint().unwrap_or_default();
+                        self.toast(&format!("{msg}. {hint}"));
+                    }
+                }
+                Event::Connected {
+                    reader,
+                    atr,
+                    protocol,
+                } => {
+                    panel.set_connected(Some((reader.clone(), atr.clone())));
+                    let text = gettext_f(
+                        &gettext("Connected to {reader} ({protocol})"),
+                        &[("reader", &reader), ("protocol", protocol.label())],
+                    );
+                    rows.push(LogEntry {
+                        response: atr,
+                        ..LogEntry::message(EntryKind::Reset, &time, 0, text)
+                    });
+                }
+                Event::Disconnected => {
+                    if panel.connected_reader().is_some() {
+                        rows.push(LogEntry::message(
+                            EntryKind::Info,
+                            &time,
+                            0,
+                            gettext("Disconnected"),
+                        ));
+                    }
+                    panel.set_connected(None);
+                }
+                Event::ResetDone(Ok(atr)) => {
+                    if let Some(r) = panel.connected_reader() {
+                        panel.set_connected(Some((r, atr.clone())));
+                    }
+                    rows.push(LogEntry {
+                        response: atr,
+                        ..LogEntry::message(EntryKind::Reset, &time, 0, gettext("Reset"))
+                    });
+                }
+                Event::ResetDone(Err(e)) => {
+                    let msg = gettext_f(
+                        &gettext("Reset failed: {error}"),
+                        &[("error", &e.message())],
+                    );
+                    rows.push(self.error_row(&time, &msg, e.hint().as_deref()));
+                    self.toast(&msg);
+                }
+                Event::RunStarted => {}
+                Event::Exchanges(list) => {
+                    rows.extend(list.iter().map(|e| LogEntry::from_event(&time, e)));
+                }
+                Event::RunFinished(summary) => {
+                    if !self.imp().stepping.get() {
+                        rows.push(LogEntry::summary(&time, &summary));
+                    }
+                    self.set_running(false);
+                }
+                Event::Error {
+                    error,
+                    message,
+                    hint,
+                } => {
+                    // A failed connect already said why a run had no card.
+                    let repeat = error == CardError::NotConnected
+                        && rows.last().is_some_and(|r| r.kind == EntryKind::Error);
+                    if !repeat {
+                        rows.push(self.error_row(&time, &message, hint.as_deref()));
+                        match hint {
+                            Some(h) => self.toast(&format!("{message}. {h}")),
+                            None => self.toast(&message),
+                        }
+                    }
+                }
+            }
+        }
+        self.log_view().append(rows);
+    }
+}

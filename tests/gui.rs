@@ -1,0 +1,390 @@
+//! In-process widget tests of the GTK application. GTK wants the main
+//! thread, so this is a `harness = false` binary: it builds the application
+//! and windows itself and drives them, iterating the main context until a
+//! condition holds (with a timeout, never a timing assertion).
+//!
+//! Run: `dbus-run-session -- xvfb-run -a cargo test --test gui`
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use adw::prelude::*;
+use apdu_scriptor::card::{Protocol, ShareMode, DEMO_READER};
+use apdu_scriptor::settings::Settings;
+use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
+use apdu_scriptor::ui::{Application, Window};
+use gtk::{gio, glib};
+
+struct Ctx {
+    app: Application,
+    dir: PathBuf,
+}
+
+/// Iterate the main loop until `cond` holds; panic after `secs` seconds.
+fn wait_until(what: &str, secs: u64, mut cond: impl FnMut() -> bool) {
+    let ctx = glib::MainContext::default();
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !cond() {
+        if Instant::now() > deadline {
+            panic!("timed out waiting for: {what}");
+        }
+        if !ctx.iteration(false) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+/// Let pending idle work run for a moment.
+fn settle() {
+    let ctx = glib::MainContext::default();
+    let end = Instant::now() + Duration::from_millis(300);
+    while Instant::now() < end {
+        if !ctx.iteration(false) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl Ctx {
+    fn window(&self) -> Window {
+        let w = Window::new(&self.app);
+        w.present();
+        wait_until("window mapped", 10, || w.is_mapped());
+        w
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// Close a window without questions.
+    fn dispose(&self, w: &Window) {
+        w.editor().buffer().set_modified(false);
+        w.close();
+        settle();
+    }
+}
+
+fn entries(w: &Window) -> Vec<LogEntry> {
+    w.log_view().entries()
+}
+
+fn act(w: &Window, action: &str) {
+    WidgetExt::activate_action(w, action, None).unwrap();
+}
+
+fn run_and_wait(w: &Window) {
+    act(w, "win.run");
+    wait_until("run finished", 30, || {
+        !w.is_running() && entries(w).iter().any(|e| e.kind == EntryKind::Summary)
+    });
+}
+
+fn exchanges(w: &Window) -> Vec<LogEntry> {
+    entries(w)
+        .into_iter()
+        .filter(|e| e.kind == EntryKind::Exchange)
+        .collect()
+}
+
+fn message_dialogs() -> Vec<adw::MessageDialog> {
+    gtk::Window::list_toplevels()
+        .into_iter()
+        .filter_map(|w| w.downcast::<adw::MessageDialog>().ok())
+        .filter(|d| d.is_visible())
+        .collect()
+}
+
+/// Answer a dialog as a click on one of its buttons does.
+fn answer(d: &adw::MessageDialog, response: &str) {
+    d.response(response);
+    d.close();
+    settle();
+}
+
+// ---------------------------------------------------------------------------
+
+fn demo_run_logs_exchanges(ctx: &Ctx) {
+    let path = ctx.write(
+        "select.apdu",
+        "# select the master file, then read\n00 A4 00 00 02 3F 00\nreset\n00 B0 00 00 04\n",
+    );
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    assert_eq!(w.editor().error_count(), 0);
+    w.reader_panel().select_reader(DEMO_READER);
+    run_and_wait(&w);
+    let rows = entries(&w);
+    let x = exchanges(&w);
+    assert_eq!(x.len(), 2, "two APDUs sent: {rows:#?}");
+    assert_eq!(x[0].command, vec![0x00, 0xA4, 0x00, 0x00, 0x02, 0x3F, 0x00]);
+    assert_eq!(x[0].line, 2);
+    assert_eq!(x[1].command, vec![0x00, 0xB0, 0x00, 0x00, 0x04]);
+    for e in &x {
+        assert!(e.sw().is_some(), "a status word: {e:?}");
+        assert!(!e.text.is_empty(), "a meaning for {}", e.sw_text());
+    }
+    assert!(
+        rows.iter()
+            .any(|e| e.kind == EntryKind::Reset && e.line == 3),
+        "the reset line has its row"
+    );
+    let summary = rows.last().unwrap();
+    assert_eq!(summary.kind, EntryKind::Summary);
+    assert!(summary.text.contains('2'), "{}", summary.text);
+    assert_eq!(
+        w.reader_panel().connected_reader().as_deref(),
+        Some(DEMO_READER)
+    );
+    ctx.dispose(&w);
+}
+
+fn invalid_lines_are_marked_before_running(ctx: &Ctx) {
+    let path = ctx.write(
+        "bad.apdu",
+        "00 A4 00 00 02 3F 00\n0x00 0xA4\n00 B0 00 00 04\n00A\n",
+    );
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    assert_eq!(w.editor().error_count(), 2);
+    assert_eq!(w.editor().marked_lines(), vec![2, 4]);
+    assert!(!w.editor().errors_on_line(2).is_empty());
+    // Typing a new error is seen without running (debounced validation).
+    let buffer = w.editor().buffer();
+    buffer.insert(&mut buffer.end_iter(), "zz\n");
+    wait_until("new error marked", 5, || w.editor().error_count() == 3);
+    assert_eq!(w.editor().marked_lines(), vec![2, 4, 5]);
+    // Running sends nothing and lists the errors.
+    act(&w, "win.run");
+    settle();
+    assert!(!w.is_running());
+    let rows = entries(&w);
+    assert!(exchanges(&w).is_empty(), "nothing sent: {rows:#?}");
+    let lines: Vec<usize> = rows
+        .iter()
+        .filter(|e| e.kind == EntryKind::Error)
+        .map(|e| e.line)
+        .collect();
+    assert_eq!(lines, vec![2, 4, 5]);
+    ctx.dispose(&w);
+}
+
+fn run_selection_and_step(ctx: &Ctx) {
+    let path = ctx.write(
+        "steps.apdu",
+        "00 A4 00 00 02 3F 00\n\n00 B0 00 00 04\n00 B0 00 00 02\n",
+    );
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    let ed = w.editor();
+    ed.move_cursor_to_line(2);
+    act(&w, "win.step");
+    wait_until("step done", 20, || {
+        !w.is_running() && exchanges(&w).len() == 1
+    });
+    assert_eq!(
+        exchanges(&w)[0].line,
+        3,
+        "the statement after the blank line"
+    );
+    assert_eq!(ed.cursor_line(), 4, "cursor moved to the next statement");
+    act(&w, "win.step");
+    wait_until("second step", 20, || {
+        !w.is_running() && exchanges(&w).len() == 2
+    });
+    assert_eq!(exchanges(&w)[1].line, 4);
+    // Run the current line only.
+    ed.move_cursor_to_line(1);
+    act(&w, "win.run-selection");
+    wait_until("selection run", 20, || {
+        !w.is_running() && exchanges(&w).len() == 3
+    });
+    assert_eq!(exchanges(&w)[2].line, 1);
+    ctx.dispose(&w);
+}
+
+fn unsaved_changes_dialog_on_close(ctx: &Ctx) {
+    let path = ctx.write("edit.apdu", "00 A4 00 00 02 3F 00\n");
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    assert!(!w.title().unwrap().contains('•'));
+    let buffer = w.editor().buffer();
+    buffer.insert(&mut buffer.end_iter(), "00 B0 00 00 04\n");
+    assert!(
+        w.title().unwrap().starts_with("• edit.apdu"),
+        "{:?}",
+        w.title()
+    );
+    let text = w.editor().text();
+
+    w.close();
+    wait_until("unsaved-changes dialog", 5, || {
+        !message_dialogs().is_empty()
+    });
+    let d = message_dialogs().remove(0);
+    assert!(d.has_response("save") && d.has_response("discard") && d.has_response("cancel"));
+    answer(&d, "cancel");
+    settle();
+    assert!(w.is_visible(), "cancel keeps the window");
+    assert_eq!(w.editor().text(), text, "and the text");
+
+    // Save from the dialog writes the file and closes.
+    w.close();
+    wait_until("dialog again", 5, || !message_dialogs().is_empty());
+    answer(&message_dialogs()[0], "save");
+    wait_until("window closed", 5, || !w.is_visible());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+fn files_are_never_lost(ctx: &Ctx) {
+    let w = ctx.window();
+    let good = ctx.write("keep.apdu", "00 A4 00 00 02 3F 00\n");
+    assert!(w.open_path(&good));
+    let buffer = w.editor().buffer();
+    buffer.insert(&mut buffer.end_iter(), "# my edit\n");
+    let text = w.editor().text();
+    // A non-UTF-8 file is refused and nothing changes.
+    let bin = ctx.dir.join("binary.apdu");
+    std::fs::write(&bin, [0x00, 0xA4, 0xFF, 0xFE, 0x80]).unwrap();
+    assert!(!w.open_path(&bin));
+    assert!(!w.open_path(&ctx.dir.join("missing.apdu")));
+    assert_eq!(w.editor().text(), text);
+    assert_eq!(
+        w.file().as_deref(),
+        Some(good.canonicalize().unwrap().as_path())
+    );
+    // A failed save keeps the buffer modified and the file as it was.
+    assert!(!w.save_to(Path::new("/nonexistent-dir/x.apdu")));
+    assert!(w.editor().buffer().is_modified());
+    assert_eq!(w.editor().text(), text);
+    // A good save is atomic and clears the mark.
+    assert!(w.save_to(&good));
+    assert!(!w.editor().buffer().is_modified());
+    assert_eq!(std::fs::read_to_string(&good).unwrap(), text);
+    ctx.dispose(&w);
+}
+
+fn settings_round_trip(ctx: &Ctx) {
+    let path = ctx.write("last.apdu", "00 A4 00 00 02 3F 00\n");
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    let panel = w.reader_panel();
+    panel.set_protocol(Protocol::T1);
+    panel.set_share_mode(ShareMode::Exclusive);
+    panel.auto_get_response_switch().set_active(true);
+    w.log_view().set_show_ascii(true);
+    ctx.dispose(&w); // saves the settings on close
+
+    let (s, _) = Settings::load();
+    assert_eq!(s.protocol, Protocol::T1);
+    assert_eq!(s.share_mode, ShareMode::Exclusive);
+    assert!(s.auto_get_response);
+    assert!(s.show_ascii);
+    let canon = path.canonicalize().unwrap();
+    assert_eq!(s.last_script.as_deref(), Some(canon.as_path()));
+    assert_eq!(s.recent_files.first(), Some(&canon));
+
+    let w = ctx.window();
+    w.restore_last_script();
+    assert_eq!(w.file().as_deref(), Some(canon.as_path()));
+    assert_eq!(w.reader_panel().protocol(), Protocol::T1);
+    assert_eq!(w.reader_panel().share_mode(), ShareMode::Exclusive);
+    assert!(w.reader_panel().auto_get_response_switch().is_active());
+    assert!(w.log_view().show_ascii());
+    ctx.dispose(&w);
+}
+
+fn log_export_and_copy(ctx: &Ctx) {
+    let path = ctx.write("export.apdu", "00 A4 00 00 02 3F 00\n");
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    run_and_wait(&w);
+    let log = w.log_view();
+    let rows = log.entries();
+    let scriptor =
+        apdu_scriptor::ui::export::export(&rows, apdu_scriptor::ui::export::Format::Scriptor);
+    assert!(scriptor.contains("> 00 A4 00 00 02 3F 00"), "{scriptor}");
+    log.clear();
+    assert!(log.entries().is_empty());
+    ctx.dispose(&w);
+}
+
+// ---------------------------------------------------------------------------
+
+type Test = (&'static str, fn(&Ctx));
+
+fn main() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    // Settings and recent files go to a private place.
+    std::env::set_var("HOME", &home);
+    std::env::set_var("XDG_CONFIG_HOME", home.join("config"));
+    std::env::set_var("GSK_RENDERER", "cairo");
+    apdu_scriptor::i18n::init();
+    apdu_scriptor::ui::init();
+
+    let app = Application::new();
+    app.set_flags(gio::ApplicationFlags::NON_UNIQUE);
+    app.register(None::<&gio::Cancellable>).expect("register");
+    let _hold = app.hold();
+    let ctx = Ctx {
+        app,
+        dir: tmp.path().to_path_buf(),
+    };
+
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let tests: &[Test] = &[
+        ("demo_run_logs_exchanges", demo_run_logs_exchanges),
+        (
+            "invalid_lines_are_marked_before_running",
+            invalid_lines_are_marked_before_running,
+        ),
+        ("run_selection_and_step", run_selection_and_step),
+        (
+            "unsaved_changes_dialog_on_close",
+            unsaved_changes_dialog_on_close,
+        ),
+        ("files_are_never_lost", files_are_never_lost),
+        ("settings_round_trip", settings_round_trip),
+        ("log_export_and_copy", log_export_and_copy),
+    ];
+    let mut failed = Vec::new();
+    let mut ran = 0;
+    for (name, f) in tests {
+        if !filter.is_empty() && !filter.iter().any(|p| name.contains(p.as_str())) {
+            continue;
+        }
+        ran += 1;
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&ctx)));
+        match result {
+            Ok(()) => println!("test {name} ... ok"),
+            Err(_) => {
+                println!("test {name} ... FAILED");
+                failed.push(*name);
+            }
+        }
+        // Close what a failed test left open.
+        for w in ctx.app.windows() {
+            if let Ok(w) = w.clone().downcast::<Window>() {
+                w.editor().buffer().set_modified(false);
+            }
+            w.close();
+        }
+        settle();
+    }
+    println!(
+        "\ntest result: {}. {} passed; {} failed",
+        if failed.is_empty() { "ok" } else { "FAILED" },
+        ran - failed.len(),
+        failed.len()
+    );
+    if !failed.is_empty() {
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,262 @@
+//! GUI benchmark (`cargo test --release --test gui_bench -- --bench`, under
+//! `xvfb-run` and `dbus-run-session`; without `--bench` it does nothing): start-up to first frame, a 10 000-APDU script on the
+//! demo card in the window against the command line, the longest main-loop
+//! stall during that run, and 100 000 log rows (append, scroll, memory).
+//! Prints figures; it asserts nothing about time.
+
+use std::cell::Cell;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use adw::prelude::*;
+use apdu_scriptor::card::DEMO_READER;
+use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
+use apdu_scriptor::ui::{Application, Window};
+use gtk::{gio, glib};
+
+fn iterate_until(secs: u64, mut cond: impl FnMut() -> bool) -> bool {
+    let ctx = glib::MainContext::default();
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !cond() {
+        if Instant::now() > deadline {
+            return false;
+        }
+        if !ctx.iteration(false) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    true
+}
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// CPU time (user + system) of this process so far.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    // fields 14 and 15 (utime, stime) are at 11 and 12 after the name
+    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
+fn binary() -> std::path::PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_apdu-scriptor")).to_path_buf()
+}
+
+fn first_frame(home: &Path) {
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        let out = Command::new(binary())
+            .env("APDU_SCRIPTOR_EXIT_AFTER_FIRST_FRAME", "1")
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("ff-config"))
+            .stderr(Stdio::null())
+            .output();
+        if matches!(&out, Ok(o) if String::from_utf8_lossy(&o.stdout).contains("first-frame")) {
+            times.push(start.elapsed());
+        }
+    }
+    times.sort();
+    if let Some(median) = times.get(times.len() / 2) {
+        println!(
+            "start to first frame (median of {}): {median:.0?}",
+            times.len()
+        );
+    }
+}
+
+/// Longest gap between ticks of a 5 ms timer, reset by `reset`.
+struct StallMeter {
+    last: Rc<Cell<Instant>>,
+    max: Rc<Cell<Duration>>,
+    _source: glib::SourceId,
+}
+
+impl StallMeter {
+    fn start() -> StallMeter {
+        let last = Rc::new(Cell::new(Instant::now()));
+        let max = Rc::new(Cell::new(Duration::ZERO));
+        let (l, m) = (last.clone(), max.clone());
+        let source = glib::timeout_add_local(Duration::from_millis(5), move || {
+            let now = Instant::now();
+            m.set(m.get().max(now - l.get()));
+            l.set(now);
+            glib::ControlFlow::Continue
+        });
+        StallMeter {
+            last,
+            max,
+            _source: source,
+        }
+    }
+    fn reset(&self) {
+        self.last.set(Instant::now());
+        self.max.set(Duration::ZERO);
+    }
+}
+
+fn script_run(w: &Window, dir: &Path, meter: &StallMeter) {
+    let n = 10_000;
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(if i % 2 == 0 {
+            "00 A4 00 00 02 3F 00\n"
+        } else {
+            "00 B0 00 00 04\n"
+        });
+    }
+    let path = dir.join("bench.apdu");
+    std::fs::write(&path, &text).unwrap();
+
+    let start = Instant::now();
+    let cli = Command::new(binary())
+        .args(["run", "--demo"])
+        .arg(&path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let cli_time = start.elapsed();
+    println!("command line, {n} APDUs on the demo card: {cli_time:.0?} ({cli:?})");
+
+    w.open_path(&path);
+    w.reader_panel().select_reader(DEMO_READER);
+    w.log_view().clear();
+    meter.reset();
+    let start = Instant::now();
+    WidgetExt::activate_action(w, "win.run", None).unwrap();
+    let done = iterate_until(120, || {
+        !w.is_running()
+            && w.log_view()
+                .entries()
+                .last()
+                .is_some_and(|e| e.kind == EntryKind::Summary)
+    });
+    let gui_time = start.elapsed();
+    let rows = w.log_view().store().n_items();
+    println!(
+        "window, {n} APDUs on the demo card: {gui_time:.0?} (done: {done}, {rows} rows), {:.2}x the command line",
+        gui_time.as_secs_f64() / cli_time.as_secs_f64()
+    );
+    println!(
+        "longest main-loop stall during the run: {:.0?}",
+        meter.max.get()
+    );
+}
+
+fn many_rows(w: &Window, meter: &StallMeter) {
+    let log = w.log_view();
+    log.clear();
+    let before = rss_mb();
+    meter.reset();
+    let start = Instant::now();
+    let template = LogEntry {
+        command: vec![0x00, 0xB0, 0x00, 0x00, 0x10],
+        response: (0u8..16).chain([0x90, 0x00]).collect(),
+        duration: Some(Duration::from_micros(120)),
+        ..LogEntry::message(
+            EntryKind::Exchange,
+            "12:00:00.000",
+            1,
+            "Normal processing.".into(),
+        )
+    };
+    let total: usize = std::env::var("BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    for chunk in 0..(total / 500) {
+        let batch: Vec<LogEntry> = (0..500)
+            .map(|i| LogEntry {
+                line: chunk * 500 + i + 1,
+                ..template.clone()
+            })
+            .collect();
+        log.append(batch);
+        glib::MainContext::default().iteration(false);
+    }
+    iterate_until(5, || false);
+    println!(
+        "{total} rows appended in {:.0?}; longest stall {:.0?}",
+        start.elapsed() - Duration::from_secs(5),
+        meter.max.get()
+    );
+    let scroller = log
+        .column_view()
+        .parent()
+        .and_downcast::<gtk::ScrolledWindow>()
+        .expect("scrolled window");
+    let adj = scroller.vadjustment();
+    meter.reset();
+    let start = Instant::now();
+    let cpu = cpu_time();
+    let steps = 200;
+    for i in 0..=steps {
+        adj.set_value(adj.upper() * f64::from(i) / f64::from(steps));
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_millis(10) {
+            glib::MainContext::default().iteration(false);
+        }
+    }
+    println!(
+        "scrolled through {total} rows in {steps} jumps: {:.0?} ({:.0?} CPU in this process), longest stall {:.0?}",
+        start.elapsed(),
+        cpu_time() - cpu,
+        meter.max.get()
+    );
+    println!(
+        "resident memory: {:.0} MB with {total} rows ({:.0} MB before)",
+        rss_mb(),
+        before
+    );
+}
+
+fn main() {
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let only_rows = std::env::var_os("BENCH_ONLY_ROWS").is_some();
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::env::set_var("HOME", &home);
+    std::env::set_var("XDG_CONFIG_HOME", home.join("config"));
+    if !only_rows {
+        first_frame(&home);
+    }
+
+    apdu_scriptor::i18n::init();
+    apdu_scriptor::ui::init();
+    let app = Application::new();
+    app.set_flags(gio::ApplicationFlags::NON_UNIQUE);
+    app.register(None::<&gio::Cancellable>).unwrap();
+    let _hold = app.hold();
+    let w = Window::new(&app);
+    w.set_default_size(1280, 800);
+    w.present();
+    iterate_until(10, || w.is_mapped());
+    let meter = StallMeter::start();
+    if !only_rows {
+        script_run(&w, tmp.path(), &meter);
+    }
+    many_rows(&w, &meter);
+    w.editor().buffer().set_modified(false);
+    w.close();
+}
