@@ -1,12 +1,19 @@
 //! Runs a parsed script on a card: resets, optional automatic GET RESPONSE
 //! (61XX) and Le correction (6CXX), expectations, timing, stop requests.
 //! Every exchange is reported to an observer as it happens.
+//!
+//! With automatic handling on, one scripted APDU may become a chain: the
+//! command, then GET RESPONSE after each `61XX` and a re-send with the right
+//! Le after each `6CXX`, at most `max_rounds` extra APDUs. The statement's
+//! expectation is checked against the last response of the chain (its data
+//! and status word alone, not the data gathered along the chain), and the
+//! result is recorded on that last exchange.
 
-use std::sync::atomic::AtomicBool;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::card::{Card, CardError};
-use crate::script::{Expectation, Statement};
+use crate::script::{ApduStatement, Expectation, Statement, StatementKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EngineOptions {
@@ -65,9 +72,14 @@ pub enum EngineEvent {
         duration: Duration,
     },
     /// A transmit failed (card removed, …); the run ends.
-    Error { line: usize, error: CardError },
+    Error {
+        line: usize,
+        error: CardError,
+    },
     /// `exit` reached.
-    Exit { line: usize },
+    Exit {
+        line: usize,
+    },
 }
 
 /// Receives events while a script runs.
@@ -113,12 +125,233 @@ pub struct Summary {
 }
 
 /// Run `statements` on `card`. Returns when done, stopped, or on error.
+///
+/// `stop` is read before every APDU and reset, scripted or automatic.
 pub fn run(
-    _statements: &[Statement],
-    _card: &mut dyn Card,
-    _options: &EngineOptions,
-    _observer: &mut dyn Observer,
-    _stop: &AtomicBool,
+    statements: &[Statement],
+    card: &mut dyn Card,
+    options: &EngineOptions,
+    observer: &mut dyn Observer,
+    stop: &AtomicBool,
 ) -> Summary {
-    Summary::default()
+    let started = Instant::now();
+    let mut summary = Summary::default();
+    for statement in statements {
+        if stop.load(Ordering::Relaxed) {
+            summary.outcome = Outcome::Stopped;
+            break;
+        }
+        let line = statement.span.start.line;
+        let end = match &statement.kind {
+            StatementKind::Reset => reset(card, line, observer, &mut summary),
+            StatementKind::Exit => {
+                observer.event(&EngineEvent::Exit { line });
+                Some(Outcome::Exited)
+            }
+            StatementKind::Apdu(apdu) => {
+                run_apdu(apdu, line, card, options, observer, stop, &mut summary)
+            }
+        };
+        if let Some(outcome) = end {
+            summary.outcome = outcome;
+            break;
+        }
+    }
+    summary.elapsed = started.elapsed();
+    summary
+}
+
+fn reset(
+    card: &mut dyn Card,
+    line: usize,
+    observer: &mut dyn Observer,
+    summary: &mut Summary,
+) -> Option<Outcome> {
+    let t = Instant::now();
+    let result = card.reset(false);
+    let duration = t.elapsed();
+    summary.resets += 1;
+    let end = result.as_ref().err().map(|e| {
+        summary.errors += 1;
+        Outcome::CardError(e.clone())
+    });
+    observer.event(&EngineEvent::Reset {
+        line,
+        result,
+        duration,
+    });
+    end
+}
+
+/// The automatic follow-up a response calls for, if any.
+fn follow_up(command: &[u8], response: &[u8], script_cla: u8) -> Option<(Vec<u8>, Origin)> {
+    match *response {
+        [.., 0x61, xx] => Some((
+            vec![script_cla, 0xC0, 0x00, 0x00, xx],
+            Origin::AutoGetResponse,
+        )),
+        [.., 0x6C, xx] => with_le(command, xx).map(|c| (c, Origin::AutoLe)),
+        _ => None,
+    }
+}
+
+/// `command` with its Le replaced (or added) by `xx` (00 meaning 256).
+/// `None` when the command is no well-formed APDU.
+pub fn with_le(command: &[u8], xx: u8) -> Option<Vec<u8>> {
+    let mut c = command.to_vec();
+    let n = c.len();
+    let ext = |c: &mut Vec<u8>| {
+        let le: u16 = if xx == 0 { 256 } else { xx as u16 };
+        c.extend_from_slice(&le.to_be_bytes());
+    };
+    match n {
+        0..=3 => return None,
+        4 => c.push(xx),
+        5 => c[4] = xx,
+        _ if c[4] != 0 => {
+            let lc = c[4] as usize;
+            if n == 5 + lc {
+                c.push(xx);
+            } else if n == 6 + lc {
+                c[n - 1] = xx;
+            } else {
+                return None;
+            }
+        }
+        6 => return None,
+        7 => {
+            c.truncate(5);
+            ext(&mut c);
+        }
+        _ => {
+            let lc = u16::from_be_bytes([c[5], c[6]]) as usize;
+            if n == 7 + lc {
+                ext(&mut c);
+            } else if n == 9 + lc {
+                c.truncate(n - 2);
+                ext(&mut c);
+            } else {
+                return None;
+            }
+        }
+    }
+    Some(c)
+}
+
+fn run_apdu(
+    apdu: &ApduStatement,
+    line: usize,
+    card: &mut dyn Card,
+    options: &EngineOptions,
+    observer: &mut dyn Observer,
+    stop: &AtomicBool,
+    summary: &mut Summary,
+) -> Option<Outcome> {
+    let script_cla = apdu.bytes.first().copied().unwrap_or(0);
+    let mut command = apdu.bytes.clone();
+    let mut origin = Origin::Script;
+    let mut rounds = 0;
+    loop {
+        let t = Instant::now();
+        let result = card.transmit(&command);
+        let duration = t.elapsed();
+        let response = match result {
+            Ok(r) => r,
+            Err(error) => {
+                summary.errors += 1;
+                observer.event(&EngineEvent::Error {
+                    line,
+                    error: error.clone(),
+                });
+                return Some(Outcome::CardError(error));
+            }
+        };
+        summary.commands += 1;
+        summary.card_time += duration;
+        let next = if options.auto_get_response && rounds < options.max_rounds {
+            follow_up(&command, &response, script_cla)
+        } else {
+            None
+        };
+        let mut failed = false;
+        let check = match (&next, &apdu.expect) {
+            (None, Some(e)) => {
+                let ok = e.matches(&response);
+                summary.assertions_checked += 1;
+                if !ok {
+                    summary.assertions_failed += 1;
+                    failed = true;
+                }
+                Some((e.clone(), ok))
+            }
+            _ => None,
+        };
+        let echo = (origin == Origin::Script).then(|| apdu.echo.clone());
+        observer.event(&EngineEvent::Exchange(Exchange {
+            line,
+            origin,
+            command,
+            echo,
+            response,
+            duration,
+            check,
+        }));
+        let Some((next_command, next_origin)) = next else {
+            return (failed && !options.continue_on_mismatch).then_some(Outcome::AssertionFailed);
+        };
+        if stop.load(Ordering::Relaxed) {
+            return Some(Outcome::Stopped);
+        }
+        command = next_command;
+        origin = next_origin;
+        rounds += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_le_covers_every_case() {
+        assert_eq!(with_le(&[0, 0xB0, 0, 0], 8), Some(vec![0, 0xB0, 0, 0, 8]));
+        assert_eq!(
+            with_le(&[0, 0xB0, 0, 0, 0x20], 8),
+            Some(vec![0, 0xB0, 0, 0, 8])
+        );
+        assert_eq!(
+            with_le(&[0, 0xA4, 0, 0, 1, 9], 8),
+            Some(vec![0, 0xA4, 0, 0, 1, 9, 8])
+        );
+        assert_eq!(
+            with_le(&[0, 0xA4, 0, 0, 1, 9, 0], 8),
+            Some(vec![0, 0xA4, 0, 0, 1, 9, 8])
+        );
+        assert_eq!(
+            with_le(&[0, 0xB0, 0, 0, 0, 1, 0], 0),
+            Some(vec![0, 0xB0, 0, 0, 0, 1, 0])
+        );
+        assert_eq!(
+            with_le(&[0, 0xA4, 0, 0, 0, 0, 1, 9], 8),
+            Some(vec![0, 0xA4, 0, 0, 0, 0, 1, 9, 0, 8])
+        );
+        assert_eq!(
+            with_le(&[0, 0xA4, 0, 0, 0, 0, 1, 9, 1, 0], 8),
+            Some(vec![0, 0xA4, 0, 0, 0, 0, 1, 9, 0, 8])
+        );
+        assert_eq!(with_le(&[0, 0xA4, 0], 8), None);
+        assert_eq!(with_le(&[0, 0xA4, 0, 0, 3, 1], 8), None);
+        assert_eq!(with_le(&[0, 0xA4, 0, 0, 0, 1], 8), None);
+        assert_eq!(with_le(&[0, 0xA4, 0, 0, 0, 0, 5, 1], 8), None);
+    }
+
+    #[test]
+    fn follow_up_uses_the_script_cla() {
+        let (c, o) = follow_up(&[0xA0, 0xA4, 0, 0, 2, 0x3F, 0], &[0x61, 0x00], 0xA0).unwrap();
+        assert_eq!((c, o), (vec![0xA0, 0xC0, 0, 0, 0], Origin::AutoGetResponse));
+        let (c, o) = follow_up(&[0, 0xB0, 0, 0, 0x30], &[0x6C, 0x28], 0).unwrap();
+        assert_eq!((c, o), (vec![0, 0xB0, 0, 0, 0x28], Origin::AutoLe));
+        assert_eq!(follow_up(&[0, 0xB0, 0, 0, 0x30], &[0x90, 0x00], 0), None);
+        assert_eq!(follow_up(&[0, 0xB0, 0, 0, 0x30], &[0x61], 0), None);
+    }
 }

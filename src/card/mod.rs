@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod monitor;
 pub mod pcsc_backend;
+pub mod vpcd;
 
 use crate::i18n::gettext;
 
@@ -23,7 +24,12 @@ pub enum Protocol {
 impl Protocol {
     /// Parse the forms scriptor's `-p` takes: `T=0`, `T=1`, also `T0`, `any`, `raw`.
     pub fn from_arg(s: &str) -> Option<Protocol> {
-        match s.trim().to_ascii_uppercase().replace(['=', ' '], "").as_str() {
+        match s
+            .trim()
+            .to_ascii_uppercase()
+            .replace(['=', ' '], "")
+            .as_str()
+        {
             "T0" => Some(Protocol::T0),
             "T1" => Some(Protocol::T1),
             "ANY" | "T0T1" | "T0|T1" | "T0ORT1" => Some(Protocol::Any),
@@ -176,7 +182,11 @@ pub struct ReaderInfo {
 }
 
 /// Open a connection to `reader`: the demo card for [`DEMO_READER`], PC/SC otherwise.
-pub fn open(reader: &str, protocol: Protocol, share: ShareMode) -> Result<Box<dyn Card>, CardError> {
+pub fn open(
+    reader: &str,
+    protocol: Protocol,
+    share: ShareMode,
+) -> Result<Box<dyn Card>, CardError> {
     if reader == DEMO_READER {
         return Ok(Box::new(demo::DemoCard::builtin(protocol)?));
     }

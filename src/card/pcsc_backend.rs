@@ -1,6 +1,12 @@
 //! PC/SC backend over the `pcsc` crate.
 
+use std::ffi::CString;
+use std::time::{Duration, Instant};
+
 use super::{Card, CardError, Disposition, Protocol, ReaderInfo, ShareMode};
+
+/// Longer than pcscd's card polling period (400 ms for vpcd).
+const CARD_GONE_WAIT: Duration = Duration::from_millis(3000);
 
 /// An established PC/SC context.
 pub struct PcscContext {
@@ -13,43 +19,307 @@ impl PcscContext {
         Ok(PcscContext { ctx })
     }
 
+    /// The underlying context (the monitor keeps a clone to cancel waits).
+    pub fn raw(&self) -> &pcsc::Context {
+        &self.ctx
+    }
+
+    /// The reader names, in the order pcscd gives them; none is not an error.
+    pub fn reader_names(&self) -> Result<Vec<CString>, CardError> {
+        match self.ctx.list_readers_owned() {
+            Ok(names) => Ok(names),
+            Err(pcsc::Error::NoReadersAvailable) => Ok(Vec::new()),
+            Err(e) => Err(map_error(e)),
+        }
+    }
+
+    /// Every reader with its card state, read without waiting.
     pub fn list_readers(&self) -> Result<Vec<ReaderInfo>, CardError> {
-        Ok(Vec::new())
+        let names = self.reader_names()?;
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut states: Vec<pcsc::ReaderState> = names
+            .into_iter()
+            .map(|n| pcsc::ReaderState::new(n, pcsc::State::UNAWARE))
+            .collect();
+        match self.ctx.get_status_change(Duration::ZERO, &mut states) {
+            Ok(()) | Err(pcsc::Error::Timeout) => {}
+            // A reader vanished between the two calls: list again.
+            Err(pcsc::Error::UnknownReader) => return self.list_readers(),
+            Err(e) => return Err(map_error(e)),
+        }
+        Ok(states.iter().map(reader_info).collect())
     }
 
     pub fn connect(
         &self,
-        _reader: &str,
-        _protocol: Protocol,
-        _share: ShareMode,
+        reader: &str,
+        protocol: Protocol,
+        share: ShareMode,
     ) -> Result<PcscCard, CardError> {
-        let _ = &self.ctx;
-        Err(CardError::NoReaders)
+        let name = CString::new(reader).map_err(|_| CardError::UnknownReader(reader.into()))?;
+        let share = share_mode(share);
+        let protocols = protocols(protocol);
+        let card = self
+            .ctx
+            .connect(&name, share, protocols)
+            .map_err(|e| map_reader_error(e, reader))?;
+        let mut card = PcscCard {
+            ctx: self.ctx.clone(),
+            reader: name,
+            share,
+            protocols,
+            card: Some(card),
+            atr: Vec::new(),
+            protocol: Protocol::Any,
+            buffer: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
+        };
+        match card.refresh_atr() {
+            // A direct connection may have no card behind it.
+            Err(_) if share == pcsc::ShareMode::Direct => {}
+            r => r?,
+        }
+        Ok(card)
+    }
+}
+
+/// The state of one reader as `get_status_change` reported it.
+pub(crate) fn reader_info(state: &pcsc::ReaderState) -> ReaderInfo {
+    let ev = state.event_state();
+    let present = ev.contains(pcsc::State::PRESENT);
+    ReaderInfo {
+        name: state.name().to_string_lossy().into_owned(),
+        card_present: present,
+        atr: (present && !state.atr().is_empty()).then(|| state.atr().to_vec()),
+        exclusive: ev.contains(pcsc::State::EXCLUSIVE),
+    }
+}
+
+fn share_mode(share: ShareMode) -> pcsc::ShareMode {
+    match share {
+        ShareMode::Shared => pcsc::ShareMode::Shared,
+        ShareMode::Exclusive => pcsc::ShareMode::Exclusive,
+        ShareMode::Direct => pcsc::ShareMode::Direct,
+    }
+}
+
+fn protocols(protocol: Protocol) -> pcsc::Protocols {
+    match protocol {
+        Protocol::T0 => pcsc::Protocols::T0,
+        Protocol::T1 => pcsc::Protocols::T1,
+        Protocol::Any => pcsc::Protocols::ANY,
+        Protocol::Raw => pcsc::Protocols::RAW,
+    }
+}
+
+fn disposition(d: Disposition) -> pcsc::Disposition {
+    match d {
+        Disposition::Leave => pcsc::Disposition::LeaveCard,
+        Disposition::Reset => pcsc::Disposition::ResetCard,
+        Disposition::Unpower => pcsc::Disposition::UnpowerCard,
+        Disposition::Eject => pcsc::Disposition::EjectCard,
     }
 }
 
 /// A connected card.
-pub struct PcscCard {}
+pub struct PcscCard {
+    ctx: pcsc::Context,
+    reader: CString,
+    share: pcsc::ShareMode,
+    protocols: pcsc::Protocols,
+    /// `None` once disconnected.
+    card: Option<pcsc::Card>,
+    atr: Vec<u8>,
+    /// Active protocol; `Any` when none (direct connection without card).
+    protocol: Protocol,
+    /// Receive buffer, large enough for extended-length responses.
+    buffer: Vec<u8>,
+}
+
+impl PcscCard {
+    /// The reader this card is in.
+    pub fn reader(&self) -> String {
+        self.reader.to_string_lossy().into_owned()
+    }
+
+    fn handle(&self) -> Result<&pcsc::Card, CardError> {
+        self.card.as_ref().ok_or(CardError::NotConnected)
+    }
+
+    fn refresh_atr(&mut self) -> Result<(), CardError> {
+        let status = self.handle()?.status2_owned().map_err(map_error)?;
+        self.atr = status.atr().to_vec();
+        self.protocol = match status.protocol2() {
+            Some(pcsc::Protocol::T0) => Protocol::T0,
+            Some(pcsc::Protocol::T1) => Protocol::T1,
+            Some(pcsc::Protocol::RAW) => Protocol::Raw,
+            None => Protocol::Any,
+        };
+        Ok(())
+    }
+
+    /// Whether pcscd reports the reader empty now or within its poll period.
+    fn card_gone(&self) -> bool {
+        let mut state = [pcsc::ReaderState::new(
+            self.reader.clone(),
+            pcsc::State::UNAWARE,
+        )];
+        if self
+            .ctx
+            .get_status_change(Duration::ZERO, &mut state)
+            .is_err()
+        {
+            return false;
+        }
+        let deadline = Instant::now() + CARD_GONE_WAIT;
+        loop {
+            if !state[0].event_state().contains(pcsc::State::PRESENT) {
+                return true;
+            }
+            state[0].sync_current_state();
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() || self.ctx.get_status_change(left, &mut state).is_err() {
+                return false;
+            }
+        }
+    }
+
+    /// Reconnect with `init`; after the card was removed and inserted
+    /// again the old handle is dead, so connect anew.
+    fn reconnect(&mut self, init: pcsc::Disposition) -> Result<(), CardError> {
+        let card = self.card.as_mut().ok_or(CardError::NotConnected)?;
+        match card.reconnect(self.share, self.protocols, init) {
+            Ok(()) => {}
+            Err(pcsc::Error::RemovedCard | pcsc::Error::InvalidHandle) => {
+                let fresh = self
+                    .ctx
+                    .connect(&self.reader, self.share, self.protocols)
+                    .map_err(|e| map_reader_error(e, &self.reader.to_string_lossy()))?;
+                self.card = Some(fresh);
+                if init != pcsc::Disposition::LeaveCard {
+                    let card = self.card.as_mut().ok_or(CardError::NotConnected)?;
+                    card.reconnect(self.share, self.protocols, init)
+                        .map_err(map_error)?;
+                }
+            }
+            Err(e) => return Err(map_error(e)),
+        }
+        self.refresh_atr()
+    }
+}
 
 impl Card for PcscCard {
-    fn transmit(&mut self, _command: &[u8]) -> Result<Vec<u8>, CardError> {
-        Err(CardError::NotConnected)
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
+        let card = self.card.as_ref().ok_or(CardError::NotConnected)?;
+        let err = match card.transmit(command, &mut self.buffer) {
+            Ok(response) => return Ok(response.to_vec()),
+            Err(e) => e,
+        };
+        // A card pulled during the exchange fails the transfer before
+        // pcscd's next poll notices it is gone: ask pcscd again.
+        if err == pcsc::Error::NotTransacted && self.card_gone() {
+            return Err(CardError::CardRemoved);
+        }
+        Err(map_error(err))
     }
-    fn reset(&mut self, _cold: bool) -> Result<Vec<u8>, CardError> {
-        Err(CardError::NotConnected)
+
+    fn reset(&mut self, cold: bool) -> Result<Vec<u8>, CardError> {
+        let init = if cold {
+            pcsc::Disposition::UnpowerCard
+        } else {
+            pcsc::Disposition::ResetCard
+        };
+        self.reconnect(init)?;
+        Ok(self.atr.clone())
     }
+
     fn atr(&self) -> Vec<u8> {
-        Vec::new()
+        self.atr.clone()
     }
+
     fn protocol(&self) -> Protocol {
-        Protocol::Any
+        self.protocol
     }
-    fn disconnect(&mut self, _d: Disposition) -> Result<(), CardError> {
-        Ok(())
+
+    fn disconnect(&mut self, d: Disposition) -> Result<(), CardError> {
+        let Some(card) = self.card.take() else {
+            return Ok(());
+        };
+        match card.disconnect(disposition(d)) {
+            Ok(()) => Ok(()),
+            // The handle is gone either way; dropping it disconnects.
+            Err((_card, e)) => Err(map_error(e)),
+        }
+    }
+}
+
+impl Drop for PcscCard {
+    fn drop(&mut self) {
+        // pcsc::Card's own drop resets the card; leaving it is what scriptor does.
+        let _ = self.disconnect(Disposition::Leave);
+    }
+}
+
+fn map_reader_error(e: pcsc::Error, reader: &str) -> CardError {
+    match e {
+        pcsc::Error::UnknownReader | pcsc::Error::ReaderUnavailable => {
+            CardError::UnknownReader(reader.to_string())
+        }
+        e => map_error(e),
     }
 }
 
 /// Map a PC/SC error to ours.
 pub fn map_error(e: pcsc::Error) -> CardError {
-    CardError::Other(e.to_string())
+    use pcsc::Error as E;
+    match e {
+        E::NoService => CardError::NoService,
+        // What a client gets when pcscd dies under it.
+        E::ServiceStopped | E::CommError => CardError::ServiceStopped,
+        E::NoReadersAvailable => CardError::NoReaders,
+        E::UnknownReader => CardError::UnknownReader(String::new()),
+        E::SharingViolation => CardError::SharingViolation,
+        E::RemovedCard => CardError::CardRemoved,
+        E::ResetCard => CardError::CardReset,
+        E::ProtoMismatch | E::UnsupportedCard => CardError::ProtocolMismatch,
+        E::UnresponsiveCard => CardError::Unresponsive,
+        E::NoSmartcard => CardError::NoCard,
+        E::InvalidHandle => CardError::NotConnected,
+        E::Cancelled => CardError::Cancelled,
+        E::Timeout => CardError::Timeout,
+        e => CardError::Other(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_map_to_explained_kinds() {
+        assert_eq!(map_error(pcsc::Error::NoService), CardError::NoService);
+        assert_eq!(
+            map_error(pcsc::Error::ServiceStopped),
+            CardError::ServiceStopped
+        );
+        assert_eq!(
+            map_error(pcsc::Error::SharingViolation),
+            CardError::SharingViolation
+        );
+        assert_eq!(map_error(pcsc::Error::RemovedCard), CardError::CardRemoved);
+        assert_eq!(
+            map_error(pcsc::Error::ProtoMismatch),
+            CardError::ProtocolMismatch
+        );
+        assert_eq!(map_error(pcsc::Error::NoSmartcard), CardError::NoCard);
+        assert_eq!(
+            map_reader_error(pcsc::Error::UnknownReader, "X"),
+            CardError::UnknownReader("X".into())
+        );
+        assert!(matches!(
+            map_error(pcsc::Error::InternalError),
+            CardError::Other(s) if !s.is_empty()
+        ));
+    }
 }

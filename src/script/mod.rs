@@ -1,9 +1,28 @@
 //! The script language: gscriptor/scriptor's plain-text format plus our
 //! extensions (trailing comments, expectations). See README "Script language".
+//!
+//! One statement per line:
+//! - hex bytes, spaced (`00 A4 04 00 00`), compact (`00a4040000`) or mixed
+//!   (`00a4 04 00`), separated by spaces or tabs, any case;
+//! - a `\` at the end of a line continues the APDU on the next line (blank
+//!   and comment lines in between are skipped, as scriptor does);
+//! - `reset` and `exit` (any case) when they are alone on their line; nothing
+//!   after `exit` is read, as in scriptor, so notes may follow it;
+//! - `#` starts a comment anywhere (never part of a byte);
+//! - after the bytes of an APDU's last line, an optional expectation:
+//!   `[01 02 XX XX]` for the response data and then `(9000, 61XX)` for the
+//!   accepted status words (comma-separated, two bytes each). `XX` (or `xx`)
+//!   is a wildcard for a whole byte; half-byte wildcards such as `6X` are
+//!   rejected so that a pattern always means whole bytes.
+//!
+//! Lines end with LF, CRLF or a lone CR (as in GtkTextBuffer). Columns are
+//! 1-based and count characters, not bytes.
 
+mod error;
+mod expect;
 pub mod parse;
 
-pub use parse::parse;
+pub use parse::{parse, parse_at, parse_with_offset};
 
 /// A 1-based position in the source text. Columns count characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -12,12 +31,42 @@ pub struct Pos {
     pub col: usize,
 }
 
-/// A statement's place in the source: the first and last line it covers
-/// (more than one with `\` continuations) and the columns on the first line.
+/// A statement's place in the source: from its first character to just
+/// after its last one (`end` is exclusive). A statement continued with `\`
+/// ends on a later line. Leading blanks, trailing blanks and comments are
+/// outside the span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
     pub start: Pos,
     pub end: Pos,
+}
+
+impl Span {
+    /// Does the span touch this line?
+    pub fn contains_line(&self, line: usize) -> bool {
+        self.start.line <= line && line <= self.end.line
+    }
+
+    /// The byte range of the span in `text`, the text that was parsed
+    /// starting at line 1 column 1. `None` if the span is not in `text`.
+    pub fn byte_range(&self, text: &str) -> Option<std::ops::Range<usize>> {
+        let start = byte_offset(text, self.start)?;
+        let end = byte_offset(text, self.end)?;
+        (start <= end).then_some(start..end)
+    }
+}
+
+/// The byte offset of a 1-based line/column position in `text`, with the
+/// parser's idea of lines (LF, CRLF, CR). A column one past the end of its
+/// line is allowed.
+pub fn byte_offset(text: &str, pos: Pos) -> Option<usize> {
+    if pos.line == 0 || pos.col == 0 {
+        return None;
+    }
+    let mut lines = parse::LineIter::new(text);
+    let (start, line) = lines.nth(pos.line - 1)?;
+    let mut chars = line.char_indices().map(|(i, _)| i).chain([line.len()]);
+    chars.nth(pos.col - 1).map(|i| start + i)
 }
 
 /// One byte of a pattern: `Some(b)` must match exactly, `None` is `XX`.
@@ -109,12 +158,21 @@ pub enum ParseErrorKind {
     OddDigits,
     /// `0x` prefixes are not part of the language.
     HexPrefix,
-    /// The last line ends with `\`: the APDU is never completed.
+    /// A `\` continuation with nothing after it: on the last line, or
+    /// followed by `reset`/`exit`. The APDU is never completed.
     DanglingContinuation,
-    /// A malformed `( … )` or `[ … ]` expectation; the string says what.
+    /// A malformed `( … )` or `[ … ]` expectation; the string (already
+    /// translated) says what was expected.
     BadExpectation(String),
     /// An expectation with no APDU before it.
     ExpectationWithoutApdu,
+    /// A `\` that is not the last thing on its line.
+    MisplacedContinuation,
+    /// `reset` or `exit` followed by more text (`Reset the card please`);
+    /// the string is the keyword in lower case.
+    TextAfterKeyword(String),
+    /// A line that starts with a word that is neither hex nor a keyword.
+    UnknownWord(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,4 +192,31 @@ impl Script {
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()
     }
+
+    /// The statement that covers `line` (its own line, or any line of a
+    /// `\`-continued APDU, including blank and comment lines inside it).
+    /// Statements never overlap, so this is a binary search.
+    pub fn statement_at_line(&self, line: usize) -> Option<&Statement> {
+        let i = self.statements.partition_point(|s| s.span.end.line < line);
+        self.statements
+            .get(i)
+            .filter(|s| s.span.contains_line(line))
+    }
+
+    /// The statements that touch the lines `first..=last` (a selection).
+    pub fn statements_in_lines(&self, first: usize, last: usize) -> &[Statement] {
+        let from = self.statements.partition_point(|s| s.span.end.line < first);
+        let to = self
+            .statements
+            .partition_point(|s| s.span.start.line <= last);
+        self.statements.get(from..to.max(from)).unwrap_or(&[])
+    }
+
+    /// The errors reported on `line`, in column order.
+    pub fn errors_on_line(&self, line: usize) -> impl Iterator<Item = &ParseError> {
+        self.errors.iter().filter(move |e| e.pos.line == line)
+    }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,121 @@
+//! Argument definitions (clap builder API, so that help texts are translated).
+
+use clap::{Arg, ArgAction, Command};
+
+use crate::config;
+use crate::i18n::gettext;
+
+pub fn command() -> Command {
+    Command::new("apdu-scriptor")
+        .version(config::VERSION)
+        .about(gettext("Send APDU commands to smart cards through PC/SC"))
+        .long_about(gettext(
+            "Send APDU commands to smart cards through PC/SC. Without a command, opens the window (with FILE, opens that script).",
+        ))
+        .subcommand(run_command())
+        .subcommand(
+            Command::new("list").about(gettext(
+                "List the readers with their card state, ATR and the card's name",
+            )),
+        )
+        .subcommand(
+            Command::new("virtual-card")
+                .about(gettext(
+                    "Serve the demo card to pcscd through the vsmartcard vpcd driver",
+                ))
+                .arg(
+                    Arg::new("port")
+                        .long("port")
+                        .value_name("PORT")
+                        .value_parser(clap::value_parser!(u16))
+                        .default_value("35963")
+                        .help(gettext("TCP port of the vpcd reader (35963 is 'Virtual PCD 00 00')")),
+                )
+                .arg(
+                    Arg::new("card")
+                        .long("card")
+                        .value_name("FILE.ron")
+                        .value_parser(clap::value_parser!(std::path::PathBuf))
+                        .help(gettext("Card description in RON (default: the built-in demo card)")),
+                )
+                .arg(
+                    Arg::new("bench")
+                        .long("bench")
+                        .action(ArgAction::SetTrue)
+                        .hide(true),
+                ),
+        )
+}
+
+fn run_command() -> Command {
+    Command::new("run")
+        .about(gettext(
+            "Run a script (from FILE or standard input) like scriptor does",
+        ))
+        .arg(
+            Arg::new("reader")
+                .short('r')
+                .long("reader")
+                .value_name("READER")
+                .help(gettext("Use this reader (default: the first one found)")),
+        )
+        .arg(
+            Arg::new("protocol")
+                .short('p')
+                .long("protocol")
+                .value_name("T=0|T=1")
+                .help(gettext(
+                    "Protocol to use: T=0 or T=1 (default: let PC/SC choose)",
+                )),
+        )
+        .arg(
+            Arg::new("unbuffered")
+                .short('u')
+                .long("unbuffered")
+                .action(ArgAction::SetTrue)
+                .help(gettext("Write each output line at once (unbuffered)")),
+        )
+        .arg(
+            Arg::new("demo")
+                .long("demo")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("reader")
+                .help(gettext("Use the built-in demo card instead of a reader")),
+        )
+        .arg(
+            Arg::new("auto-get-response")
+                .long("auto-get-response")
+                .action(ArgAction::SetTrue)
+                .help(gettext(
+                    "Send GET RESPONSE on 61XX and re-send with the right Le on 6CXX",
+                )),
+        )
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .value_name("FORMAT")
+                .value_parser(["scriptor", "text", "ron"])
+                .default_value("scriptor")
+                .help(gettext(
+                    "Output format: scriptor (same as scriptor), text (explained), ron",
+                )),
+        )
+        .arg(
+            Arg::new("exclusive")
+                .long("exclusive")
+                .action(ArgAction::SetTrue)
+                .help(gettext("Open the reader in exclusive mode")),
+        )
+        .arg(
+            Arg::new("continue-on-error")
+                .long("continue-on-error")
+                .action(ArgAction::SetTrue)
+                .help(gettext("Go on after a failed expectation")),
+        )
+        .arg(
+            Arg::new("file")
+                .value_name("FILE")
+                .value_parser(clap::value_parser!(std::path::PathBuf))
+                .help(gettext("Script file (default: standard input)")),
+        )
+}

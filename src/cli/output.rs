@@ -1,0 +1,510 @@
+//! Output of `run`: scriptor's exact format, explained text, or RON records.
+
+use std::io::Write;
+use std::time::Duration;
+
+use crate::apdu::{hex_spaced, status};
+use crate::card::{CardError, Protocol};
+use crate::engine::{EngineEvent, Exchange, Observer, Origin, Outcome, Summary};
+use crate::i18n::{gettext, gettext_f, ngettext};
+use crate::script::{Statement, StatementKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Scriptor,
+    Text,
+    Ron,
+}
+
+/// Prints engine events as they happen.
+pub struct Printer {
+    format: Format,
+    out: std::io::BufWriter<std::io::Stdout>,
+    unbuffered: bool,
+    /// The file's lines with their line ends, echoed as scriptor does.
+    echo: Vec<String>,
+    echoed: usize,
+    /// Standard output is gone (a closed pipe): the run should stop.
+    closed: bool,
+}
+
+#[derive(serde::Serialize)]
+enum Record {
+    Exchange {
+        line: usize,
+        origin: Origin,
+        command: String,
+        response: String,
+        sw: Option<String>,
+        meaning: Option<String>,
+        duration_us: u64,
+        expected: Option<String>,
+        ok: Option<bool>,
+    },
+    Reset {
+        line: usize,
+        atr: Option<String>,
+        error: Option<String>,
+        duration_us: u64,
+    },
+    Error {
+        line: usize,
+        error: String,
+        hint: Option<String>,
+    },
+    Exit {
+        line: usize,
+    },
+    Summary {
+        commands: usize,
+        resets: usize,
+        assertions_checked: usize,
+        assertions_failed: usize,
+        errors: usize,
+        card_time_us: u64,
+        elapsed_us: u64,
+        outcome: String,
+    },
+}
+
+impl Printer {
+    pub fn new(format: Format, unbuffered: bool) -> Printer {
+        Printer {
+            format,
+            out: std::io::BufWriter::new(std::io::stdout()),
+            unbuffered,
+            echo: Vec::new(),
+            echoed: 0,
+            closed: false,
+        }
+    }
+
+    fn write(&mut self, text: &str) {
+        let mut result = self.out.write_all(text.as_bytes());
+        if self.unbuffered && result.is_ok() {
+            result = self.out.flush();
+        }
+        if result.is_err() {
+            self.closed = true;
+        }
+    }
+
+    /// Nobody reads the output any more (`run … | head`): scriptor dies of
+    /// SIGPIPE there; we stop sending commands.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    pub fn protocol(&mut self, protocol: Protocol) {
+        let line = match protocol {
+            Protocol::T0 => "Using T=0 protocol\n".to_owned(),
+            Protocol::T1 => "Using T=1 protocol\n".to_owned(),
+            _ => "Using an unknown protocol (not T=0 or T=1)\n".to_owned(),
+        };
+        match self.format {
+            Format::Scriptor => self.write(&line),
+            Format::Text => {
+                let msg = gettext_f(
+                    &gettext("Protocol: {protocol}"),
+                    &[("protocol", protocol.label())],
+                );
+                self.write(&format!("{msg}\n"));
+            }
+            Format::Ron => {}
+        }
+    }
+
+    /// Echo the source's lines before the statements they hold (scriptor's file mode).
+    pub fn echo_source(&mut self, text: &str) {
+        if self.format == Format::Scriptor {
+            self.echo = text.split_inclusive('\n').map(str::to_owned).collect();
+        }
+    }
+
+    /// Before a statement runs: in scriptor's format, the file's lines up to
+    /// its last one, then the command as scriptor shows it before sending, so
+    /// that with `-u` a slow or failing command is already on screen.
+    pub fn before(&mut self, statement: &Statement) {
+        if self.format != Format::Scriptor {
+            return;
+        }
+        self.echo_through(statement.span.end.line);
+        match &statement.kind {
+            StatementKind::Apdu(a) => {
+                let text = format!("> {}\n", a.echo);
+                self.write(&text);
+            }
+            StatementKind::Reset => self.write("> RESET\n"),
+            StatementKind::Exit => {}
+        }
+    }
+
+    fn echo_through(&mut self, line: usize) {
+        let upto = line.min(self.echo.len());
+        while self.echoed < upto {
+            let l = std::mem::take(&mut self.echo[self.echoed]);
+            self.echoed += 1;
+            self.write(&l);
+        }
+    }
+
+    /// After the run: echo what scriptor would still have printed.
+    pub fn finish_source(&mut self, outcome: &Outcome) {
+        if matches!(outcome, Outcome::Completed) {
+            self.echo_through(usize::MAX);
+        }
+        let _ = self.out.flush();
+    }
+
+    pub fn summary(&mut self, s: &Summary) {
+        match self.format {
+            Format::Scriptor => {}
+            Format::Text => {
+                let text = summary_text(s);
+                self.write(&format!("{text}\n"));
+            }
+            Format::Ron => {
+                let outcome = match &s.outcome {
+                    Outcome::CardError(e) => format!("CardError({e})"),
+                    o => format!("{o:?}"),
+                };
+                self.record(&Record::Summary {
+                    commands: s.commands,
+                    resets: s.resets,
+                    assertions_checked: s.assertions_checked,
+                    assertions_failed: s.assertions_failed,
+                    errors: s.errors,
+                    card_time_us: micros(s.card_time),
+                    elapsed_us: micros(s.elapsed),
+                    outcome,
+                });
+            }
+        }
+        let _ = self.out.flush();
+    }
+
+    fn record(&mut self, r: &Record) {
+        if let Ok(s) = ron::to_string(r) {
+            self.write(&format!("{s}\n"));
+        }
+    }
+
+    fn exchange(&mut self, x: &Exchange) {
+        match self.format {
+            Format::Scriptor => {
+                // A scripted command was shown by `before`; automatic ones were not.
+                let cmd = match x.origin {
+                    Origin::Script => String::new(),
+                    _ => format!("> {}\n", hex_spaced(&x.command)),
+                };
+                let text = format!("{cmd}< {}\n", scriptor_response(&x.response));
+                self.write(&text);
+            }
+            Format::Text => {
+                let text = text_exchange(x);
+                self.write(&text);
+            }
+            Format::Ron => {
+                let (sw, meaning) = sw_of(&x.response)
+                    .map(|(a, b)| (Some(format!("{a:02X}{b:02X}")), Some(status::meaning(a, b))))
+                    .unwrap_or((None, None));
+                self.record(&Record::Exchange {
+                    line: x.line,
+                    origin: x.origin,
+                    command: hex::encode_upper(&x.command),
+                    response: hex::encode_upper(&x.response),
+                    sw,
+                    meaning,
+                    duration_us: micros(x.duration),
+                    expected: x.check.as_ref().map(|(e, _)| expectation_text(e)),
+                    ok: x.check.as_ref().map(|(_, ok)| *ok),
+                });
+            }
+        }
+        if let Some((e, false)) = &x.check {
+            let msg = gettext_f(
+                &gettext("line {line}: expected {expected}, got {response}"),
+                &[
+                    ("line", &x.line.to_string()),
+                    ("expected", &expectation_text(e)),
+                    ("response", &hex_spaced(&x.response)),
+                ],
+            );
+            let _ = self.out.flush();
+            eprintln!("{msg}");
+        }
+    }
+}
+
+impl Observer for Printer {
+    fn event(&mut self, event: &EngineEvent) {
+        match event {
+            EngineEvent::Exchange(x) => self.exchange(x),
+            EngineEvent::Reset {
+                line,
+                result,
+                duration,
+            } => {
+                self.reset(*line, result, *duration);
+                if let Err(e) = result {
+                    self.report(*line, e);
+                }
+            }
+            EngineEvent::Error { line, error } => {
+                if self.format == Format::Ron {
+                    self.record(&Record::Error {
+                        line: *line,
+                        error: error.message(),
+                        hint: error.hint(),
+                    });
+                }
+                self.report(*line, error);
+            }
+            EngineEvent::Exit { line } => {
+                if self.format == Format::Ron {
+                    self.record(&Record::Exit { line: *line });
+                }
+            }
+        }
+    }
+}
+
+impl Printer {
+    /// A `reset` line's result: `< OK: ATR ` / `< KO: error` in scriptor's format.
+    fn reset(&mut self, line: usize, result: &Result<Vec<u8>, CardError>, duration: Duration) {
+        match self.format {
+            Format::Scriptor => {
+                let text = match result {
+                    Ok(atr) => {
+                        let bytes: String = atr.iter().map(|b| format!("{b:02X} ")).collect();
+                        format!("< OK: {bytes}\n")
+                    }
+                    Err(e) => format!("< KO: {}\n", scriptor_error(e)),
+                };
+                self.write(&text);
+            }
+            Format::Text => {
+                let text = match result {
+                    Ok(atr) => gettext_f(
+                        &gettext("[{line}] Reset, ATR: {atr} ({duration})"),
+                        &[
+                            ("line", &line.to_string()),
+                            ("atr", &hex_spaced(atr)),
+                            ("duration", &duration_text(duration)),
+                        ],
+                    ),
+                    Err(e) => gettext_f(
+                        &gettext("[{line}] Reset failed: {error}"),
+                        &[("line", &line.to_string()), ("error", &e.message())],
+                    ),
+                };
+                self.write(&format!("{text}\n"));
+            }
+            Format::Ron => self.record(&Record::Reset {
+                line,
+                atr: result.as_ref().ok().map(hex::encode_upper),
+                error: result.as_ref().err().map(|e| e.message()),
+                duration_us: micros(duration),
+            }),
+        }
+    }
+
+    /// A card error on stderr: translated, with its hint.
+    fn report(&mut self, line: usize, error: &CardError) {
+        let _ = self.out.flush();
+        let msg = gettext_f(
+            &gettext("line {line}: {error}"),
+            &[("line", &line.to_string()), ("error", &error.message())],
+        );
+        eprintln!("{msg}");
+        if let Some(hint) = error.hint() {
+            eprintln!(
+                "{}",
+                gettext_f(&gettext("Hint: {hint}"), &[("hint", &hint)])
+            );
+        }
+    }
+}
+
+/// pcsc-perl's text for an error, which scriptor prints after `< KO: `.
+fn scriptor_error(e: &CardError) -> String {
+    match e {
+        CardError::NoService => "Service not available.",
+        CardError::ServiceStopped => "Service was stopped.",
+        CardError::UnknownReader(_) => "Unknown reader specified.",
+        CardError::NoCard => "No smartcard inserted.",
+        CardError::SharingViolation => "Sharing violation.",
+        CardError::CardRemoved => "Card was removed.",
+        CardError::CardReset => "Card was reset.",
+        CardError::ProtocolMismatch => "Card protocol mismatch.",
+        CardError::Unresponsive => "Card is unresponsive.",
+        CardError::NotConnected => "Invalid handle.",
+        CardError::Cancelled => "Command cancelled.",
+        CardError::Timeout => "Command timeout.",
+        CardError::NoReaders | CardError::Other(_) => return e.to_string(),
+    }
+    .to_owned()
+}
+
+fn micros(d: Duration) -> u64 {
+    d.as_micros().min(u64::MAX as u128) as u64
+}
+
+fn sw_of(response: &[u8]) -> Option<(u8, u8)> {
+    match response {
+        [.., a, b] => Some((*a, *b)),
+        _ => None,
+    }
+}
+
+/// scriptor's `< ` line body: hex with a line break after every 16th byte
+/// that has more behind it, then ` : ` and pcsc-perl's sentence.
+pub fn scriptor_response(response: &[u8]) -> String {
+    let mut s = String::with_capacity(response.len() * 3 + 48);
+    for (i, b) in response.iter().enumerate() {
+        s.push_str(&format!("{b:02X}"));
+        if i + 1 < response.len() {
+            s.push(' ');
+            if (i + 1) % 16 == 0 {
+                s.push('\n');
+            }
+        }
+    }
+    s.push_str(" : ");
+    match sw_of(response) {
+        Some((a, b)) => s.push_str(&status::scriptor_sentence(a, b)),
+        None => {
+            s.push_str("wrong SW size for: ");
+            s.push_str(&hex_spaced(response));
+        }
+    }
+    s
+}
+
+fn expectation_text(e: &crate::script::Expectation) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = &e.data {
+        parts.push(format!("[{d}]"));
+    }
+    if !e.sw.is_empty() {
+        let sws: Vec<String> = e.sw.iter().map(|p| p.to_string()).collect();
+        parts.push(format!("({})", sws.join(", ")));
+    }
+    parts.join(" ")
+}
+
+fn duration_text(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn text_exchange(x: &Exchange) -> String {
+    let line = x.line.to_string();
+    let mut out = String::new();
+    let tag = match x.origin {
+        Origin::Script => String::new(),
+        Origin::AutoGetResponse => format!(" ({})", gettext("automatic GET RESPONSE")),
+        Origin::AutoLe => format!(" ({})", gettext("re-sent with the right Le")),
+    };
+    out.push_str(&format!("[{line}] > {}{tag}\n", hex_spaced(&x.command)));
+    let (data, sw) = match sw_of(&x.response) {
+        Some(_) => x.response.split_at(x.response.len() - 2),
+        None => (&x.response[..], &[][..]),
+    };
+    if !data.is_empty() {
+        out.push_str(&format!("[{line}] < {}\n", hex_spaced(data)));
+    }
+    let meaning = match sw_of(&x.response) {
+        Some((a, b)) => format!("{} {}", hex_spaced(sw), status::meaning(a, b)),
+        None => gettext_f(
+            &gettext("Response too short: {response}"),
+            &[("response", &hex_spaced(&x.response))],
+        ),
+    };
+    out.push_str(&format!(
+        "[{line}] {meaning} ({})\n",
+        duration_text(x.duration)
+    ));
+    if let Some((e, ok)) = &x.check {
+        let t = if *ok {
+            gettext_f(
+                &gettext("Expected {expected}: passed"),
+                &[("expected", &expectation_text(e))],
+            )
+        } else {
+            gettext_f(
+                &gettext("Expected {expected}: FAILED"),
+                &[("expected", &expectation_text(e))],
+            )
+        };
+        out.push_str(&format!("[{line}] {t}\n"));
+    }
+    out
+}
+
+fn summary_text(s: &Summary) -> String {
+    let n = s.commands;
+    let mut parts = vec![gettext_f(
+        &ngettext("{n} command sent", "{n} commands sent", n as u32),
+        &[("n", &n.to_string())],
+    )];
+    if s.assertions_checked > 0 {
+        parts.push(gettext_f(
+            &ngettext(
+                "{failed} of {n} expectation failed",
+                "{failed} of {n} expectations failed",
+                s.assertions_checked as u32,
+            ),
+            &[
+                ("failed", &s.assertions_failed.to_string()),
+                ("n", &s.assertions_checked.to_string()),
+            ],
+        ));
+    }
+    if s.errors > 0 {
+        parts.push(gettext_f(
+            &ngettext("{n} card error", "{n} card errors", s.errors as u32),
+            &[("n", &s.errors.to_string())],
+        ));
+    }
+    parts.push(gettext_f(
+        &gettext("total time {time}"),
+        &[("time", &duration_text(s.elapsed))],
+    ));
+    let end = match &s.outcome {
+        Outcome::Completed => gettext("Script completed."),
+        Outcome::Exited => gettext("Script stopped at 'exit'."),
+        Outcome::Stopped => gettext("Script stopped by the user."),
+        Outcome::CardError(e) => gettext_f(
+            &gettext("Script ended by an error: {error}"),
+            &[("error", &e.message())],
+        ),
+        Outcome::AssertionFailed => gettext("Script stopped: an expectation failed."),
+    };
+    format!("{end} {}", parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_lines_break_after_each_full_sixteen_bytes_with_more_behind() {
+        let r: Vec<u8> = (0..16).collect();
+        let s = scriptor_response(&r);
+        assert!(!s.contains('\n'), "16 bytes fit on one line: {s:?}");
+        let r: Vec<u8> = (0..17).collect();
+        let s = scriptor_response(&r);
+        assert!(
+            s.starts_with("00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F \n10 : "),
+            "{s:?}"
+        );
+        let r: Vec<u8> = (0..33).collect();
+        assert_eq!(scriptor_response(&r).matches('\n').count(), 2);
+    }
+
+    #[test]
+    fn short_response_is_reported_not_a_panic() {
+        assert_eq!(scriptor_response(&[0x90]), "90 : wrong SW size for: 90");
+        assert_eq!(scriptor_response(&[]), " : wrong SW size for: ");
+    }
+}

@@ -1,0 +1,317 @@
+#!/bin/sh
+# Translation tasks for APDU Scriptor. Run from anywhere:
+#   tools/i18n.sh pot        re-extract po/apdu-scriptor.pot from po/POTFILES.in
+#   tools/i18n.sh update-po  merge the template into every language of po/LINGUAS
+#   tools/i18n.sh mo         compile po/xx.po to target/locale/xx/LC_MESSAGES/ for `cargo run`
+#   tools/i18n.sh check      fail on untranslated/fuzzy messages, a stale template,
+#                            or a source file missing from po/POTFILES.in
+#   tools/i18n.sh potfiles   rewrite po/POTFILES.in from the tree
+set -eu
+
+DOMAIN=apdu-scriptor
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+POT=po/$DOMAIN.pot
+BUGS=https://github.com/apduscriptor/apdu-scriptor/issues
+
+# Rust has no xgettext parser in gettext 0.21: .rs files are read as C, which
+# is why code calls gettext("...") with plain literals (no macros, no raw
+# strings, no line continuations).
+RS_ARGS="-L C --from-code=UTF-8 --add-comments=TRANSLATORS --keyword=gettext
+  --keyword=ngettext:1,2 --keyword=pgettext:1c,2 --keyword=npgettext:1c,2,3"
+# .ui, .desktop.in and .metainfo.xml.in are recognised by name (ITS rules).
+OTHER_ARGS="--from-code=UTF-8 --add-comments=TRANSLATORS"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/i18n.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+
+die() {
+    printf 'i18n: error: %s\n' "$*" >&2
+    exit 1
+}
+
+need() {
+    for c in "$@"; do
+        command -v "$c" >/dev/null 2>&1 || die "'$c' not found; install gettext (apt install gettext)"
+    done
+}
+
+# Languages from po/LINGUAS (comments and blank lines allowed).
+linguas() {
+    [ -f po/LINGUAS ] || die "po/LINGUAS is missing"
+    sed -e 's/#.*//' po/LINGUAS | tr -s ' \t' '\n\n' | sed -e '/^$/d'
+}
+
+# Files from po/POTFILES.in.
+potfiles() {
+    [ -f po/POTFILES.in ] || die "po/POTFILES.in is missing"
+    sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' po/POTFILES.in
+}
+
+version() {
+    sed -n "s/^[[:space:]]*version:[[:space:]]*'\([^']*\)'.*/\1/p" meson.build | head -n 1
+}
+
+# Files under src/ and resources/ with a translatable string, sorted.
+sources_with_strings() {
+    {
+        # A gettext call outside a // comment (a call may span lines, so the
+        # literal itself is not required on the same line).
+        find src -name '*.rs' -type f -exec grep -lE '^[[:space:]]*[^/[:space:]].*\b(n|p|np)?gettext\(|^[[:space:]]*(n|p|np)?gettext\(' {} + 2>/dev/null || true
+        find resources -name '*.ui' -type f -exec grep -lE 'translatable="(yes|true|1)"' {} + 2>/dev/null || true
+    } | LC_ALL=C sort -u
+}
+
+run_xgettext() {
+    xgettext --package-name="$DOMAIN" --package-version="$(version)" \
+        --msgid-bugs-address="$BUGS" --copyright-holder="The APDU Scriptor authors" "$@"
+}
+
+# extract OUT: run xgettext over POTFILES.in into OUT.
+extract() {
+    out=$1
+    potfiles >"$TMP/files"
+    while read -r f; do
+        [ -f "$f" ] || die "po/POTFILES.in lists '$f', which does not exist"
+    done <"$TMP/files"
+    grep '\.rs$' "$TMP/files" >"$TMP/rs" || true
+    grep -v '\.rs$' "$TMP/files" >"$TMP/other" || true
+    rm -f "$out"
+    # Lifetimes ('a) look like unterminated C character constants: harmless
+    # noise. Lost strings are caught by `check`, which compares literals.
+    if [ -s "$TMP/rs" ]; then
+        # shellcheck disable=SC2086
+        run_xgettext $RS_ARGS --files-from="$TMP/rs" -o "$out" 2>"$TMP/err" ||
+            { cat "$TMP/err" >&2; die "xgettext failed on the Rust files"; }
+        grep -v 'unterminated character constant' "$TMP/err" >&2 || true
+    fi
+    if [ -s "$TMP/other" ]; then
+        join=
+        [ -f "$out" ] && join=--join-existing
+        # shellcheck disable=SC2086
+        run_xgettext $OTHER_ARGS $join --files-from="$TMP/other" -o "$out" ||
+            die "xgettext failed on the .ui/.desktop/.metainfo files"
+    fi
+    [ -f "$out" ] || die "no translatable string found in the files of po/POTFILES.in"
+    # A template in UTF-8 so that `cp po/apdu-scriptor.pot po/xx.po` is a valid start.
+    sed -i -e 's/charset=CHARSET/charset=UTF-8/' "$out"
+}
+
+cmd_pot() {
+    need xgettext
+    extract "$TMP/new.pot"
+    # Keep the old file when only the creation date changed: no noise in git.
+    if [ -f "$POT" ] &&
+        grep -v '^"POT-Creation-Date:' "$POT" >"$TMP/a" &&
+        grep -v '^"POT-Creation-Date:' "$TMP/new.pot" >"$TMP/b" &&
+        cmp -s "$TMP/a" "$TMP/b"; then
+        echo "i18n: $POT is up to date"
+        return
+    fi
+    cp "$TMP/new.pot" "$POT"
+    n=$(grep -c '^msgid ' "$POT")
+    echo "i18n: wrote $POT ($((n - 1)) messages)"
+}
+
+# A po file that is still a bare copy of the template gets a real header.
+init_header() {
+    lang=$1 po=$2
+    if grep -q '^"Language: \\n"' "$po"; then
+        msginit --no-translator --no-wrap -l "$lang" -i "$po" -o "$TMP/init.po" >/dev/null 2>&1 ||
+            die "msginit failed for $po"
+        sed -e 's/charset=ASCII/charset=UTF-8/' "$TMP/init.po" >"$po"
+        echo "i18n: filled in the header of $po (Language: $lang)"
+    fi
+}
+
+cmd_update_po() {
+    need msgmerge msginit
+    [ -f "$POT" ] || die "$POT is missing; run 'tools/i18n.sh pot' first"
+    for lang in $(linguas); do
+        po=po/$lang.po
+        if [ ! -f "$po" ]; then
+            cp "$POT" "$po"
+            echo "i18n: created $po from the template"
+        fi
+        init_header "$lang" "$po"
+        msgmerge --quiet --update --backup=none --previous "$po" "$POT" ||
+            die "msgmerge failed for $po"
+        printf 'i18n: %s: ' "$po"
+        msgfmt --statistics -o /dev/null "$po" 2>&1
+    done
+}
+
+cmd_mo() {
+    need msgfmt
+    dir=${CARGO_TARGET_DIR:-$TOP/target}/locale
+    for lang in $(linguas); do
+        po=po/$lang.po
+        [ -f "$po" ] || die "$po is missing (listed in po/LINGUAS)"
+        mkdir -p "$dir/$lang/LC_MESSAGES"
+        msgfmt --check -o "$dir/$lang/LC_MESSAGES/$DOMAIN.mo" "$po" ||
+            die "msgfmt failed for $po"
+    done
+    echo "i18n: compiled $(linguas | tr '\n' ' ')into $dir"
+}
+
+cmd_potfiles() {
+    {
+        sed -n '/^#/p' po/POTFILES.in
+        {
+            find data -name '*.desktop.in' -o -name '*.metainfo.xml.in' | sed -n 'p'
+            sources_with_strings
+        } | LC_ALL=C sort -u
+    } >"$TMP/POTFILES.in"
+    cp "$TMP/POTFILES.in" po/POTFILES.in
+    echo "i18n: wrote po/POTFILES.in ($(potfiles | wc -l) files)"
+}
+
+# Print the msgids (with context) of a .po/.pot, one per line, escaped as in
+# the file, for comparisons.
+msgids() {
+    msgcat --no-wrap "$1" 2>/dev/null | awk '
+        function flush() { if (key != "") print ctx id; key = ""; ctx = ""; id = "" }
+        /^msgctxt / { flush(); ctx = substr($0, 10, length($0) - 10) "\004"; cur = "ctx"; key = "c"; next }
+        /^msgid / { if (cur != "ctx") flush(); id = substr($0, 8, length($0) - 8); cur = "id"; key = "i"; next }
+        /^"/ { if (cur == "id") id = id substr($0, 2, length($0) - 2)
+               else if (cur == "ctx") ctx = substr(ctx, 1, length(ctx) - 1) substr($0, 2, length($0) - 2) "\004"
+               next }
+        { cur = "" }
+        END { flush() }' | awk '$0 != ""' | LC_ALL=C sort -u
+}
+
+cmd_check() {
+    need xgettext msgfmt msgcmp msgcat
+    failed=0
+    fail() {
+        printf 'i18n: FAIL: %s\n' "$*" >&2
+        failed=$((failed + 1))
+    }
+
+    # (c) every file with a translatable string is in POTFILES.in
+    potfiles | LC_ALL=C sort -u >"$TMP/listed"
+    sources_with_strings >"$TMP/needed"
+    LC_ALL=C comm -23 "$TMP/needed" "$TMP/listed" >"$TMP/unlisted"
+    if [ -s "$TMP/unlisted" ]; then
+        fail "files with translatable strings missing from po/POTFILES.in (run 'tools/i18n.sh potfiles'):"
+        sed 's/^/    /' "$TMP/unlisted" >&2
+    fi
+    while read -r f; do
+        [ -f "$f" ] || fail "po/POTFILES.in lists '$f', which does not exist"
+    done <"$TMP/listed"
+
+    # Literals that xgettext, reading Rust as C, would get wrong.
+    for f in $(grep '\.rs$' "$TMP/listed" || true); do
+        [ -f "$f" ] || continue
+        if grep -nE '\b(n|p|np)?gettext\(\s*r#*"' "$f" >"$TMP/raw"; then
+            fail "$f: raw string in a gettext call (xgettext reads it as C):"
+            sed 's/^/    /' "$TMP/raw" >&2
+        fi
+        # A `\` at the end of a line continues a Rust string and drops the
+        # next line's indentation; in C the indentation stays in the msgid.
+        if awk '/\\$/ && (/gettext\(/ || prev ~ /gettext\($/) {print FILENAME ":" FNR ": " $0; found=1}
+                {prev=$0} END {exit !found}' "$f" >"$TMP/cont"; then
+            fail "line continuation inside a translatable string (use one long literal):"
+            sed 's/^/    /' "$TMP/cont" >&2
+        fi
+        if grep -nE '\bgettext_f\(\s*"' "$f" >"$TMP/gf"; then
+            fail "$f: gettext_f() given a literal; it only fills placeholders, wrap it: gettext_f(&gettext(\"...\"), ...)"
+            sed 's/^/    /' "$TMP/gf" >&2
+        fi
+    done
+
+    # (b) the template is current
+    if [ ! -f "$POT" ]; then
+        fail "$POT is missing; run 'tools/i18n.sh pot'"
+    elif extract "$TMP/fresh.pot" 2>"$TMP/xgettext.err"; then
+        msgids "$TMP/fresh.pot" >"$TMP/fresh.ids"
+        msgids "$POT" >"$TMP/pot.ids"
+        LC_ALL=C comm -23 "$TMP/fresh.ids" "$TMP/pot.ids" >"$TMP/missing"
+        LC_ALL=C comm -13 "$TMP/fresh.ids" "$TMP/pot.ids" >"$TMP/stale"
+        if [ -s "$TMP/missing" ]; then
+            fail "$POT is out of date; these messages are missing (run 'tools/i18n.sh pot' then 'update-po'):"
+            sed 's/^/    /' "$TMP/missing" | tr '\004' '|' >&2
+        fi
+        if [ -s "$TMP/stale" ]; then
+            fail "$POT has messages no longer in the sources (run 'tools/i18n.sh pot' then 'update-po'):"
+            sed 's/^/    /' "$TMP/stale" | tr '\004' '|' >&2
+        fi
+        # Every simple gettext literal in the Rust sources must have been
+        # extracted; a miss means xgettext's C lexer went astray.
+        for f in $(grep '\.rs$' "$TMP/listed" || true); do
+            [ -f "$f" ] || continue
+            sed -e 's|^[[:space:]]*//.*$||' "$f" | tr '\n' ' ' |
+                grep -oE '\b(gettext|ngettext)\([[:space:]]*"([^"\\]|\\.)*"' |
+                sed -e 's/^[a-z]*([[:space:]]*"//' -e 's/"$//' |
+                while IFS= read -r lit; do
+                    grep -qxF -- "$lit" "$TMP/fresh.ids" ||
+                        printf '%s: "%s"\n' "$f" "$lit"
+                done
+        done >"$TMP/lost"
+        if [ -s "$TMP/lost" ]; then
+            fail "strings in gettext() calls that xgettext did not extract (a lifetime or quote character on the same line confuses it; move the call to its own line):"
+            sed 's/^/    /' "$TMP/lost" >&2
+        fi
+    else
+        cat "$TMP/xgettext.err" >&2
+        fail "xgettext could not extract the template"
+    fi
+
+    # (a) every language complete, with no fuzzy message
+    for lang in $(linguas); do
+        po=po/$lang.po
+        if [ ! -f "$po" ]; then
+            fail "$po is missing (listed in po/LINGUAS); run 'tools/i18n.sh update-po'"
+            continue
+        fi
+        if ! stats=$(LC_ALL=C msgfmt --check --statistics -o /dev/null "$po" 2>&1); then
+            printf '%s\n' "$stats" >&2
+            fail "$po: msgfmt --check failed"
+            continue
+        fi
+        stats=$(printf '%s\n' "$stats" | tail -n 1)
+        echo "i18n: $po: $stats"
+        case $stats in
+        *fuzzy* | *untranslated*)
+            fail "$po: not fully translated ($stats)"
+            continue
+            ;;
+        esac
+        # msgfmt counts a plural message as translated when only some of its
+        # forms are empty.
+        msgcat --no-wrap "$po" | awk -v po="$po" '
+            /^#~/ { next }
+            /^msgid / { id = $0 }
+            pending && !/^"/ { print po ": empty plural form: " pending_line " in " id; bad = 1 }
+            { pending = 0 }
+            /^msgstr\[[0-9]+\] ""$/ { pending = 1; pending_line = $1 }
+            END { if (pending) { print po ": empty plural form: " pending_line " in " id; bad = 1 }
+                  exit bad }' >"$TMP/plural" || {
+            fail "$po: plural message(s) with an empty form:"
+            sed 's/^/    /' "$TMP/plural" >&2
+            continue
+        }
+        # Complete, but is it merged with the current template?
+        if [ -f "$POT" ] && ! msgcmp "$po" "$POT" >"$TMP/cmp" 2>&1; then
+            fail "$po lacks messages of the template (run 'tools/i18n.sh update-po' and translate):"
+            grep -v -e '^msgcmp: found' -e 'this message is not used' "$TMP/cmp" | sed 's/^/    /' >&2
+        fi
+    done
+
+    if [ "$failed" -gt 0 ]; then
+        die "$failed check(s) failed"
+    fi
+    echo "i18n: all checks passed"
+}
+
+case ${1:-} in
+pot) cmd_pot ;;
+update-po) cmd_update_po ;;
+mo) cmd_mo ;;
+check) cmd_check ;;
+potfiles) cmd_potfiles ;;
+*)
+    sed -n '2,8s/^# \{0,1\}//p' "$0" >&2
+    exit 2
+    ;;
+esac
