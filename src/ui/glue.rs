@@ -1,9 +1,8 @@
 //! The few places where the UI asks the core to describe bytes: status-word
 //! meanings, ATR fields, card names, BER-TLV trees, parse error messages.
 //! Kept in one file so the widgets depend on plain strings and trees.
-//! (Placeholders until the core's status, ATR and TLV modules land.)
 
-use crate::i18n::gettext;
+use crate::apdu::{atr, command, status, tlv};
 use crate::script::ParseError;
 
 /// How a status word reads: drives the theme CSS class of its cell.
@@ -27,34 +26,45 @@ impl Severity {
 
 /// The translated meaning of a status word.
 pub fn sw_meaning(sw1: u8, sw2: u8) -> String {
-    let _ = (sw1, sw2);
-    String::new()
+    status::meaning(sw1, sw2)
 }
 
 pub fn sw_severity(sw1: u8, sw2: u8) -> Severity {
-    match (sw1, sw2) {
-        (0x90, 0x00) | (0x61 | 0x9F | 0x91, _) => Severity::Success,
-        (0x62 | 0x63, _) => Severity::Warning,
-        _ => Severity::Error,
+    match status::severity(sw1, sw2) {
+        status::Severity::Success => Severity::Success,
+        status::Severity::Warning => Severity::Warning,
+        status::Severity::Error => Severity::Error,
     }
 }
 
 /// pcsc-perl's English sentence for the scriptor export.
 pub fn scriptor_sentence(sw1: u8, sw2: u8) -> String {
-    let _ = (sw1, sw2);
-    String::new()
+    status::scriptor_sentence(sw1, sw2)
 }
 
 /// The parsed ATR fields: name and value (with its explanation).
 pub fn atr_fields(bytes: &[u8]) -> Vec<(String, String)> {
-    let _ = bytes;
-    Vec::new()
+    if bytes.is_empty() {
+        return Vec::new();
+    }
+    atr::Atr::parse(bytes)
+        .fields()
+        .into_iter()
+        .map(|f| {
+            let value = match (f.value.is_empty(), f.explanation.is_empty()) {
+                (_, true) => f.value,
+                (true, false) => f.explanation,
+                (false, false) => format!("{}: {}", f.value, f.explanation),
+            };
+            (f.label, value)
+        })
+        .collect()
 }
 
 /// The card's name from smartcard_list.txt, if known.
 pub fn card_name(bytes: &[u8]) -> Option<String> {
-    let _ = bytes;
-    None
+    let names = atr::lookup_names(bytes);
+    (!names.is_empty()).then(|| names.join("\n"))
 }
 
 /// A node of a BER-TLV tree.
@@ -66,21 +76,45 @@ pub struct TlvNode {
     pub children: Vec<TlvNode>,
 }
 
+fn node(data: &[u8], t: &tlv::Tlv, parent: Option<u32>) -> TlvNode {
+    TlvNode {
+        tag: t.tag_hex(),
+        name: tlv::tag_name(t.tag, parent),
+        value: data.get(t.value.clone()).unwrap_or_default().to_vec(),
+        children: t
+            .children
+            .iter()
+            .map(|c| node(data, c, Some(t.tag)))
+            .collect(),
+    }
+}
+
 /// Parse `data` as BER-TLV; `None` when it is not (entirely) BER-TLV.
 pub fn tlv_tree(data: &[u8]) -> Option<Vec<TlvNode>> {
-    let _ = data;
-    None
+    if data.is_empty() {
+        return None;
+    }
+    match tlv::parse(data) {
+        (list, None) if !list.is_empty() => {
+            Some(list.iter().map(|t| node(data, t, None)).collect())
+        }
+        _ => None,
+    }
 }
 
 /// What a command APDU is: its case (`4S`…), the instruction's name when
 /// known, and translated warnings (an Lc that does not match the data…).
 pub fn command_info(bytes: &[u8]) -> (Option<String>, Option<String>, Vec<String>) {
-    let _ = bytes;
-    (None, None, Vec::new())
+    let info = command::CommandApdu::parse(bytes);
+    let case = info.case.map(|c| c.label().to_owned());
+    let name = (bytes.len() >= 2)
+        .then(|| command::ins_name(info.cla, info.ins))
+        .flatten();
+    let warnings = info.warnings.iter().map(|w| w.message()).collect();
+    (case, name, warnings)
 }
 
 /// A translated message for a parse error (without the position).
 pub fn parse_error_message(error: &ParseError) -> String {
-    let _ = error;
-    gettext("Invalid line")
+    error.message()
 }

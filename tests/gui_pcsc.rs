@@ -1,0 +1,240 @@
+//! Widget tests of the window on the real PC/SC stack: a private pcscd with
+//! the vpcd driver (tests/common), a virtual card served in-process. Run
+//! under `dbus-run-session -- xvfb-run -a cargo test --test gui_pcsc`.
+
+mod common;
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use adw::prelude::*;
+use apdu_scriptor::card::{ReaderInfo, DEMO_READER};
+use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
+use apdu_scriptor::ui::{Application, Window};
+use common::card::{TestCard, ATR_T0};
+use common::Bench;
+use gtk::{gio, glib};
+
+fn wait_until(what: &str, secs: u64, mut cond: impl FnMut() -> bool) {
+    let ctx = glib::MainContext::default();
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        if !ctx.iteration(false) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+fn reader(w: &Window, name: &str) -> Option<ReaderInfo> {
+    w.reader_panel()
+        .readers()
+        .into_iter()
+        .find(|r| r.name == name)
+}
+
+fn exchanges(w: &Window) -> Vec<LogEntry> {
+    w.log_view()
+        .entries()
+        .into_iter()
+        .filter(|e| e.kind == EntryKind::Exchange)
+        .collect()
+}
+
+fn window(app: &Application) -> Window {
+    let w = Window::new(app);
+    w.present();
+    wait_until("window mapped", 10, || w.is_mapped());
+    w
+}
+
+fn load(w: &Window, dir: &std::path::Path, text: &str) {
+    let path = dir.join("bench.apdu");
+    std::fs::write(&path, text).unwrap();
+    assert!(w.open_path(&path));
+}
+
+fn run(w: &Window) {
+    WidgetExt::activate_action(w, "win.run", None).unwrap();
+    wait_until("run finished", 30, || {
+        !w.is_running()
+            && w.log_view()
+                .entries()
+                .iter()
+                .any(|e| e.kind == EntryKind::Summary)
+    });
+}
+
+fn close(w: &Window) {
+    w.editor().buffer().set_modified(false);
+    w.close();
+    let ctx = glib::MainContext::default();
+    let end = Instant::now() + Duration::from_millis(200);
+    while Instant::now() < end {
+        ctx.iteration(false);
+    }
+}
+
+fn run_on_the_virtual_card(app: &Application, dir: &std::path::Path) {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let name = bench.reader_name();
+    let w = window(app);
+    wait_until("virtual reader listed with its card", 10, || {
+        reader(&w, &name).is_some_and(|r| r.card_present)
+    });
+    assert_eq!(w.reader_panel().reader_names()[0], DEMO_READER);
+    load(
+        &w,
+        dir,
+        "00 A4 04 00 02 3F 00\n00 B0 00 00 04 (9000)\n00 CA 00 00 00\n00 C0 00 00 10\n",
+    );
+    w.reader_panel().select_reader(&name);
+    run(&w);
+    let x = exchanges(&w);
+    let sws: Vec<String> = x.iter().map(|e| e.sw_text()).collect();
+    assert_eq!(sws, ["9000", "9000", "6110", "9000"], "{x:#?}");
+    assert_eq!(x[1].data(), &[0, 1, 2, 3]);
+    assert_eq!(x[1].check, Some(true));
+    assert_eq!(x[3].data(), (0xA0..0xB0).collect::<Vec<u8>>().as_slice());
+    assert!(x.iter().all(|e| !e.meaning().is_empty()), "meanings shown");
+    assert_eq!(w.reader_panel().connected_reader(), Some(name.clone()));
+    let connected = w
+        .log_view()
+        .entries()
+        .into_iter()
+        .find(|e| e.kind == EntryKind::Reset)
+        .expect("connected row");
+    assert_eq!(connected.response, ATR_T0);
+    close(&w);
+    drop(bench);
+}
+
+fn card_removed_mid_script(app: &Application, dir: &std::path::Path) {
+    let mut bench = Bench::start();
+    let stop = Arc::new(AtomicBool::new(false));
+    let card = TestCard::new(ATR_T0).leaving_on(0xB0, stop.clone());
+    bench.insert_cards_with_stop(vec![(0, Box::new(card), stop)]);
+    let name = bench.reader_name();
+    let w = window(app);
+    wait_until("virtual reader listed", 10, || {
+        reader(&w, &name).is_some_and(|r| r.card_present)
+    });
+    let text = "00 A4 04 00 02 3F 00\n00 B0 00 00 04\n00 A4 04 00 02 3F 00\n00 B0 00 00 02\n";
+    load(&w, dir, text);
+    w.reader_panel().select_reader(&name);
+    run(&w);
+    let rows = w.log_view().entries();
+    let x = exchanges(&w);
+    // The card leaves right after answering READ BINARY; on a busy machine
+    // its answer may be lost with it, so the error is on line 2 or 3.
+    assert!(
+        (1..=2).contains(&x.len()),
+        "the exchanges before the removal: {rows:#?}"
+    );
+    assert_eq!(x[0].sw_text(), "9000");
+    let failed_line = x.len() + 1;
+    assert!(
+        rows.iter()
+            .any(|e| e.kind == EntryKind::Error && e.line == failed_line),
+        "an error row for line {failed_line}: {rows:#?}"
+    );
+    assert!(
+        x.iter().all(|e| e.line < failed_line),
+        "nothing sent after the error"
+    );
+    let summary = rows.last().unwrap();
+    assert_eq!(summary.kind, EntryKind::Summary);
+    assert_eq!(summary.check, Some(false), "never a success after an error");
+    assert_eq!(w.editor().text(), text, "the editor is untouched");
+    assert!(!w.editor().buffer().is_modified());
+    assert!(w.editor().marked_lines().is_empty());
+    wait_until("the panel shows the card gone", 10, || {
+        reader(&w, &name).is_some_and(|r| !r.card_present)
+    });
+    assert_eq!(w.reader_panel().connected_reader(), None);
+    close(&w);
+    drop(bench);
+}
+
+fn reader_list_follows_the_card(app: &Application) {
+    let mut bench = Bench::start();
+    let name = bench.reader_name();
+    let w = window(app);
+    wait_until("virtual reader listed without a card", 10, || {
+        reader(&w, &name).is_some_and(|r| !r.card_present)
+    });
+    for round in 0..2 {
+        bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+        wait_until(&format!("card inserted ({round})"), 5, || {
+            reader(&w, &name).is_some_and(|r| r.card_present && r.atr.as_deref() == Some(ATR_T0))
+        });
+        bench.remove_card();
+        wait_until(&format!("card removed ({round})"), 5, || {
+            reader(&w, &name).is_some_and(|r| !r.card_present)
+        });
+    }
+    assert_eq!(w.reader_panel().reader_names()[0], DEMO_READER);
+    // pcscd going away leaves the demo card listed.
+    drop(bench);
+    wait_until("virtual readers gone", 10, || reader(&w, &name).is_none());
+    assert_eq!(w.reader_panel().reader_names(), [DEMO_READER]);
+    close(&w);
+}
+
+type Test = (&'static str, fn(&Application, &std::path::Path));
+
+fn main() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::env::set_var("HOME", tmp.path());
+    std::env::set_var("XDG_CONFIG_HOME", tmp.path().join("config"));
+    std::env::set_var("GSK_RENDERER", "cairo");
+    // pcsc-lite reads the socket name once: point it at the bench's before
+    // the window's reader monitor makes the first PC/SC call.
+    std::env::set_var("PCSCLITE_CSOCK_NAME", common::bench_dir().join("s"));
+    apdu_scriptor::i18n::init();
+    apdu_scriptor::ui::init();
+    let app = Application::new();
+    app.set_flags(gio::ApplicationFlags::NON_UNIQUE);
+    app.register(None::<&gio::Cancellable>).unwrap();
+    let _hold = app.hold();
+
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let tests: &[Test] = &[
+        ("run_on_the_virtual_card", run_on_the_virtual_card),
+        ("card_removed_mid_script", card_removed_mid_script),
+        ("reader_list_follows_the_card", |a, _| {
+            reader_list_follows_the_card(a)
+        }),
+    ];
+    let mut failed = 0;
+    let mut ran = 0;
+    for (name, f) in tests {
+        if !filter.is_empty() && !filter.iter().any(|p| name.contains(p.as_str())) {
+            continue;
+        }
+        ran += 1;
+        let ok =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&app, tmp.path()))).is_ok();
+        println!("test {name} ... {}", if ok { "ok" } else { "FAILED" });
+        failed += usize::from(!ok);
+        for w in app.windows() {
+            if let Ok(w) = w.clone().downcast::<Window>() {
+                w.editor().buffer().set_modified(false);
+            }
+            w.close();
+        }
+    }
+    println!(
+        "\ntest result: {}. {} passed; {failed} failed",
+        if failed == 0 { "ok" } else { "FAILED" },
+        ran - failed
+    );
+    if failed > 0 {
+        std::process::exit(1);
+    }
+}
