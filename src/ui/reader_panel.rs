@@ -43,6 +43,9 @@ mod imp {
         pub connected: RefCell<Option<(String, Vec<u8>)>>,
         /// Wanted selection, kept while the reader is absent.
         pub wanted: RefCell<Option<String>>,
+        /// Card names by ATR: reading smartcard_list.txt takes a while, so
+        /// it is done once per ATR, off the main thread.
+        pub names: RefCell<std::collections::HashMap<Vec<u8>, Option<String>>>,
     }
 
     #[glib::object_subclass]
@@ -254,9 +257,7 @@ impl ReaderPanel {
         let atr = atr.filter(|a| !a.is_empty());
         imp.atr_label
             .set_label(&atr.as_deref().map(hex_spaced).unwrap_or_else(|| "—".into()));
-        let name = atr.as_deref().and_then(glue::card_name);
-        imp.name_row.set_visible(name.is_some());
-        imp.name_row.set_subtitle(name.as_deref().unwrap_or(""));
+        self.show_card_name(atr.as_deref());
         let fields = &imp.atr_fields;
         while let Some(child) = fields.first_child() {
             fields.remove(&child);
@@ -271,6 +272,36 @@ impl ReaderPanel {
             row.add_css_class("property");
             fields.append(&row);
         }
+    }
+}
+
+impl ReaderPanel {
+    fn show_card_name(&self, atr: Option<&[u8]>) {
+        let imp = self.imp();
+        let known = atr.and_then(|a| imp.names.borrow().get(a).cloned());
+        let name = match (atr, known) {
+            (Some(_), Some(name)) => name,
+            (Some(atr), None) => {
+                let atr = atr.to_vec();
+                // Unknown until the lookup ends; never looked up twice.
+                imp.names.borrow_mut().insert(atr.clone(), None);
+                let panel = self.downgrade();
+                glib::spawn_future_local(async move {
+                    let key = atr.clone();
+                    let name = gtk::gio::spawn_blocking(move || glue::card_name(&atr))
+                        .await
+                        .unwrap_or(None);
+                    if let Some(panel) = panel.upgrade() {
+                        panel.imp().names.borrow_mut().insert(key, name);
+                        panel.update_card_info();
+                    }
+                });
+                None
+            }
+            (None, _) => None,
+        };
+        imp.name_row.set_visible(name.is_some());
+        imp.name_row.set_subtitle(name.as_deref().unwrap_or(""));
     }
 }
 

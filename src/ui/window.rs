@@ -461,7 +461,7 @@ impl Window {
                 // model change per main-loop iteration, not one per APDU.
                 let mut events = vec![first];
                 let mut rows = 0;
-                while rows < 1024 {
+                while rows < 4096 {
                     match rx.try_recv() {
                         Ok(ev) => {
                             if let Event::Exchanges(list) = &ev {
