@@ -151,6 +151,13 @@ fn script_run(w: &Window, dir: &Path, meter: &StallMeter) {
     });
     let gui_time = start.elapsed();
     let rows = w.log_view().store().n_items();
+    let engine = w
+        .log_view()
+        .entries()
+        .last()
+        .and_then(|e| e.duration)
+        .unwrap_or_default();
+    println!("engine time of that run in the worker: {engine:.0?}");
     println!(
         "window, {n} APDUs on the demo card: {gui_time:.0?} (done: {done}, {rows} rows), {:.2}x the command line",
         gui_time.as_secs_f64() / cli_time.as_secs_f64()
@@ -228,12 +235,13 @@ fn main() {
         return;
     }
     let only_rows = std::env::var_os("BENCH_ONLY_ROWS").is_some();
+    let only_run = std::env::var_os("BENCH_ONLY_RUN").is_some();
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
     std::env::set_var("HOME", &home);
     std::env::set_var("XDG_CONFIG_HOME", home.join("config"));
-    if !only_rows {
+    if !only_rows && !only_run {
         first_frame(&home);
     }
 
@@ -251,7 +259,9 @@ fn main() {
     if !only_rows {
         script_run(&w, tmp.path(), &meter);
     }
-    many_rows(&w, &meter);
+    if !only_run {
+        many_rows(&w, &meter);
+    }
     w.editor().buffer().set_modified(false);
     w.close();
 }
