@@ -47,9 +47,10 @@ mod imp {
 
         fn open(&self, files: &[gio::File], _hint: &str) {
             let app = self.obj();
+            // Never replace unsaved text: such a window gets a sibling.
             let w = match app.active_window().and_downcast::<Window>() {
-                Some(w) => w,
-                None => Window::new(&*app),
+                Some(w) if !w.editor().buffer().is_modified() => w,
+                _ => Window::new(&*app),
             };
             if let Some(path) = files.first().and_then(|f| f.path()) {
                 w.open_path(&path);

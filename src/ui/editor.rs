@@ -16,6 +16,7 @@ use crate::script::{self, Script};
 
 const ERROR_CATEGORY: &str = "error";
 const VALIDATE_DELAY: Duration = Duration::from_millis(150);
+const MAX_MARKS: usize = 1000;
 
 mod imp {
     use super::*;
@@ -257,7 +258,9 @@ impl Editor {
         let (start, end) = buffer.bounds();
         buffer.remove_tag_by_name("invalid", &start, &end);
         buffer.remove_source_marks(&start, &end, Some(ERROR_CATEGORY));
-        for e in &parsed.errors {
+        // Marks cost time: a file that is not a script at all (thousands
+        // of errors) gets the first ones marked, the count tells the rest.
+        for e in parsed.errors.iter().take(MAX_MARKS) {
             let line = e.pos.line.saturating_sub(1) as i32;
             let Some(mut from) = buffer.iter_at_line(line) else {
                 continue;
