@@ -143,7 +143,7 @@ mod tests {
             lines.next(),
             Some("< 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F ")
         );
-        assert!(lines.next().unwrap().starts_with("10 11 90 00 : "));
+        assert_eq!(lines.next(), Some("10 11 90 00 : Normal processing."));
     }
 
     #[test]
