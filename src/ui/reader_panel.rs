@@ -46,6 +46,10 @@ mod imp {
         /// Card names by ATR: reading smartcard_list.txt takes a while, so
         /// it is done once per ATR, off the main thread.
         pub names: RefCell<std::collections::HashMap<Vec<u8>, Option<String>>>,
+        /// The connected reader the list was built with.
+        pub listed_connected: RefCell<Option<String>>,
+        /// The ATR whose fields are shown.
+        pub shown_atr: RefCell<Option<Vec<u8>>>,
     }
 
     #[glib::object_subclass]
@@ -100,15 +104,16 @@ impl ReaderPanel {
     /// Show a new reader list, keeping the selection by name.
     pub fn set_readers(&self, readers: Vec<ReaderInfo>) {
         let imp = self.imp();
-        if *imp.readers.borrow() == readers {
+        let connected = imp.connected.borrow().as_ref().map(|(r, _)| r.clone());
+        if *imp.readers.borrow() == readers && *imp.listed_connected.borrow() == connected {
             return;
         }
+        imp.listed_connected.replace(connected.clone());
         let wanted = imp.wanted.borrow().clone();
         let list = &imp.reader_list;
         while let Some(child) = list.first_child() {
             list.remove(&child);
         }
-        let connected = imp.connected.borrow().as_ref().map(|(r, _)| r.clone());
         let mut select = None;
         for r in &readers {
             let row = adw::ActionRow::builder()
@@ -226,7 +231,7 @@ impl ReaderPanel {
     /// The connection changed: `Some((reader, atr))` or `None`.
     pub fn set_connected(&self, connection: Option<(String, Vec<u8>)>) {
         self.imp().connected.replace(connection);
-        let readers = self.imp().readers.take();
+        let readers = self.imp().readers.borrow().clone();
         self.set_readers(readers);
         self.update_card_info();
     }
@@ -258,6 +263,11 @@ impl ReaderPanel {
         imp.atr_label
             .set_label(&atr.as_deref().map(hex_spaced).unwrap_or_else(|| "—".into()));
         self.show_card_name(atr.as_deref());
+        // Reader events come often; rebuild the field rows only for a new ATR.
+        if *imp.shown_atr.borrow() == atr {
+            return;
+        }
+        imp.shown_atr.replace(atr.clone());
         let fields = &imp.atr_fields;
         while let Some(child) = fields.first_child() {
             fields.remove(&child);
