@@ -369,7 +369,8 @@ fn stop_ends_a_long_run(ctx: &Ctx) {
     let rows = entries(&w);
     let summary = rows.last().unwrap();
     assert_eq!(summary.kind, EntryKind::Summary);
-    assert_eq!(summary.check, Some(false), "{}", summary.text);
+    assert_eq!(summary.check, None, "stopped, not failed: {}", summary.text);
+    assert!(summary.text.contains("stopped"), "{}", summary.text);
     assert!(exchanges(&w).len() < 50_000);
     ctx.dispose(&w);
 }

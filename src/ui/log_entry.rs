@@ -271,9 +271,11 @@ impl LogEntry {
         let ok = errors == 0
             && s.assertions_failed == 0
             && matches!(s.outcome, Outcome::Completed | Outcome::Exited);
+        // A run the user stopped is neither a success nor a failure.
+        let stopped = s.outcome == Outcome::Stopped && errors == 0 && s.assertions_failed == 0;
         LogEntry {
             duration: Some(s.elapsed),
-            check: Some(ok),
+            check: (!stopped).then_some(ok),
             ..LogEntry::message(EntryKind::Summary, time, 0, text)
         }
     }

@@ -253,8 +253,7 @@ impl LogView {
                     EntryKind::Error => classes.push("error"),
                     EntryKind::Warning => classes.push("warning"),
                     EntryKind::Reset | EntryKind::Info => classes.push("dim-label"),
-                    EntryKind::Summary if e.check == Some(true) => classes.push("success"),
-                    EntryKind::Summary => classes.push("error"),
+                    EntryKind::Summary => classes.push(summary_class(e.check)),
                     EntryKind::Exchange if e.check == Some(false) => classes.push("error"),
                     EntryKind::Exchange => {}
                 }
@@ -286,12 +285,7 @@ impl LogView {
             let label = &self.imp().summary_label;
             label.set_label(&summary.text);
             label.set_tooltip_text(Some(&summary.text));
-            let class = if summary.check == Some(true) {
-                "success"
-            } else {
-                "error"
-            };
-            label.set_css_classes(&[class]);
+            label.set_css_classes(&[summary_class(summary.check)]);
         }
         let rows: Vec<LogRow> = entries.into_iter().map(LogRow::new).collect();
         self.store().extend_from_slice(&rows);
@@ -435,5 +429,14 @@ impl LogView {
             .iter()
             .map(export::plain_line)
             .collect()
+    }
+}
+
+/// The style of a run's summary: success, failure, or stopped by the user.
+fn summary_class(check: Option<bool>) -> &'static str {
+    match check {
+        Some(true) => "success",
+        Some(false) => "error",
+        None => "warning",
     }
 }
