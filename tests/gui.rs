@@ -306,6 +306,27 @@ fn log_export_and_copy(ctx: &Ctx) {
     let scriptor =
         apdu_scriptor::ui::export::export(&rows, apdu_scriptor::ui::export::Format::Scriptor);
     assert!(scriptor.contains("> 00 A4 00 00 02 3F 00"), "{scriptor}");
+    let ron = apdu_scriptor::ui::export::export(&rows, apdu_scriptor::ui::export::Format::Ron);
+    assert!(ron.contains("kind: Exchange"), "{ron}");
+
+    // Copy the exchange row through the log's own action.
+    let i = rows
+        .iter()
+        .position(|e| e.kind == EntryKind::Exchange)
+        .unwrap();
+    log.select_row(i as u32);
+    WidgetExt::activate_action(&log, "log.copy", None).unwrap();
+    let copied = std::rc::Rc::new(std::cell::RefCell::new(None::<String>));
+    let clipboard = log.clipboard();
+    let sink = copied.clone();
+    glib::spawn_future_local(async move {
+        let text = clipboard.read_text_future().await.ok().flatten();
+        *sink.borrow_mut() = Some(text.map(|t| t.to_string()).unwrap_or_default());
+    });
+    wait_until("clipboard text", 5, || copied.borrow().is_some());
+    let text = copied.borrow().clone().unwrap();
+    assert!(text.contains("> 00 A4 00 00 02 3F 00"), "{text}");
+    assert!(text.contains(&rows[i].sw_text()[..2]), "{text}");
     log.clear();
     assert!(log.entries().is_empty());
     ctx.dispose(&w);
