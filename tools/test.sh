@@ -5,7 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A private runtime dir: the accessibility bus socket lives there (else in
+# ~/.cache/at-spi, shared with any other session, which may remove it).
+XDG_RUNTIME_DIR=$(mktemp -d /tmp/asrt.XXXXXX)
+chmod 700 "$XDG_RUNTIME_DIR"
+export XDG_RUNTIME_DIR
+
 cleanup() {
+    rm -rf "$XDG_RUNTIME_DIR"
     # Test benches kill their pcscd on drop; catch any left by a crash.
     pkill -f 'pcscd --foreground --debug --apdu -c /tmp/asb' 2>/dev/null || true
     pkill -f 'apdu-scriptor virtual-card --bench' 2>/dev/null || true
@@ -29,6 +36,5 @@ step "meson: desktop file and metainfo validation"
 tools/meson-check.sh
 
 step "tests"
-export NO_AT_BRIDGE=0
 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
     cargo test
