@@ -155,12 +155,12 @@ impl LogModel {
     }
 
     pub fn entries(&self) -> Vec<LogEntry> {
-        self.imp().rows.borrow().iter().map(Compact::entry).collect()
-    }
-
-    /// The last entry's kind, without copying the entry.
-    pub fn last_kind(&self) -> Option<EntryKind> {
-        self.imp().rows.borrow().last().map(|c| c.kind)
+        self.imp()
+            .rows
+            .borrow()
+            .iter()
+            .map(Compact::entry)
+            .collect()
     }
 }
 
