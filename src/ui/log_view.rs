@@ -11,6 +11,7 @@ use gtk::subclass::prelude::*;
 
 use super::export::{self, Format};
 use super::log_entry::{EntryKind, LogEntry};
+use super::log_model::LogModel;
 use super::log_row::LogRow;
 use super::{detail, glue};
 use crate::apdu::hex_spaced;
@@ -47,7 +48,7 @@ mod imp {
         pub column_view: TemplateChild<gtk::ColumnView>,
         #[template_child]
         pub detail_view: TemplateChild<gtk::TextView>,
-        pub store: std::cell::OnceCell<gio::ListStore>,
+        pub store: std::cell::OnceCell<LogModel>,
         pub selection: std::cell::OnceCell<gtk::MultiSelection>,
         pub show_ascii: Cell<bool>,
         /// Keep the newest row in view while the user has not scrolled up.
@@ -102,7 +103,7 @@ impl LogView {
     fn setup(&self) {
         let imp = self.imp();
         imp.follow.set(true);
-        let store = gio::ListStore::new::<LogRow>();
+        let store = LogModel::default();
         let selection = gtk::MultiSelection::new(Some(store.clone()));
         imp.column_view.set_model(Some(&selection));
         for (title, col, width) in [
@@ -271,7 +272,12 @@ impl LogView {
         label.set_css_classes(&classes);
     }
 
-    pub fn store(&self) -> gio::ListStore {
+    /// The rows as a list model of [`LogRow`]s.
+    pub fn store(&self) -> gio::ListModel {
+        self.model().upcast()
+    }
+
+    fn model(&self) -> LogModel {
         self.imp().store.get().expect("store").clone()
     }
 
@@ -287,21 +293,16 @@ impl LogView {
             label.set_tooltip_text(Some(&summary.text));
             label.set_css_classes(&[summary_class(summary.check)]);
         }
-        let rows: Vec<LogRow> = entries.into_iter().map(LogRow::new).collect();
-        self.store().extend_from_slice(&rows);
+        self.model().append(entries);
     }
 
     /// All entries, in order (for export and tests).
     pub fn entries(&self) -> Vec<LogEntry> {
-        let store = self.store();
-        (0..store.n_items())
-            .filter_map(|i| store.item(i).and_downcast::<LogRow>())
-            .map(|r| r.entry().clone())
-            .collect()
+        self.model().entries()
     }
 
     pub fn clear(&self) {
-        self.store().remove_all();
+        self.model().clear();
         self.imp().summary_label.set_label("");
         self.imp().follow.set(true);
         self.imp().detail_view.buffer().set_text("");
@@ -343,14 +344,14 @@ impl LogView {
             return Vec::new();
         };
         let set = sel.selection();
-        let store = self.store();
+        let model = self.model();
         let mut out = Vec::new();
         if let Some((iter, first)) = gtk::BitsetIter::init_first(&set) {
-            for i in std::iter::once(first).chain(iter) {
-                if let Some(row) = store.item(i).and_downcast::<LogRow>() {
-                    out.push(row.entry().clone());
-                }
-            }
+            out.extend(
+                std::iter::once(first)
+                    .chain(iter)
+                    .filter_map(|i| model.entry(i as usize)),
+            );
         }
         out
     }
