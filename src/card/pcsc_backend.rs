@@ -213,7 +213,16 @@ impl Card for PcscCard {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
         let card = self.card.as_ref().ok_or(CardError::NotConnected)?;
         let err = match card.transmit(command, &mut self.buffer) {
-            Ok(response) => return Ok(response.to_vec()),
+            Ok(response) if response.len() >= 2 => return Ok(response.to_vec()),
+            // No status word: the vpcd driver answers so when the card goes
+            // away mid-exchange. A present card's short answer is kept.
+            Ok(response) => {
+                let response = response.to_vec();
+                if self.card_gone() {
+                    return Err(CardError::CardRemoved);
+                }
+                return Ok(response);
+            }
             Err(e) => e,
         };
         // A card pulled during the exchange fails the transfer before
