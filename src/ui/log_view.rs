@@ -17,6 +17,10 @@ use super::{detail, glue};
 use crate::apdu::hex_spaced;
 use crate::i18n::{gettext, gettext_f, ngettext};
 
+/// Below this many rows, appends go in steps of [`FILL_STEP`] rows.
+const FILL_ROWS: u32 = 256;
+const FILL_STEP: usize = 48;
+
 #[derive(Clone, Copy)]
 enum Column {
     Time,
@@ -53,6 +57,8 @@ mod imp {
         pub show_ascii: Cell<bool>,
         /// Keep the newest row in view while the user has not scrolled up.
         pub follow: Cell<bool>,
+        /// Rows waiting for the next main-loop turn while the log fills up.
+        pub pending: std::cell::RefCell<std::collections::VecDeque<LogEntry>>,
     }
 
     #[glib::object_subclass]
@@ -178,17 +184,19 @@ impl LogView {
         let f = gtk::SignalListItemFactory::new();
         f.connect_setup(move |_, item| {
             let item = item.downcast_ref::<gtk::ListItem>().expect("ListItem");
-            let label = gtk::Label::builder()
-                .xalign(0.0)
-                .ellipsize(gtk::pango::EllipsizeMode::End)
-                .build();
+            // An Inscription, not a Label: it skips the per-text size
+            // negotiation that made filling an empty log stall the window.
+            let label = gtk::Inscription::new(None);
+            label.set_xalign(0.0);
+            label.set_text_overflow(gtk::InscriptionOverflow::EllipsizeEnd);
             if matches!(column, Column::Meaning | Column::Data | Column::Command) {
                 // Set once here: setting tooltip text on every bind makes GTK
                 // query the pointer each time, which is slow over X11.
                 label.set_has_tooltip(true);
                 label.connect_query_tooltip(|label, _, _, _, tooltip| {
-                    let text = label.label();
-                    let clipped = label.layout().is_ellipsized();
+                    let text = label.text().unwrap_or_default();
+                    let (width, _) = label.create_pango_layout(Some(&text)).pixel_size();
+                    let clipped = width > label.width();
                     if clipped {
                         tooltip.set_text(Some(&text));
                     }
@@ -203,7 +211,7 @@ impl LogView {
             move |_, item| {
                 let item = item.downcast_ref::<gtk::ListItem>().expect("ListItem");
                 let (Some(label), Some(row)) = (
-                    item.child().and_downcast::<gtk::Label>(),
+                    item.child().and_downcast::<gtk::Inscription>(),
                     item.item().and_downcast::<LogRow>(),
                 ) else {
                     return;
@@ -214,7 +222,7 @@ impl LogView {
         f
     }
 
-    fn bind_cell(&self, label: &gtk::Label, e: &LogEntry, column: Column) {
+    fn bind_cell(&self, label: &gtk::Inscription, e: &LogEntry, column: Column) {
         let mut classes: Vec<&str> = Vec::new();
         let text = match column {
             Column::Time => {
@@ -268,7 +276,7 @@ impl LogView {
                 e.duration_text()
             }
         };
-        label.set_label(&text);
+        label.set_text(Some(&text));
         label.set_css_classes(&classes);
     }
 
@@ -281,7 +289,9 @@ impl LogView {
         self.imp().store.get().expect("store").clone()
     }
 
-    /// Append entries in one model change.
+    /// Append entries. While the log holds few rows they go in small steps,
+    /// one per main-loop turn: each step makes the view create the cells of
+    /// new rows, and creating a whole screenful at once stalls the window.
     pub fn append(&self, entries: Vec<LogEntry>) {
         if entries.is_empty() {
             return;
@@ -293,7 +303,43 @@ impl LogView {
             label.set_tooltip_text(Some(&summary.text));
             label.set_css_classes(&[summary_class(summary.check)]);
         }
-        self.model().append(entries);
+        let was_idle = self.imp().pending.borrow().is_empty();
+        self.imp().pending.borrow_mut().extend(entries);
+        if was_idle {
+            self.flush_pending();
+        }
+    }
+
+    fn flush_pending(&self) {
+        let model = self.model();
+        let batch: Vec<LogEntry> = {
+            let mut pending = self.imp().pending.borrow_mut();
+            let take = if model.n_items() < FILL_ROWS {
+                pending.len().min(FILL_STEP)
+            } else {
+                pending.len()
+            };
+            pending.drain(..take).collect()
+        };
+        if !batch.is_empty() {
+            model.append(batch);
+        }
+        if !self.imp().pending.borrow().is_empty() {
+            // Ahead of redraws: a step need not wait for a frame.
+            glib::idle_add_local_full(
+                glib::Priority::DEFAULT,
+                clone!(
+                    #[weak(rename_to = view)]
+                    self,
+                    #[upgrade_or]
+                    glib::ControlFlow::Break,
+                    move || {
+                        view.flush_pending();
+                        glib::ControlFlow::Break
+                    }
+                ),
+            );
+        }
     }
 
     /// All entries, in order (for export and tests).
@@ -302,6 +348,7 @@ impl LogView {
     }
 
     pub fn clear(&self) {
+        self.imp().pending.borrow_mut().clear();
         self.model().clear();
         self.imp().summary_label.set_label("");
         self.imp().follow.set(true);
