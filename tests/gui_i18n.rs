@@ -362,14 +362,8 @@ fn child(lang: &str) {
         descendants(w.log_view().upcast_ref())
             .iter()
             .filter_map(|c| {
-                // Log cells are Inscriptions, the rest Labels.
                 c.downcast_ref::<gtk::Label>()
                     .map(|l| l.label().to_string())
-                    .or_else(|| {
-                        c.downcast_ref::<gtk::Inscription>()
-                            .and_then(|i| i.text())
-                            .map(|t| t.to_string())
-                    })
             })
             .collect()
     };

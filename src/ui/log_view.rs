@@ -184,19 +184,17 @@ impl LogView {
         let f = gtk::SignalListItemFactory::new();
         f.connect_setup(move |_, item| {
             let item = item.downcast_ref::<gtk::ListItem>().expect("ListItem");
-            // An Inscription, not a Label: it skips the per-text size
-            // negotiation that made filling an empty log stall the window.
-            let label = gtk::Inscription::new(None);
-            label.set_xalign(0.0);
-            label.set_text_overflow(gtk::InscriptionOverflow::EllipsizeEnd);
+            let label = gtk::Label::builder()
+                .xalign(0.0)
+                .ellipsize(gtk::pango::EllipsizeMode::End)
+                .build();
             if matches!(column, Column::Meaning | Column::Data | Column::Command) {
                 // Set once here: setting tooltip text on every bind makes GTK
                 // query the pointer each time, which is slow over X11.
                 label.set_has_tooltip(true);
                 label.connect_query_tooltip(|label, _, _, _, tooltip| {
-                    let text = label.text().unwrap_or_default();
-                    let (width, _) = label.create_pango_layout(Some(&text)).pixel_size();
-                    let clipped = width > label.width();
+                    let text = label.label();
+                    let clipped = label.layout().is_ellipsized();
                     if clipped {
                         tooltip.set_text(Some(&text));
                     }
@@ -211,7 +209,7 @@ impl LogView {
             move |_, item| {
                 let item = item.downcast_ref::<gtk::ListItem>().expect("ListItem");
                 let (Some(label), Some(row)) = (
-                    item.child().and_downcast::<gtk::Inscription>(),
+                    item.child().and_downcast::<gtk::Label>(),
                     item.item().and_downcast::<LogRow>(),
                 ) else {
                     return;
@@ -222,7 +220,7 @@ impl LogView {
         f
     }
 
-    fn bind_cell(&self, label: &gtk::Inscription, e: &LogEntry, column: Column) {
+    fn bind_cell(&self, label: &gtk::Label, e: &LogEntry, column: Column) {
         let mut classes: Vec<&str> = Vec::new();
         let text = match column {
             Column::Time => {
@@ -276,7 +274,7 @@ impl LogView {
                 e.duration_text()
             }
         };
-        label.set_text(Some(&text));
+        label.set_label(&text);
         label.set_css_classes(&classes);
     }
 
