@@ -11,7 +11,7 @@ pub mod status;
 pub mod tlv;
 
 pub use command::{Case, CommandApdu, CommandInfo, CommandWarning};
-pub use response::Response;
+pub use response::{status_word, Response};
 
 /// `3B 95 13` — upper-case hex, one space between bytes.
 pub fn hex_spaced(bytes: &[u8]) -> String {

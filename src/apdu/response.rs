@@ -10,6 +10,14 @@ pub struct Response {
     pub sw: Option<(u8, u8)>,
 }
 
+/// SW1 SW2 of a full response (the last two bytes), if it has two.
+pub fn status_word(response: &[u8]) -> Option<(u8, u8)> {
+    match response {
+        [.., sw1, sw2] => Some((*sw1, *sw2)),
+        _ => None,
+    }
+}
+
 impl Response {
     pub fn from_bytes(bytes: &[u8]) -> Self {
         match bytes {

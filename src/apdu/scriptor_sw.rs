@@ -2,6 +2,8 @@
 //! `ISO7816Error`), reproduced exactly for the scriptor output format. Never
 //! translated: existing pipelines compare this text.
 
+use super::{hex_spaced, status_word};
+
 /// The sentence `scriptor` prints after `< 90 00 : ` for this status word.
 /// Trailing spaces are part of the format (`"Command not allowed. "` for an
 /// unlisted `69XX`).
@@ -87,9 +89,33 @@ pub fn scriptor_sentence(sw1: u8, sw2: u8) -> String {
     }
 }
 
+/// scriptor's `< ` line body: hex with a line break after every 16th byte
+/// that has more behind it, then ` : ` and pcsc-perl's sentence.
+pub fn scriptor_response(response: &[u8]) -> String {
+    let mut s = String::with_capacity(response.len() * 3 + 48);
+    for (i, b) in response.iter().enumerate() {
+        s.push_str(&format!("{b:02X}"));
+        if i + 1 < response.len() {
+            s.push(' ');
+            if (i + 1) % 16 == 0 {
+                s.push('\n');
+            }
+        }
+    }
+    s.push_str(" : ");
+    match status_word(response) {
+        Some((a, b)) => s.push_str(&scriptor_sentence(a, b)),
+        None => {
+            s.push_str("wrong SW size for: ");
+            s.push_str(&hex_spaced(response));
+        }
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
-    use super::scriptor_sentence;
+    use super::{scriptor_response, scriptor_sentence};
 
     #[test]
     fn well_known_sentences() {
@@ -118,5 +144,26 @@ mod tests {
             scriptor_sentence(0x90, 0x01),
             "Error not defined by ISO 7816"
         );
+    }
+
+    #[test]
+    fn response_lines_break_after_each_full_sixteen_bytes_with_more_behind() {
+        let r: Vec<u8> = (0..16).collect();
+        let s = scriptor_response(&r);
+        assert!(!s.contains('\n'), "16 bytes fit on one line: {s:?}");
+        let r: Vec<u8> = (0..17).collect();
+        let s = scriptor_response(&r);
+        assert!(
+            s.starts_with("00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F \n10 : "),
+            "{s:?}"
+        );
+        let r: Vec<u8> = (0..33).collect();
+        assert_eq!(scriptor_response(&r).matches('\n').count(), 2);
+    }
+
+    #[test]
+    fn short_response_is_reported_not_a_panic() {
+        assert_eq!(scriptor_response(&[0x90]), "90 : wrong SW size for: 90");
+        assert_eq!(scriptor_response(&[]), " : wrong SW size for: ");
     }
 }

@@ -5,7 +5,7 @@
 use crate::i18n::{gettext, gettext_f, ngettext};
 
 pub use super::response::Response;
-pub use super::scriptor_sw::scriptor_sentence;
+pub use super::scriptor_sw::{scriptor_response, scriptor_sentence};
 
 /// How a status word should look in the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

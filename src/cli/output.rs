@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crate::apdu::{hex_spaced, status};
+use crate::apdu::{hex_spaced, status, status_word};
 use crate::card::{CardError, Protocol};
 use crate::engine::{EngineEvent, Exchange, Observer, Origin, Outcome, Summary};
 use crate::i18n::{gettext, gettext_f, ngettext};
@@ -197,7 +197,7 @@ impl Printer {
                     Origin::Script => String::new(),
                     _ => format!("> {}\n", hex_spaced(&x.command)),
                 };
-                let text = format!("{cmd}< {}\n", scriptor_response(&x.response));
+                let text = format!("{cmd}< {}\n", status::scriptor_response(&x.response));
                 self.write(&text);
             }
             Format::Text => {
@@ -205,7 +205,7 @@ impl Printer {
                 self.write(&text);
             }
             Format::Ron => {
-                let (sw, meaning) = sw_of(&x.response)
+                let (sw, meaning) = status_word(&x.response)
                     .map(|(a, b)| (Some(format!("{a:02X}{b:02X}")), Some(status::meaning(a, b))))
                     .unwrap_or((None, None));
                 self.record(&Record::Exchange {
@@ -350,37 +350,6 @@ fn micros(d: Duration) -> u64 {
     d.as_micros().min(u64::MAX as u128) as u64
 }
 
-fn sw_of(response: &[u8]) -> Option<(u8, u8)> {
-    match response {
-        [.., a, b] => Some((*a, *b)),
-        _ => None,
-    }
-}
-
-/// scriptor's `< ` line body: hex with a line break after every 16th byte
-/// that has more behind it, then ` : ` and pcsc-perl's sentence.
-pub fn scriptor_response(response: &[u8]) -> String {
-    let mut s = String::with_capacity(response.len() * 3 + 48);
-    for (i, b) in response.iter().enumerate() {
-        s.push_str(&format!("{b:02X}"));
-        if i + 1 < response.len() {
-            s.push(' ');
-            if (i + 1) % 16 == 0 {
-                s.push('\n');
-            }
-        }
-    }
-    s.push_str(" : ");
-    match sw_of(response) {
-        Some((a, b)) => s.push_str(&status::scriptor_sentence(a, b)),
-        None => {
-            s.push_str("wrong SW size for: ");
-            s.push_str(&hex_spaced(response));
-        }
-    }
-    s
-}
-
 fn expectation_text(e: &crate::script::Expectation) -> String {
     let mut parts = Vec::new();
     if let Some(d) = &e.data {
@@ -406,14 +375,14 @@ fn text_exchange(x: &Exchange) -> String {
         Origin::AutoLe => format!(" ({})", gettext("re-sent with the right Le")),
     };
     out.push_str(&format!("[{line}] > {}{tag}\n", hex_spaced(&x.command)));
-    let (data, sw) = match sw_of(&x.response) {
+    let (data, sw) = match status_word(&x.response) {
         Some(_) => x.response.split_at(x.response.len() - 2),
         None => (&x.response[..], &[][..]),
     };
     if !data.is_empty() {
         out.push_str(&format!("[{line}] < {}\n", hex_spaced(data)));
     }
-    let meaning = match sw_of(&x.response) {
+    let meaning = match status_word(&x.response) {
         Some((a, b)) => format!("{} {}", hex_spaced(sw), status::meaning(a, b)),
         None => gettext_f(
             &gettext("Response too short: {response}"),
@@ -481,30 +450,4 @@ fn summary_text(s: &Summary) -> String {
         Outcome::AssertionFailed => gettext("Script stopped: an expectation failed."),
     };
     format!("{end} {}", parts.join(", "))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn response_lines_break_after_each_full_sixteen_bytes_with_more_behind() {
-        let r: Vec<u8> = (0..16).collect();
-        let s = scriptor_response(&r);
-        assert!(!s.contains('\n'), "16 bytes fit on one line: {s:?}");
-        let r: Vec<u8> = (0..17).collect();
-        let s = scriptor_response(&r);
-        assert!(
-            s.starts_with("00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F \n10 : "),
-            "{s:?}"
-        );
-        let r: Vec<u8> = (0..33).collect();
-        assert_eq!(scriptor_response(&r).matches('\n').count(), 2);
-    }
-
-    #[test]
-    fn short_response_is_reported_not_a_panic() {
-        assert_eq!(scriptor_response(&[0x90]), "90 : wrong SW size for: 90");
-        assert_eq!(scriptor_response(&[]), " : wrong SW size for: ");
-    }
 }

@@ -83,25 +83,7 @@ fn scriptor_lines(e: &LogEntry) -> String {
                 .echo
                 .clone()
                 .unwrap_or_else(|| hex_spaced(&e.command) + " ");
-            let mut s = format!("> {echo}\n< ");
-            for (i, b) in e.response.iter().enumerate() {
-                let _ = write!(s, "{b:02X} ");
-                if (i + 1) % 16 == 0 && i + 1 < e.response.len() {
-                    s.push('\n');
-                }
-            }
-            match e.sw() {
-                Some((a, b)) => {
-                    let _ = writeln!(s, ": {}", glue::scriptor_sentence(a, b));
-                }
-                None => {
-                    s = format!(
-                        "> {echo}\n< wrong SW size for: {}\n",
-                        hex_spaced(&e.response)
-                    );
-                }
-            }
-            s
+            format!("> {echo}\n< {}\n", glue::scriptor_response(&e.response))
         }
         EntryKind::Reset => format!("> RESET\n< OK: {} \n", hex_spaced(&e.response)),
         EntryKind::Error if e.line > 0 => format!("# {}\n", e.text),

@@ -37,9 +37,10 @@ pub fn sw_severity(sw1: u8, sw2: u8) -> Severity {
     }
 }
 
-/// pcsc-perl's English sentence for the scriptor export.
-pub fn scriptor_sentence(sw1: u8, sw2: u8) -> String {
-    status::scriptor_sentence(sw1, sw2)
+/// scriptor's `< ` line body (bytes, then pcsc-perl's English sentence)
+/// for the scriptor export: the same text as `apdu-scriptor run` prints.
+pub fn scriptor_response(response: &[u8]) -> String {
+    status::scriptor_response(response)
 }
 
 /// The parsed ATR fields: name and value (with its explanation).
