@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use adw::prelude::*;
 use apdu_scriptor::card::DEMO_READER;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
+use apdu_scriptor::ui::log_line::LogLine;
 use apdu_scriptor::ui::{Application, Window};
 use gtk::{gio, glib};
 
@@ -361,9 +362,14 @@ fn child(lang: &str) {
     let shown = || -> Vec<String> {
         descendants(w.log_view().upcast_ref())
             .iter()
-            .filter_map(|c| {
-                c.downcast_ref::<gtk::Label>()
-                    .map(|l| l.label().to_string())
+            .flat_map(|c| {
+                if let Some(l) = c.downcast_ref::<gtk::Label>() {
+                    vec![l.label().to_string()]
+                } else if let Some(line) = c.downcast_ref::<LogLine>() {
+                    line.texts()
+                } else {
+                    Vec::new()
+                }
             })
             .collect()
     };

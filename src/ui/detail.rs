@@ -47,7 +47,7 @@ pub fn describe(e: &LogEntry, show_ascii: bool) -> String {
                     s,
                     "{} {a:02X} {b:02X}  {}\n",
                     gettext("SW"),
-                    glue::sw_meaning(a, b)
+                    crate::apdu::status::meaning(a, b)
                 );
             }
             if show_ascii && !e.data().is_empty() {

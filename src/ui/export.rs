@@ -3,7 +3,6 @@
 
 use std::fmt::Write as _;
 
-use super::glue;
 use super::log_entry::{ascii, EntryKind, LogEntry};
 use crate::apdu::hex_spaced;
 use crate::i18n::gettext;
@@ -83,7 +82,10 @@ fn scriptor_lines(e: &LogEntry) -> String {
                 .echo
                 .clone()
                 .unwrap_or_else(|| hex_spaced(&e.command) + " ");
-            format!("> {echo}\n< {}\n", glue::scriptor_response(&e.response))
+            format!(
+                "> {echo}\n< {}\n",
+                crate::apdu::status::scriptor_response(&e.response)
+            )
         }
         EntryKind::Reset => format!("> RESET\n< OK: {} \n", hex_spaced(&e.response)),
         EntryKind::Error if e.line > 0 => format!("# {}\n", e.text),

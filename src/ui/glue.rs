@@ -1,47 +1,8 @@
-//! The few places where the UI asks the core to describe bytes: status-word
-//! meanings, ATR fields, card names, BER-TLV trees, parse error messages.
+//! The few places where the UI asks the core to describe bytes: ATR fields, card names, BER-TLV trees, parse error messages.
 //! Kept in one file so the widgets depend on plain strings and trees.
 
-use crate::apdu::{atr, command, status, tlv};
+use crate::apdu::{atr, command, tlv};
 use crate::script::ParseError;
-
-/// How a status word reads: drives the theme CSS class of its cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    Success,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    /// The libadwaita style class for text of this severity.
-    pub fn css_class(self) -> &'static str {
-        match self {
-            Severity::Success => "success",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-/// The translated meaning of a status word.
-pub fn sw_meaning(sw1: u8, sw2: u8) -> String {
-    status::meaning(sw1, sw2)
-}
-
-pub fn sw_severity(sw1: u8, sw2: u8) -> Severity {
-    match status::severity(sw1, sw2) {
-        status::Severity::Success => Severity::Success,
-        status::Severity::Warning => Severity::Warning,
-        status::Severity::Error => Severity::Error,
-    }
-}
-
-/// scriptor's `< ` line body (bytes, then pcsc-perl's English sentence)
-/// for the scriptor export: the same text as `apdu-scriptor run` prints.
-pub fn scriptor_response(response: &[u8]) -> String {
-    status::scriptor_response(response)
-}
 
 /// The parsed ATR fields: name and value (with its explanation).
 pub fn atr_fields(bytes: &[u8]) -> Vec<(String, String)> {

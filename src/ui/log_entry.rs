@@ -108,7 +108,7 @@ impl LogEntry {
     /// The text of the meaning column: the message, or the SW's meaning.
     pub fn meaning(&self) -> std::borrow::Cow<'_, str> {
         match (self.text.is_empty(), self.sw()) {
-            (true, Some((a, b))) => glue::sw_meaning(a, b).into(),
+            (true, Some((a, b))) => crate::apdu::status::meaning(a, b).into(),
             _ => self.text.as_str().into(),
         }
     }
@@ -146,7 +146,7 @@ impl LogEntry {
         let plain = x.origin == Origin::Script && !matches!(x.check, Some((_, false)));
         let mut text = match x.response.as_slice() {
             [_, _, ..] if plain => String::new(),
-            [.., a, b] => glue::sw_meaning(*a, *b),
+            [.., a, b] => crate::apdu::status::meaning(*a, *b),
             _ => gettext_f(
                 &gettext("Response too short: {bytes}"),
                 &[("bytes", &hex_spaced(&x.response))],

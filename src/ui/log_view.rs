@@ -1,5 +1,5 @@
-//! `ApduScriptorLogView`: the result log. A virtualized `GtkColumnView` over
-//! a `gio::ListStore` of [`LogRow`]s, a detail pane with the full bytes and
+//! `ApduScriptorLogView`: the result log. A virtualized `GtkListView` of
+//! [`LogLine`]s over the compact [`LogModel`], a detail pane with the full bytes and
 //! the BER-TLV tree of the selected response, copy, clear and export.
 
 use std::cell::Cell;
@@ -9,28 +9,17 @@ use gtk::glib::{self, clone};
 use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 
+use super::detail;
 use super::export::{self, Format};
 use super::log_entry::{EntryKind, LogEntry};
+use super::log_line::{self, LogLine};
 use super::log_model::LogModel;
 use super::log_row::LogRow;
-use super::{detail, glue};
-use crate::apdu::hex_spaced;
 use crate::i18n::{gettext, gettext_f, ngettext};
 
 /// Below this many rows, appends go in steps of [`FILL_STEP`] rows.
 const FILL_ROWS: u32 = 256;
 const FILL_STEP: usize = 48;
-
-#[derive(Clone, Copy)]
-enum Column {
-    Time,
-    Line,
-    Command,
-    Data,
-    Sw,
-    Meaning,
-    Duration,
-}
 
 mod imp {
     use super::*;
@@ -49,7 +38,9 @@ mod imp {
         #[template_child]
         pub scroller: TemplateChild<gtk::ScrolledWindow>,
         #[template_child]
-        pub column_view: TemplateChild<gtk::ColumnView>,
+        pub log_box: TemplateChild<gtk::Box>,
+        #[template_child]
+        pub list_view: TemplateChild<gtk::ListView>,
         #[template_child]
         pub detail_view: TemplateChild<gtk::TextView>,
         pub store: std::cell::OnceCell<LogModel>,
@@ -111,25 +102,9 @@ impl LogView {
         imp.follow.set(true);
         let store = LogModel::default();
         let selection = gtk::MultiSelection::new(Some(store.clone()));
-        imp.column_view.set_model(Some(&selection));
-        for (title, col, width) in [
-            (gettext("Time"), Column::Time, 100),
-            (gettext("Line"), Column::Line, 48),
-            (gettext("Command"), Column::Command, 230),
-            (gettext("Response Data"), Column::Data, 0),
-            (gettext("SW"), Column::Sw, 56),
-            (gettext("Meaning"), Column::Meaning, 0),
-            (gettext("Duration"), Column::Duration, 76),
-        ] {
-            let c = gtk::ColumnViewColumn::new(Some(&title), Some(self.factory(col)));
-            c.set_resizable(true);
-            if width > 0 {
-                c.set_fixed_width(width);
-            } else {
-                c.set_expand(true);
-            }
-            imp.column_view.append_column(&c);
-        }
+        imp.list_view.set_model(Some(&selection));
+        imp.list_view.set_factory(Some(&self.factory()));
+        imp.log_box.prepend(&LogLine::header());
         selection.connect_selection_changed(clone!(
             #[weak(rename_to = view)]
             self,
@@ -152,7 +127,7 @@ impl LogView {
                 Some(gtk::NamedAction::new(action)),
             ));
         }
-        imp.column_view.add_controller(keys);
+        imp.list_view.add_controller(keys);
 
         imp.ascii_toggle.connect_toggled(clone!(
             #[weak(rename_to = view)]
@@ -180,102 +155,27 @@ impl LogView {
         self.update_count(0);
     }
 
-    fn factory(&self, column: Column) -> gtk::SignalListItemFactory {
+    fn factory(&self) -> gtk::SignalListItemFactory {
         let f = gtk::SignalListItemFactory::new();
-        f.connect_setup(move |_, item| {
+        f.connect_setup(|_, item| {
             let item = item.downcast_ref::<gtk::ListItem>().expect("ListItem");
-            let label = gtk::Label::builder()
-                .xalign(0.0)
-                .ellipsize(gtk::pango::EllipsizeMode::End)
-                .build();
-            if matches!(column, Column::Meaning | Column::Data | Column::Command) {
-                // Set once here: setting tooltip text on every bind makes GTK
-                // query the pointer each time, which is slow over X11.
-                label.set_has_tooltip(true);
-                label.connect_query_tooltip(|label, _, _, _, tooltip| {
-                    let text = label.label();
-                    let clipped = label.layout().is_ellipsized();
-                    if clipped {
-                        tooltip.set_text(Some(&text));
-                    }
-                    clipped
-                });
-            }
-            item.set_child(Some(&label));
+            item.set_child(Some(&LogLine::default()));
         });
         f.connect_bind(clone!(
             #[weak(rename_to = view)]
             self,
             move |_, item| {
                 let item = item.downcast_ref::<gtk::ListItem>().expect("ListItem");
-                let (Some(label), Some(row)) = (
-                    item.child().and_downcast::<gtk::Label>(),
+                let (Some(line), Some(row)) = (
+                    item.child().and_downcast::<LogLine>(),
                     item.item().and_downcast::<LogRow>(),
                 ) else {
                     return;
                 };
-                view.bind_cell(&label, row.entry(), column);
+                line.set_cells(log_line::cells(row.entry(), view.show_ascii()));
             }
         ));
         f
-    }
-
-    fn bind_cell(&self, label: &gtk::Label, e: &LogEntry, column: Column) {
-        let mut classes: Vec<&str> = Vec::new();
-        let text = match column {
-            Column::Time => {
-                classes.push("dim-label");
-                e.time.to_string()
-            }
-            Column::Line => {
-                classes.push("dim-label");
-                if e.line > 0 {
-                    e.line.to_string()
-                } else {
-                    String::new()
-                }
-            }
-            Column::Command => {
-                classes.push("mono");
-                hex_spaced(&e.command)
-            }
-            Column::Data => {
-                classes.push("mono");
-                match e.kind {
-                    EntryKind::Exchange | EntryKind::Reset => {
-                        export::data_column(e, self.imp().show_ascii.get())
-                    }
-                    _ => String::new(),
-                }
-            }
-            Column::Sw => {
-                classes.push("mono");
-                if let Some((a, b)) = e.sw() {
-                    classes.push(glue::sw_severity(a, b).css_class());
-                }
-                e.sw_text()
-            }
-            Column::Meaning => {
-                match e.kind {
-                    EntryKind::Error => classes.push("error"),
-                    EntryKind::Warning => classes.push("warning"),
-                    EntryKind::Reset | EntryKind::Info => classes.push("dim-label"),
-                    EntryKind::Summary => classes.push(summary_class(e.check)),
-                    EntryKind::Exchange if e.check == Some(false) => classes.push("error"),
-                    EntryKind::Exchange => {}
-                }
-                if e.kind == EntryKind::Summary {
-                    classes.push("heading");
-                }
-                e.meaning().into_owned()
-            }
-            Column::Duration => {
-                classes.push("dim-label");
-                e.duration_text()
-            }
-        };
-        label.set_label(&text);
-        label.set_css_classes(&classes);
     }
 
     /// The rows as a list model of [`LogRow`]s.
@@ -464,9 +364,9 @@ impl LogView {
         }
     }
 
-    /// For tests: the keyboard shortcut scope check needs the widget.
-    pub fn column_view(&self) -> gtk::ColumnView {
-        self.imp().column_view.get()
+    /// The list of rows (for tests: focus, keys, scrolling).
+    pub fn list_view(&self) -> gtk::ListView {
+        self.imp().list_view.get()
     }
 
     /// Copy the text of all rows to a clipboard-like string (tests).
