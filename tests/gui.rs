@@ -13,7 +13,7 @@ use apdu_scriptor::card::{Protocol, ShareMode, DEMO_READER};
 use apdu_scriptor::settings::Settings;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
 use apdu_scriptor::ui::{Application, Window};
-use gtk::{gio, glib};
+use gtk::{gdk, gio, glib};
 
 struct Ctx {
     app: Application,
@@ -438,6 +438,86 @@ fn every_action_has_a_shortcut(ctx: &Ctx) {
     ctx.dispose(&w);
 }
 
+fn detail_pane_position_is_kept(ctx: &Ctx) {
+    let w = ctx.window();
+    settle();
+    let log = w.log_view();
+    let initial = log.detail_position();
+    // A position the layout will not clamp, and not the one it starts with.
+    let wanted = if initial > 160 { 120 } else { initial + 60 };
+    log.set_detail_position(wanted);
+    settle();
+    let kept = log.detail_position();
+    assert_ne!(kept, initial, "the divider moved");
+    ctx.dispose(&w); // saves the settings on close
+    let (s, _) = Settings::load();
+    assert_eq!(s.detail_pane, kept);
+
+    let w = ctx.window();
+    settle();
+    assert_eq!(w.log_view().detail_position(), kept, "restored on start");
+    ctx.dispose(&w);
+}
+
+/// Drop `path` on the editor through its own file drop target.
+fn drop_on_editor(w: &Window, path: &Path) -> bool {
+    let controllers = w.editor().view().observe_controllers();
+    let target = (0..controllers.n_items())
+        .filter_map(|i| controllers.item(i).and_downcast::<gtk::DropTarget>())
+        .find(|t| t.types().contains(&gdk::FileList::static_type()))
+        .expect("a file drop target on the editor");
+    let files = gdk::FileList::from_array(&[gio::File::for_path(path)]);
+    let value = glib::BoxedValue(files.to_value());
+    target.emit_by_name::<bool>("drop", &[&value, &10.0f64, &10.0f64])
+}
+
+fn drop_a_file_on_the_editor(ctx: &Ctx) {
+    let text = "# dropped\n00 A4 00 00 02 3F 00\n";
+    let dropped = ctx.write("dropped.apdu", text);
+    let w = ctx.window();
+    assert!(drop_on_editor(&w, &dropped), "the drop is accepted");
+    wait_until("dropped file opened", 5, || w.editor().text() == text);
+    let canon = dropped.canonicalize().unwrap();
+    assert_eq!(w.file().as_deref(), Some(canon.as_path()));
+    assert!(
+        w.title().unwrap().starts_with("dropped.apdu"),
+        "{:?}",
+        w.title()
+    );
+
+    // A non-UTF-8 file changes nothing.
+    let bin = ctx.dir.join("dropped-binary.apdu");
+    std::fs::write(&bin, [0x00, 0xA4, 0xFF, 0xFE, 0x80]).unwrap();
+    drop_on_editor(&w, &bin);
+    settle();
+    assert_eq!(w.editor().text(), text);
+    assert_eq!(w.file().as_deref(), Some(canon.as_path()));
+
+    // With unsaved edits, a drop asks first; cancel keeps everything.
+    let buffer = w.editor().buffer();
+    buffer.insert(&mut buffer.end_iter(), "# my edit\n");
+    let edited = w.editor().text();
+    let other = ctx.write("other.apdu", "00 B0 00 00 04\n");
+    assert!(drop_on_editor(&w, &other));
+    wait_until("unsaved-changes dialog", 5, || {
+        !message_dialogs().is_empty()
+    });
+    answer(&message_dialogs()[0], "cancel");
+    assert_eq!(w.editor().text(), edited, "cancel keeps the edits");
+    assert_eq!(w.file().as_deref(), Some(canon.as_path()));
+    assert!(w.editor().buffer().is_modified());
+    // Discard opens the dropped file.
+    assert!(drop_on_editor(&w, &other));
+    wait_until("dialog again", 5, || !message_dialogs().is_empty());
+    answer(&message_dialogs()[0], "discard");
+    wait_until("other file opened", 5, || {
+        w.editor().text() == "00 B0 00 00 04\n"
+    });
+    assert!(w.title().unwrap().starts_with("other.apdu"));
+    assert_eq!(std::fs::read_to_string(&dropped).unwrap(), text);
+    ctx.dispose(&w);
+}
+
 // ---------------------------------------------------------------------------
 
 type Test = (&'static str, fn(&Ctx));
@@ -487,6 +567,8 @@ fn main() {
             "inconsistent_lc_is_a_warning_row",
             inconsistent_lc_is_a_warning_row,
         ),
+        ("detail_pane_position_is_kept", detail_pane_position_is_kept),
+        ("drop_a_file_on_the_editor", drop_a_file_on_the_editor),
     ];
     let mut failed = Vec::new();
     let mut ran = 0;
