@@ -104,6 +104,64 @@ fn answer(d: &adw::MessageDialog, response: &str) {
     settle();
 }
 
+/// The text on the clipboard `widget` sees.
+fn clipboard_text(widget: &impl IsA<gtk::Widget>) -> String {
+    let copied = std::rc::Rc::new(std::cell::RefCell::new(None::<String>));
+    let clipboard = widget.clipboard();
+    let sink = copied.clone();
+    glib::spawn_future_local(async move {
+        let text = clipboard.read_text_future().await.ok().flatten();
+        *sink.borrow_mut() = Some(text.map(|t| t.to_string()).unwrap_or_default());
+    });
+    wait_until("clipboard text", 5, || copied.borrow().is_some());
+    let text = copied.borrow().clone().unwrap();
+    text
+}
+
+/// The first descendant of `root` of type `T`.
+fn find_widget<T: IsA<gtk::Widget>>(root: &gtk::Widget) -> Option<T> {
+    let mut child = root.first_child();
+    while let Some(c) = child {
+        if let Ok(t) = c.clone().downcast::<T>() {
+            return Some(t);
+        }
+        if let Some(t) = find_widget::<T>(&c) {
+            return Some(t);
+        }
+        child = c.next_sibling();
+    }
+    None
+}
+
+/// Run xdotool (Debian package `xdotool`) while the main loop turns, so
+/// the window answers the X server meanwhile; its standard output.
+fn xdotool(args: &[&str]) -> String {
+    let mut child = std::process::Command::new("xdotool")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("xdotool (Debian package xdotool) is installed");
+    wait_until("xdotool done", 10, || child.try_wait().unwrap().is_some());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "xdotool {args:?}: {:?}", out.status);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Give the keyboard focus to the X window whose title contains `name`:
+/// there is no window manager under Xvfb to do it.
+fn focus_x_window(w: &Window, name: &str) {
+    let ids = xdotool(&["search", "--onlyvisible", "--name", name]);
+    let id = ids.lines().last().expect("the window's X id").to_owned();
+    xdotool(&["windowfocus", "--sync", &id]);
+    wait_until("window has the keyboard focus", 5, || w.is_active());
+}
+
+/// Press keys as a user does: the X server delivers them to the focused
+/// window, through GTK's shortcut controllers and accelerators.
+fn press(keys: &str) {
+    xdotool(&["key", keys]);
+}
+
 // ---------------------------------------------------------------------------
 
 fn demo_run_logs_exchanges(ctx: &Ctx) {
@@ -316,15 +374,7 @@ fn log_export_and_copy(ctx: &Ctx) {
         .unwrap();
     log.select_row(i as u32);
     WidgetExt::activate_action(&log, "log.copy", None).unwrap();
-    let copied = std::rc::Rc::new(std::cell::RefCell::new(None::<String>));
-    let clipboard = log.clipboard();
-    let sink = copied.clone();
-    glib::spawn_future_local(async move {
-        let text = clipboard.read_text_future().await.ok().flatten();
-        *sink.borrow_mut() = Some(text.map(|t| t.to_string()).unwrap_or_default());
-    });
-    wait_until("clipboard text", 5, || copied.borrow().is_some());
-    let text = copied.borrow().clone().unwrap();
+    let text = clipboard_text(&log);
     assert!(text.contains("> 00 A4 00 00 02 3F 00"), "{text}");
     assert!(text.contains(&rows[i].sw_text()[..2]), "{text}");
     log.clear();
@@ -518,6 +568,92 @@ fn drop_a_file_on_the_editor(ctx: &Ctx) {
     ctx.dispose(&w);
 }
 
+fn shortcuts_by_key_presses(ctx: &Ctx) {
+    let script = "00 A4 04 00 09 F0 41 50 44 55 53 43 52 01\n00 B0 81 00 0D\n";
+    let path = ctx.write("keys-test.apdu", script);
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    w.reader_panel().select_reader(DEMO_READER);
+    // T=1: the demo card answers 90 00 with the data, no 61 xx.
+    w.reader_panel().set_protocol(Protocol::T1);
+    let view = w.editor().view();
+    view.grab_focus();
+    focus_x_window(&w, "keys-test.apdu");
+    let summaries = |w: &Window| {
+        entries(w)
+            .iter()
+            .filter(|e| e.kind == EntryKind::Summary)
+            .count()
+    };
+    let all_9000 = |w: &Window| {
+        let x = exchanges(w);
+        assert_eq!(x.len(), 2, "{x:#?}");
+        for e in &x {
+            assert_eq!(e.sw(), Some((0x90, 0x00)), "{e:?}");
+        }
+    };
+
+    press("F5");
+    wait_until("F5 ran the script", 30, || {
+        !w.is_running() && summaries(&w) == 1
+    });
+    all_9000(&w);
+    w.log_view().clear();
+    press("ctrl+Return");
+    wait_until("Ctrl+Return ran the script", 30, || {
+        !w.is_running() && summaries(&w) == 1
+    });
+    all_9000(&w);
+    assert!(view.has_focus(), "running keeps the editor focused");
+
+    // Ctrl+A and Ctrl+C in the editor mean its text, not the log's rows,
+    // even with a log row selected.
+    w.log_view().select_row(0);
+    view.grab_focus();
+    view.clipboard().set_text("not copied yet");
+    press("ctrl+a");
+    let buffer = w.editor().buffer();
+    wait_until("Ctrl+A selected the editor text", 5, || {
+        buffer
+            .selection_bounds()
+            .is_some_and(|(s, e)| s.offset() == 0 && e.offset() == buffer.end_iter().offset())
+    });
+    press("ctrl+c");
+    wait_until("Ctrl+C copied the editor text", 5, || {
+        clipboard_text(&view) == script
+    });
+
+    // Ctrl+F opens the editor's search.
+    let search: gtk::SearchBar =
+        find_widget(w.editor().upcast_ref()).expect("the editor's search bar");
+    assert!(!search.is_search_mode());
+    press("ctrl+f");
+    wait_until("Ctrl+F opened the search", 5, || search.is_search_mode());
+    search.set_search_mode(false);
+    view.grab_focus();
+
+    // Ctrl+N with edits asks first; cancel keeps them, discard empties.
+    buffer.insert(&mut buffer.end_iter(), "# my edit\n");
+    let edited = w.editor().text();
+    press("ctrl+n");
+    wait_until("unsaved-changes dialog", 5, || {
+        !message_dialogs().is_empty()
+    });
+    answer(&message_dialogs()[0], "cancel");
+    assert_eq!(w.editor().text(), edited);
+    focus_x_window(&w, "keys-test.apdu");
+    view.grab_focus();
+    press("ctrl+n");
+    wait_until("dialog again", 5, || !message_dialogs().is_empty());
+    answer(&message_dialogs()[0], "discard");
+    wait_until("Ctrl+N made a new script", 5, || {
+        w.editor().text().is_empty() && w.file().is_none()
+    });
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), script);
+    w.reader_panel().set_protocol(Protocol::Any);
+    ctx.dispose(&w);
+}
+
 // ---------------------------------------------------------------------------
 
 type Test = (&'static str, fn(&Ctx));
@@ -569,6 +705,7 @@ fn main() {
         ),
         ("detail_pane_position_is_kept", detail_pane_position_is_kept),
         ("drop_a_file_on_the_editor", drop_a_file_on_the_editor),
+        ("shortcuts_by_key_presses", shortcuts_by_key_presses),
     ];
     let mut failed = Vec::new();
     let mut ran = 0;
