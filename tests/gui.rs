@@ -5,14 +5,16 @@
 //!
 //! Run: `dbus-run-session -- xvfb-run -a cargo test --test gui`
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use adw::prelude::*;
 use apdu_scriptor::card::{Protocol, ShareMode, DEMO_READER};
 use apdu_scriptor::settings::Settings;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
 use apdu_scriptor::ui::{Application, Window};
+use common::gui::{settle, wait_until};
 use gtk::{gdk, gio, glib};
 
 struct Ctx {
@@ -20,37 +22,9 @@ struct Ctx {
     dir: PathBuf,
 }
 
-/// Iterate the main loop until `cond` holds; panic after `secs` seconds.
-fn wait_until(what: &str, secs: u64, mut cond: impl FnMut() -> bool) {
-    let ctx = glib::MainContext::default();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !cond() {
-        if Instant::now() > deadline {
-            panic!("timed out waiting for: {what}");
-        }
-        if !ctx.iteration(false) {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-}
-
-/// Let pending idle work run for a moment.
-fn settle() {
-    let ctx = glib::MainContext::default();
-    let end = Instant::now() + Duration::from_millis(300);
-    while Instant::now() < end {
-        if !ctx.iteration(false) {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-}
-
 impl Ctx {
     fn window(&self) -> Window {
-        let w = Window::new(&self.app);
-        w.present();
-        wait_until("window mapped", 10, || w.is_mapped());
-        w
+        common::gui::window(&self.app)
     }
 
     fn write(&self, name: &str, text: &str) -> PathBuf {
@@ -61,9 +35,7 @@ impl Ctx {
 
     /// Close a window without questions.
     fn dispose(&self, w: &Window) {
-        w.editor().buffer().set_modified(false);
-        w.close();
-        settle();
+        common::gui::close_window(w);
     }
 }
 
@@ -662,26 +634,13 @@ fn main() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let home = tmp.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
-    // Settings and recent files go to a private place.
-    std::env::set_var("HOME", &home);
-    std::env::set_var("XDG_CONFIG_HOME", home.join("config"));
+    common::gui::use_private_home(&home);
     std::env::set_var("GSK_RENDERER", "cairo");
-    apdu_scriptor::i18n::init();
-    apdu_scriptor::ui::init();
-
-    let app = Application::new();
-    app.set_flags(gio::ApplicationFlags::NON_UNIQUE);
-    app.register(None::<&gio::Cancellable>).expect("register");
-    let _hold = app.hold();
+    let (app, _hold) = common::gui::start_app();
     let ctx = Ctx {
         app,
         dir: tmp.path().to_path_buf(),
     };
-
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
     let tests: &[Test] = &[
         ("demo_run_logs_exchanges", demo_run_logs_exchanges),
         (
@@ -707,37 +666,5 @@ fn main() {
         ("drop_a_file_on_the_editor", drop_a_file_on_the_editor),
         ("shortcuts_by_key_presses", shortcuts_by_key_presses),
     ];
-    let mut failed = Vec::new();
-    let mut ran = 0;
-    for (name, f) in tests {
-        if !filter.is_empty() && !filter.iter().any(|p| name.contains(p.as_str())) {
-            continue;
-        }
-        ran += 1;
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&ctx)));
-        match result {
-            Ok(()) => println!("test {name} ... ok"),
-            Err(_) => {
-                println!("test {name} ... FAILED");
-                failed.push(*name);
-            }
-        }
-        // Close what a failed test left open.
-        for w in ctx.app.windows() {
-            if let Ok(w) = w.clone().downcast::<Window>() {
-                w.editor().buffer().set_modified(false);
-            }
-            w.close();
-        }
-        settle();
-    }
-    println!(
-        "\ntest result: {}. {} passed; {} failed",
-        if failed.is_empty() { "ok" } else { "FAILED" },
-        ran - failed.len(),
-        failed.len()
-    );
-    if !failed.is_empty() {
-        std::process::exit(1);
-    }
+    common::gui::run_tests(&ctx.app, tests, |f| f(&ctx));
 }
