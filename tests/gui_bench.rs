@@ -18,20 +18,9 @@ use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry, Time};
 use apdu_scriptor::ui::Window;
 use gtk::glib;
 
-/// Like `common::gui::iterate_until`, but idles 1 ms, not 5: the stall
-/// meter's ticks are 5 ms apart.
-fn iterate_until(secs: u64, mut cond: impl FnMut() -> bool) -> bool {
-    let ctx = glib::MainContext::default();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !cond() {
-        if Instant::now() > deadline {
-            return false;
-        }
-        if !ctx.iteration(false) {
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    }
-    true
+/// Idles 1 ms, not 5: the stall meter ticks every 5 ms.
+fn iterate_until(secs: u64, cond: impl FnMut() -> bool) -> bool {
+    common::gui::iterate_idling(secs as f64, Duration::from_millis(1), cond)
 }
 
 fn rss_mb() -> f64 {

@@ -31,7 +31,12 @@ pub fn start_app() -> (Application, gio::ApplicationHoldGuard) {
 
 /// Iterate the main loop until `cond` holds (true) or `secs` have passed
 /// (false).
-pub fn iterate_until(secs: f64, mut cond: impl FnMut() -> bool) -> bool {
+pub fn iterate_until(secs: f64, cond: impl FnMut() -> bool) -> bool {
+    iterate_idling(secs, Duration::from_millis(5), cond)
+}
+
+/// `iterate_until`, sleeping `idle` whenever nothing is pending.
+pub fn iterate_idling(secs: f64, idle: Duration, mut cond: impl FnMut() -> bool) -> bool {
     let ctx = glib::MainContext::default();
     let deadline = Instant::now() + Duration::from_secs_f64(secs);
     while !cond() {
@@ -39,7 +44,7 @@ pub fn iterate_until(secs: f64, mut cond: impl FnMut() -> bool) -> bool {
             return false;
         }
         if !ctx.iteration(false) {
-            std::thread::sleep(Duration::from_millis(5));
+            std::thread::sleep(idle);
         }
     }
     true
