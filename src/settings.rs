@@ -30,6 +30,10 @@ pub struct Settings {
     pub log_pane: i32,
     /// Position of the divider between the main area and the reader panel.
     pub side_pane: i32,
+    /// Position of the divider between the log rows and the selected row's
+    /// details; larger than the log's height means the details are at their
+    /// smallest.
+    pub detail_pane: i32,
     /// Show response data as ASCII instead of hex.
     pub show_ascii: bool,
     /// Most recent first.
@@ -51,6 +55,7 @@ impl Default for Settings {
             maximized: false,
             log_pane: 260,
             side_pane: 900,
+            detail_pane: 4000,
             show_ascii: false,
             recent_files: Vec::new(),
             last_script: None,
@@ -255,6 +260,7 @@ mod tests {
             maximized: true,
             log_pane: 250,
             side_pane: 640,
+            detail_pane: 320,
             show_ascii: true,
             recent_files: vec![PathBuf::from("/tmp/a.apdu")],
             last_script: Some(PathBuf::from("/tmp/a.apdu")),
@@ -286,6 +292,7 @@ mod tests {
         assert_eq!(outcome, LoadOutcome::Loaded);
         assert!(s.show_ascii);
         assert_eq!(s.window_width, Settings::default().window_width);
+        assert_eq!(s.detail_pane, Settings::default().detail_pane);
     }
 
     #[test]

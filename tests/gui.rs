@@ -5,52 +5,26 @@
 //!
 //! Run: `dbus-run-session -- xvfb-run -a cargo test --test gui`
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use adw::prelude::*;
 use apdu_scriptor::card::{Protocol, ShareMode, DEMO_READER};
 use apdu_scriptor::settings::Settings;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
 use apdu_scriptor::ui::{Application, Window};
-use gtk::{gio, glib};
+use common::gui::{settle, wait_until};
+use gtk::{gdk, gio, glib};
 
 struct Ctx {
     app: Application,
     dir: PathBuf,
 }
 
-/// Iterate the main loop until `cond` holds; panic after `secs` seconds.
-fn wait_until(what: &str, secs: u64, mut cond: impl FnMut() -> bool) {
-    let ctx = glib::MainContext::default();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !cond() {
-        if Instant::now() > deadline {
-            panic!("timed out waiting for: {what}");
-        }
-        if !ctx.iteration(false) {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-}
-
-/// Let pending idle work run for a moment.
-fn settle() {
-    let ctx = glib::MainContext::default();
-    let end = Instant::now() + Duration::from_millis(300);
-    while Instant::now() < end {
-        if !ctx.iteration(false) {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-}
-
 impl Ctx {
     fn window(&self) -> Window {
-        let w = Window::new(&self.app);
-        w.present();
-        wait_until("window mapped", 10, || w.is_mapped());
-        w
+        common::gui::window(&self.app)
     }
 
     fn write(&self, name: &str, text: &str) -> PathBuf {
@@ -61,9 +35,7 @@ impl Ctx {
 
     /// Close a window without questions.
     fn dispose(&self, w: &Window) {
-        w.editor().buffer().set_modified(false);
-        w.close();
-        settle();
+        common::gui::close_window(w);
     }
 }
 
@@ -102,6 +74,64 @@ fn answer(d: &adw::MessageDialog, response: &str) {
     d.response(response);
     d.close();
     settle();
+}
+
+/// The text on the clipboard `widget` sees.
+fn clipboard_text(widget: &impl IsA<gtk::Widget>) -> String {
+    let copied = std::rc::Rc::new(std::cell::RefCell::new(None::<String>));
+    let clipboard = widget.clipboard();
+    let sink = copied.clone();
+    glib::spawn_future_local(async move {
+        let text = clipboard.read_text_future().await.ok().flatten();
+        *sink.borrow_mut() = Some(text.map(|t| t.to_string()).unwrap_or_default());
+    });
+    wait_until("clipboard text", 5, || copied.borrow().is_some());
+    let text = copied.borrow().clone().unwrap();
+    text
+}
+
+/// The first descendant of `root` of type `T`.
+fn find_widget<T: IsA<gtk::Widget>>(root: &gtk::Widget) -> Option<T> {
+    let mut child = root.first_child();
+    while let Some(c) = child {
+        if let Ok(t) = c.clone().downcast::<T>() {
+            return Some(t);
+        }
+        if let Some(t) = find_widget::<T>(&c) {
+            return Some(t);
+        }
+        child = c.next_sibling();
+    }
+    None
+}
+
+/// Run xdotool (Debian package `xdotool`) while the main loop turns, so
+/// the window answers the X server meanwhile; its standard output.
+fn xdotool(args: &[&str]) -> String {
+    let mut child = std::process::Command::new("xdotool")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("xdotool (Debian package xdotool) is installed");
+    wait_until("xdotool done", 10, || child.try_wait().unwrap().is_some());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "xdotool {args:?}: {:?}", out.status);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Give the keyboard focus to the X window whose title contains `name`:
+/// there is no window manager under Xvfb to do it.
+fn focus_x_window(w: &Window, name: &str) {
+    let ids = xdotool(&["search", "--onlyvisible", "--name", name]);
+    let id = ids.lines().last().expect("the window's X id").to_owned();
+    xdotool(&["windowfocus", "--sync", &id]);
+    wait_until("window has the keyboard focus", 5, || w.is_active());
+}
+
+/// Press keys as a user does: the X server delivers them to the focused
+/// window, through GTK's shortcut controllers and accelerators.
+fn press(keys: &str) {
+    xdotool(&["key", keys]);
 }
 
 // ---------------------------------------------------------------------------
@@ -316,15 +346,7 @@ fn log_export_and_copy(ctx: &Ctx) {
         .unwrap();
     log.select_row(i as u32);
     WidgetExt::activate_action(&log, "log.copy", None).unwrap();
-    let copied = std::rc::Rc::new(std::cell::RefCell::new(None::<String>));
-    let clipboard = log.clipboard();
-    let sink = copied.clone();
-    glib::spawn_future_local(async move {
-        let text = clipboard.read_text_future().await.ok().flatten();
-        *sink.borrow_mut() = Some(text.map(|t| t.to_string()).unwrap_or_default());
-    });
-    wait_until("clipboard text", 5, || copied.borrow().is_some());
-    let text = copied.borrow().clone().unwrap();
+    let text = clipboard_text(&log);
     assert!(text.contains("> 00 A4 00 00 02 3F 00"), "{text}");
     assert!(text.contains(&rows[i].sw_text()[..2]), "{text}");
     log.clear();
@@ -438,6 +460,172 @@ fn every_action_has_a_shortcut(ctx: &Ctx) {
     ctx.dispose(&w);
 }
 
+fn detail_pane_position_is_kept(ctx: &Ctx) {
+    let w = ctx.window();
+    settle();
+    let log = w.log_view();
+    let initial = log.detail_position();
+    // A position the layout will not clamp, and not the one it starts with.
+    let wanted = if initial > 160 { 120 } else { initial + 60 };
+    log.set_detail_position(wanted);
+    settle();
+    let kept = log.detail_position();
+    assert_ne!(kept, initial, "the divider moved");
+    ctx.dispose(&w); // saves the settings on close
+    let (s, _) = Settings::load();
+    assert_eq!(s.detail_pane, kept);
+
+    let w = ctx.window();
+    settle();
+    assert_eq!(w.log_view().detail_position(), kept, "restored on start");
+    ctx.dispose(&w);
+}
+
+/// Drop `path` on the editor through its own file drop target.
+fn drop_on_editor(w: &Window, path: &Path) -> bool {
+    let controllers = w.editor().view().observe_controllers();
+    let target = (0..controllers.n_items())
+        .filter_map(|i| controllers.item(i).and_downcast::<gtk::DropTarget>())
+        .find(|t| t.types().contains(&gdk::FileList::static_type()))
+        .expect("a file drop target on the editor");
+    let files = gdk::FileList::from_array(&[gio::File::for_path(path)]);
+    let value = glib::BoxedValue(files.to_value());
+    target.emit_by_name::<bool>("drop", &[&value, &10.0f64, &10.0f64])
+}
+
+fn drop_a_file_on_the_editor(ctx: &Ctx) {
+    let text = "# dropped\n00 A4 00 00 02 3F 00\n";
+    let dropped = ctx.write("dropped.apdu", text);
+    let w = ctx.window();
+    assert!(drop_on_editor(&w, &dropped), "the drop is accepted");
+    wait_until("dropped file opened", 5, || w.editor().text() == text);
+    let canon = dropped.canonicalize().unwrap();
+    assert_eq!(w.file().as_deref(), Some(canon.as_path()));
+    assert!(
+        w.title().unwrap().starts_with("dropped.apdu"),
+        "{:?}",
+        w.title()
+    );
+
+    // A non-UTF-8 file changes nothing.
+    let bin = ctx.dir.join("dropped-binary.apdu");
+    std::fs::write(&bin, [0x00, 0xA4, 0xFF, 0xFE, 0x80]).unwrap();
+    drop_on_editor(&w, &bin);
+    settle();
+    assert_eq!(w.editor().text(), text);
+    assert_eq!(w.file().as_deref(), Some(canon.as_path()));
+
+    // With unsaved edits, a drop asks first; cancel keeps everything.
+    let buffer = w.editor().buffer();
+    buffer.insert(&mut buffer.end_iter(), "# my edit\n");
+    let edited = w.editor().text();
+    let other = ctx.write("other.apdu", "00 B0 00 00 04\n");
+    assert!(drop_on_editor(&w, &other));
+    wait_until("unsaved-changes dialog", 5, || {
+        !message_dialogs().is_empty()
+    });
+    answer(&message_dialogs()[0], "cancel");
+    assert_eq!(w.editor().text(), edited, "cancel keeps the edits");
+    assert_eq!(w.file().as_deref(), Some(canon.as_path()));
+    assert!(w.editor().buffer().is_modified());
+    // Discard opens the dropped file.
+    assert!(drop_on_editor(&w, &other));
+    wait_until("dialog again", 5, || !message_dialogs().is_empty());
+    answer(&message_dialogs()[0], "discard");
+    wait_until("other file opened", 5, || {
+        w.editor().text() == "00 B0 00 00 04\n"
+    });
+    assert!(w.title().unwrap().starts_with("other.apdu"));
+    assert_eq!(std::fs::read_to_string(&dropped).unwrap(), text);
+    ctx.dispose(&w);
+}
+
+fn shortcuts_by_key_presses(ctx: &Ctx) {
+    let script = "00 A4 04 00 09 F0 41 50 44 55 53 43 52 01\n00 B0 81 00 0D\n";
+    let path = ctx.write("keys-test.apdu", script);
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    w.reader_panel().select_reader(DEMO_READER);
+    // T=1: the demo card answers 90 00 with the data, no 61 xx.
+    w.reader_panel().set_protocol(Protocol::T1);
+    let view = w.editor().view();
+    view.grab_focus();
+    focus_x_window(&w, "keys-test.apdu");
+    let summaries = |w: &Window| {
+        entries(w)
+            .iter()
+            .filter(|e| e.kind == EntryKind::Summary)
+            .count()
+    };
+    let all_9000 = |w: &Window| {
+        let x = exchanges(w);
+        assert_eq!(x.len(), 2, "{x:#?}");
+        for e in &x {
+            assert_eq!(e.sw(), Some((0x90, 0x00)), "{e:?}");
+        }
+    };
+
+    press("F5");
+    wait_until("F5 ran the script", 30, || {
+        !w.is_running() && summaries(&w) == 1
+    });
+    all_9000(&w);
+    w.log_view().clear();
+    press("ctrl+Return");
+    wait_until("Ctrl+Return ran the script", 30, || {
+        !w.is_running() && summaries(&w) == 1
+    });
+    all_9000(&w);
+    assert!(view.has_focus(), "running keeps the editor focused");
+
+    // Ctrl+A and Ctrl+C in the editor mean its text, not the log's rows,
+    // even with a log row selected.
+    w.log_view().select_row(0);
+    view.grab_focus();
+    view.clipboard().set_text("not copied yet");
+    press("ctrl+a");
+    let buffer = w.editor().buffer();
+    wait_until("Ctrl+A selected the editor text", 5, || {
+        buffer
+            .selection_bounds()
+            .is_some_and(|(s, e)| s.offset() == 0 && e.offset() == buffer.end_iter().offset())
+    });
+    press("ctrl+c");
+    wait_until("Ctrl+C copied the editor text", 5, || {
+        clipboard_text(&view) == script
+    });
+
+    // Ctrl+F opens the editor's search.
+    let search: gtk::SearchBar =
+        find_widget(w.editor().upcast_ref()).expect("the editor's search bar");
+    assert!(!search.is_search_mode());
+    press("ctrl+f");
+    wait_until("Ctrl+F opened the search", 5, || search.is_search_mode());
+    search.set_search_mode(false);
+    view.grab_focus();
+
+    // Ctrl+N with edits asks first; cancel keeps them, discard empties.
+    buffer.insert(&mut buffer.end_iter(), "# my edit\n");
+    let edited = w.editor().text();
+    press("ctrl+n");
+    wait_until("unsaved-changes dialog", 5, || {
+        !message_dialogs().is_empty()
+    });
+    answer(&message_dialogs()[0], "cancel");
+    assert_eq!(w.editor().text(), edited);
+    focus_x_window(&w, "keys-test.apdu");
+    view.grab_focus();
+    press("ctrl+n");
+    wait_until("dialog again", 5, || !message_dialogs().is_empty());
+    answer(&message_dialogs()[0], "discard");
+    wait_until("Ctrl+N made a new script", 5, || {
+        w.editor().text().is_empty() && w.file().is_none()
+    });
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), script);
+    w.reader_panel().set_protocol(Protocol::Any);
+    ctx.dispose(&w);
+}
+
 // ---------------------------------------------------------------------------
 
 type Test = (&'static str, fn(&Ctx));
@@ -446,26 +634,13 @@ fn main() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let home = tmp.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
-    // Settings and recent files go to a private place.
-    std::env::set_var("HOME", &home);
-    std::env::set_var("XDG_CONFIG_HOME", home.join("config"));
+    common::gui::use_private_home(&home);
     std::env::set_var("GSK_RENDERER", "cairo");
-    apdu_scriptor::i18n::init();
-    apdu_scriptor::ui::init();
-
-    let app = Application::new();
-    app.set_flags(gio::ApplicationFlags::NON_UNIQUE);
-    app.register(None::<&gio::Cancellable>).expect("register");
-    let _hold = app.hold();
+    let (app, _hold) = common::gui::start_app();
     let ctx = Ctx {
         app,
         dir: tmp.path().to_path_buf(),
     };
-
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
     let tests: &[Test] = &[
         ("demo_run_logs_exchanges", demo_run_logs_exchanges),
         (
@@ -487,38 +662,9 @@ fn main() {
             "inconsistent_lc_is_a_warning_row",
             inconsistent_lc_is_a_warning_row,
         ),
+        ("detail_pane_position_is_kept", detail_pane_position_is_kept),
+        ("drop_a_file_on_the_editor", drop_a_file_on_the_editor),
+        ("shortcuts_by_key_presses", shortcuts_by_key_presses),
     ];
-    let mut failed = Vec::new();
-    let mut ran = 0;
-    for (name, f) in tests {
-        if !filter.is_empty() && !filter.iter().any(|p| name.contains(p.as_str())) {
-            continue;
-        }
-        ran += 1;
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&ctx)));
-        match result {
-            Ok(()) => println!("test {name} ... ok"),
-            Err(_) => {
-                println!("test {name} ... FAILED");
-                failed.push(*name);
-            }
-        }
-        // Close what a failed test left open.
-        for w in ctx.app.windows() {
-            if let Ok(w) = w.clone().downcast::<Window>() {
-                w.editor().buffer().set_modified(false);
-            }
-            w.close();
-        }
-        settle();
-    }
-    println!(
-        "\ntest result: {}. {} passed; {} failed",
-        if failed.is_empty() { "ok" } else { "FAILED" },
-        ran - failed.len(),
-        failed.len()
-    );
-    if !failed.is_empty() {
-        std::process::exit(1);
-    }
+    common::gui::run_tests(&ctx.app, tests, |f| f(&ctx));
 }

@@ -4,6 +4,8 @@
 //! stall during that run, and 100 000 log rows (append, scroll, memory).
 //! Prints figures; it asserts nothing about time.
 
+mod common;
+
 use std::cell::Cell;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -14,8 +16,8 @@ use adw::prelude::*;
 use apdu_scriptor::card::DEMO_READER;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry, Time};
 use apdu_scriptor::ui::log_row::LogRow;
-use apdu_scriptor::ui::{Application, Window};
-use gtk::{gio, glib};
+use apdu_scriptor::ui::Window;
+use gtk::glib;
 
 fn iterate_until(secs: u64, mut cond: impl FnMut() -> bool) -> bool {
     let ctx = glib::MainContext::default();
@@ -279,18 +281,12 @@ fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
-    std::env::set_var("HOME", &home);
-    std::env::set_var("XDG_CONFIG_HOME", home.join("config"));
+    common::gui::use_private_home(&home);
     if !only_rows && !only_run {
         first_frame(&home);
     }
 
-    apdu_scriptor::i18n::init();
-    apdu_scriptor::ui::init();
-    let app = Application::new();
-    app.set_flags(gio::ApplicationFlags::NON_UNIQUE);
-    app.register(None::<&gio::Cancellable>).unwrap();
-    let _hold = app.hold();
+    let (app, _hold) = common::gui::start_app();
     let w = Window::new(&app);
     w.set_default_size(1280, 800);
     w.present();

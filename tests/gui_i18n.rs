@@ -9,6 +9,8 @@
 //!
 //! Run: `dbus-run-session -- xvfb-run -a cargo test --test gui_i18n`
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
@@ -18,7 +20,7 @@ use adw::prelude::*;
 use apdu_scriptor::card::DEMO_READER;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
 use apdu_scriptor::ui::log_line::LogLine;
-use apdu_scriptor::ui::{Application, Window};
+use common::gui::wait_until;
 use gtk::{gio, glib};
 
 /// Set in the child processes: the language under test.
@@ -206,20 +208,6 @@ fn unquote(s: &str) -> String {
 // ---------------------------------------------------------------------------
 // The window.
 
-/// Iterate the main loop until `cond` holds; panic after `secs` seconds.
-fn wait_until(what: &str, secs: u64, mut cond: impl FnMut() -> bool) {
-    let ctx = glib::MainContext::default();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !cond() {
-        if Instant::now() > deadline {
-            panic!("timed out waiting for: {what}");
-        }
-        if !ctx.iteration(false) {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-}
-
 fn descendants(root: &gtk::Widget) -> Vec<gtk::Widget> {
     let mut out = Vec::new();
     let mut stack = vec![root.clone()];
@@ -269,16 +257,8 @@ fn button_labels(widgets: &[gtk::Widget]) -> Vec<String> {
 
 fn child(lang: &str) {
     let po = Catalog::load(lang);
-    apdu_scriptor::i18n::init();
-    apdu_scriptor::ui::init();
-    let app = Application::new();
-    app.set_flags(gio::ApplicationFlags::NON_UNIQUE);
-    app.register(None::<&gio::Cancellable>).expect("register");
-    let _hold = app.hold();
-
-    let w = Window::new(&app);
-    w.present();
-    wait_until("window mapped", 10, || w.is_mapped());
+    let (app, _hold) = common::gui::start_app();
+    let w = common::gui::window(&app);
     let widgets = descendants(w.upcast_ref());
 
     // The main menu, as built from window.ui.
@@ -392,6 +372,5 @@ fn child(lang: &str) {
     );
     assert!(found(&labels, &one), "{one:?} in the log: {labels:?}");
 
-    w.editor().buffer().set_modified(false);
-    w.close();
+    common::gui::close_window(&w);
 }

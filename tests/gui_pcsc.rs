@@ -6,26 +6,14 @@ mod common;
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use adw::prelude::*;
 use apdu_scriptor::card::{ReaderInfo, DEMO_READER};
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
 use apdu_scriptor::ui::{Application, Window};
 use common::card::{TestCard, ATR_T0};
+use common::gui::{close_window, wait_until, window};
 use common::Bench;
-use gtk::{gio, glib};
-
-fn wait_until(what: &str, secs: u64, mut cond: impl FnMut() -> bool) {
-    let ctx = glib::MainContext::default();
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
-        if !ctx.iteration(false) {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-}
 
 fn reader(w: &Window, name: &str) -> Option<ReaderInfo> {
     w.reader_panel()
@@ -40,13 +28,6 @@ fn exchanges(w: &Window) -> Vec<LogEntry> {
         .into_iter()
         .filter(|e| e.kind == EntryKind::Exchange)
         .collect()
-}
-
-fn window(app: &Application) -> Window {
-    let w = Window::new(app);
-    w.present();
-    wait_until("window mapped", 10, || w.is_mapped());
-    w
 }
 
 fn load(w: &Window, dir: &std::path::Path, text: &str) {
@@ -64,16 +45,6 @@ fn run(w: &Window) {
                 .iter()
                 .any(|e| e.kind == EntryKind::Summary)
     });
-}
-
-fn close(w: &Window) {
-    w.editor().buffer().set_modified(false);
-    w.close();
-    let ctx = glib::MainContext::default();
-    let end = Instant::now() + Duration::from_millis(200);
-    while Instant::now() < end {
-        ctx.iteration(false);
-    }
 }
 
 fn run_on_the_virtual_card(app: &Application, dir: &std::path::Path) {
@@ -107,7 +78,7 @@ fn run_on_the_virtual_card(app: &Application, dir: &std::path::Path) {
         .find(|e| e.kind == EntryKind::Reset)
         .expect("connected row");
     assert_eq!(connected.response, ATR_T0);
-    close(&w);
+    close_window(&w);
     drop(bench);
 }
 
@@ -154,7 +125,7 @@ fn card_removed_mid_script(app: &Application, dir: &std::path::Path) {
         reader(&w, &name).is_some_and(|r| !r.card_present)
     });
     assert_eq!(w.reader_panel().connected_reader(), None);
-    close(&w);
+    close_window(&w);
     drop(bench);
 }
 
@@ -180,30 +151,19 @@ fn reader_list_follows_the_card(app: &Application) {
     drop(bench);
     wait_until("virtual readers gone", 10, || reader(&w, &name).is_none());
     assert_eq!(w.reader_panel().reader_names(), [DEMO_READER]);
-    close(&w);
+    close_window(&w);
 }
 
 type Test = (&'static str, fn(&Application, &std::path::Path));
 
 fn main() {
     let tmp = tempfile::tempdir().unwrap();
-    std::env::set_var("HOME", tmp.path());
-    std::env::set_var("XDG_CONFIG_HOME", tmp.path().join("config"));
+    common::gui::use_private_home(tmp.path());
     std::env::set_var("GSK_RENDERER", "cairo");
     // pcsc-lite reads the socket name once: point it at the bench's before
     // the window's reader monitor makes the first PC/SC call.
     std::env::set_var("PCSCLITE_CSOCK_NAME", common::bench_dir().join("s"));
-    apdu_scriptor::i18n::init();
-    apdu_scriptor::ui::init();
-    let app = Application::new();
-    app.set_flags(gio::ApplicationFlags::NON_UNIQUE);
-    app.register(None::<&gio::Cancellable>).unwrap();
-    let _hold = app.hold();
-
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    let (app, _hold) = common::gui::start_app();
     let tests: &[Test] = &[
         ("run_on_the_virtual_card", run_on_the_virtual_card),
         ("card_removed_mid_script", card_removed_mid_script),
@@ -211,30 +171,5 @@ fn main() {
             reader_list_follows_the_card(a)
         }),
     ];
-    let mut failed = 0;
-    let mut ran = 0;
-    for (name, f) in tests {
-        if !filter.is_empty() && !filter.iter().any(|p| name.contains(p.as_str())) {
-            continue;
-        }
-        ran += 1;
-        let ok =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&app, tmp.path()))).is_ok();
-        println!("test {name} ... {}", if ok { "ok" } else { "FAILED" });
-        failed += usize::from(!ok);
-        for w in app.windows() {
-            if let Ok(w) = w.clone().downcast::<Window>() {
-                w.editor().buffer().set_modified(false);
-            }
-            w.close();
-        }
-    }
-    println!(
-        "\ntest result: {}. {} passed; {failed} failed",
-        if failed == 0 { "ok" } else { "FAILED" },
-        ran - failed
-    );
-    if failed > 0 {
-        std::process::exit(1);
-    }
+    common::gui::run_tests(&app, tests, |f| f(&app, tmp.path()));
 }

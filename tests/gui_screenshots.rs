@@ -2,14 +2,15 @@
 //! dark, into `data/screenshots/`. Does nothing without `--screenshots`:
 //! `xvfb-run -a -s "-screen 0 1280x800x24" cargo test --test gui_screenshots -- --screenshots`
 
+mod common;
+
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use adw::prelude::*;
 use apdu_scriptor::card::DEMO_READER;
 use apdu_scriptor::ui::log_entry::EntryKind;
-use apdu_scriptor::ui::{Application, Window};
-use gtk::{gio, glib};
+use apdu_scriptor::ui::Window;
+use common::gui::iterate_until;
 
 const SCRIPT: &str = "\
 # APDU Scriptor demo: select the demo application and read it
@@ -23,18 +24,8 @@ reset
 00B0 0000 zz
 ";
 
-fn iterate(secs: f64, mut until: impl FnMut() -> bool) {
-    let ctx = glib::MainContext::default();
-    let end = Instant::now() + Duration::from_secs_f64(secs);
-    while Instant::now() < end && !until() {
-        if !ctx.iteration(false) {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-}
-
 fn shoot(path: &Path) {
-    iterate(1.5, || false);
+    iterate_until(1.5, || false);
     let status = std::process::Command::new("import")
         .args(["-window", "root"])
         .arg(path)
@@ -49,8 +40,7 @@ fn main() {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/screenshots");
     std::fs::create_dir_all(&out).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    std::env::set_var("HOME", tmp.path());
-    std::env::set_var("XDG_CONFIG_HOME", tmp.path().join("config"));
+    common::gui::use_private_home(tmp.path());
     std::env::set_var("GSK_RENDERER", "cairo");
     let settings = apdu_scriptor::settings::Settings {
         log_pane: 215,
@@ -58,12 +48,7 @@ fn main() {
         ..Default::default()
     };
     settings.save().unwrap();
-    apdu_scriptor::i18n::init();
-    apdu_scriptor::ui::init();
-    let app = Application::new();
-    app.set_flags(gio::ApplicationFlags::NON_UNIQUE);
-    app.register(None::<&gio::Cancellable>).unwrap();
-    let _hold = app.hold();
+    let (app, _hold) = common::gui::start_app();
 
     let scripts = tmp.path().join("scripts");
     std::fs::create_dir_all(&scripts).unwrap();
@@ -73,7 +58,7 @@ fn main() {
     w.set_default_size(1280, 800);
     w.maximize();
     w.present();
-    iterate(10.0, || w.is_mapped());
+    iterate_until(10.0, || w.is_mapped());
     w.open_path(&script);
     w.reader_panel().select_reader(DEMO_READER);
     w.reader_panel().auto_get_response_switch().set_active(true);
@@ -84,7 +69,7 @@ fn main() {
     let end = buffer.iter_at_line(8).unwrap();
     buffer.select_range(&start, &end);
     WidgetExt::activate_action(&w, "win.run-selection", None).unwrap();
-    iterate(20.0, || {
+    iterate_until(20.0, || {
         !w.is_running()
             && w.log_view()
                 .entries()
@@ -106,7 +91,7 @@ fn main() {
     // No hover tooltips from wherever Xvfb's pointer sits.
     w.log_view().set_can_target(false);
     // Let the start-up toast (no pcscd on the test machine) time out.
-    iterate(9.0, || false);
+    iterate_until(9.0, || false);
     shoot(&out.join("main-light.png"));
     adw::StyleManager::default().set_color_scheme(adw::ColorScheme::ForceDark);
     shoot(&out.join("main-dark.png"));

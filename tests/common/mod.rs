@@ -12,6 +12,8 @@
 #![allow(dead_code)]
 
 pub mod card;
+#[cfg(feature = "gui")]
+pub mod gui;
 
 use std::fs;
 use std::io;

@@ -1,0 +1,127 @@
+//! What the GUI test binaries share: a private home for the settings, the
+//! application started as the program starts it, windows, main-loop
+//! iteration with a timeout (never a timing assertion), and the loop of a
+//! `harness = false` binary. GTK wants the main thread, hence no harness.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use adw::prelude::*;
+use apdu_scriptor::ui::{Application, Window};
+use gtk::{gio, glib};
+
+/// Settings and recent files go under `home`, not the user's.
+pub fn use_private_home(home: &Path) {
+    std::env::set_var("HOME", home);
+    std::env::set_var("XDG_CONFIG_HOME", home.join("config"));
+}
+
+/// gettext, GTK and a registered application that stays alive while the
+/// guard is held (windows come and go between tests).
+pub fn start_app() -> (Application, gio::ApplicationHoldGuard) {
+    apdu_scriptor::i18n::init();
+    apdu_scriptor::ui::init();
+    let app = Application::new();
+    app.set_flags(gio::ApplicationFlags::NON_UNIQUE);
+    app.register(None::<&gio::Cancellable>)
+        .expect("register the application");
+    let hold = app.hold();
+    (app, hold)
+}
+
+/// Iterate the main loop until `cond` holds (true) or `secs` have passed
+/// (false).
+pub fn iterate_until(secs: f64, cond: impl FnMut() -> bool) -> bool {
+    iterate_idling(secs, Duration::from_millis(5), cond)
+}
+
+/// `iterate_until`, sleeping `idle` whenever nothing is pending.
+pub fn iterate_idling(secs: f64, idle: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let ctx = glib::MainContext::default();
+    let deadline = Instant::now() + Duration::from_secs_f64(secs);
+    while !cond() {
+        if Instant::now() > deadline {
+            return false;
+        }
+        if !ctx.iteration(false) {
+            std::thread::sleep(idle);
+        }
+    }
+    true
+}
+
+/// Iterate the main loop until `cond` holds; panic after `secs` seconds.
+pub fn wait_until(what: &str, secs: u64, cond: impl FnMut() -> bool) {
+    if !iterate_until(secs as f64, cond) {
+        panic!("timed out waiting for: {what}");
+    }
+}
+
+/// Let pending idle work run for a moment.
+pub fn settle() {
+    iterate_until(0.3, || false);
+}
+
+/// Present `w` and wait until it is on the screen.
+pub fn show(w: &Window) {
+    w.present();
+    wait_until("window mapped", 10, || w.is_mapped());
+}
+
+/// A new main window, on the screen.
+pub fn window(app: &Application) -> Window {
+    let w = Window::new(app);
+    show(&w);
+    w
+}
+
+/// Close `w` without the unsaved-changes question.
+pub fn close_window(w: &Window) {
+    w.editor().buffer().set_modified(false);
+    w.close();
+    settle();
+}
+
+/// Close every window of `app` without the unsaved-changes question.
+pub fn close_all(app: &Application) {
+    for w in app.windows() {
+        if let Ok(w) = w.clone().downcast::<Window>() {
+            w.editor().buffer().set_modified(false);
+        }
+        w.close();
+    }
+    settle();
+}
+
+/// Run the tests whose names contain one of the command-line arguments
+/// (all without any), each through `call`, closing what it left open;
+/// print a libtest-like report and exit 1 when one failed.
+pub fn run_tests<T>(app: &Application, tests: &[(&'static str, T)], call: impl Fn(&T)) {
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let mut failed = Vec::new();
+    let mut ran = 0;
+    for (name, test) in tests {
+        if !filter.is_empty() && !filter.iter().any(|p| name.contains(p.as_str())) {
+            continue;
+        }
+        ran += 1;
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call(test))).is_ok();
+        println!("test {name} ... {}", if ok { "ok" } else { "FAILED" });
+        if !ok {
+            failed.push(*name);
+        }
+        close_all(app);
+    }
+    println!(
+        "\ntest result: {}. {} passed; {} failed",
+        if failed.is_empty() { "ok" } else { "FAILED" },
+        ran - failed.len(),
+        failed.len()
+    );
+    if !failed.is_empty() {
+        std::process::exit(1);
+    }
+}
