@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use adw::prelude::*;
 use apdu_scriptor::card::{Protocol, ShareMode, DEMO_READER};
 use apdu_scriptor::settings::Settings;
+use apdu_scriptor::ui::export;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
+use apdu_scriptor::ui::log_line::LogLine;
 use apdu_scriptor::ui::{Application, Window};
 use common::gui::{settle, wait_until};
 use gtk::{gdk, gio, glib};
@@ -167,6 +169,73 @@ fn demo_run_logs_exchanges(ctx: &Ctx) {
     assert_eq!(
         w.reader_panel().connected_reader().as_deref(),
         Some(DEMO_READER)
+    );
+    ctx.dispose(&w);
+}
+
+/// The texts the log's drawn lines show, header first.
+fn shown_lines(w: &Window) -> Vec<Vec<String>> {
+    fn walk(widget: &gtk::Widget, out: &mut Vec<Vec<String>>) {
+        if let Some(line) = widget.downcast_ref::<LogLine>() {
+            out.push(line.texts());
+        }
+        let mut child = widget.first_child();
+        while let Some(c) = child {
+            walk(&c, out);
+            child = c.next_sibling();
+        }
+    }
+    let mut out = Vec::new();
+    walk(w.log_view().upcast_ref(), &mut out);
+    out
+}
+
+fn log_lines_show_the_rows(ctx: &Ctx) {
+    let path = ctx.write(
+        "lines.apdu",
+        "00 A4 04 00 07 A0 00 00 00 03 10 10\n00 84 00 00 08\n",
+    );
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    w.reader_panel().select_reader(DEMO_READER);
+    run_and_wait(&w);
+    let x = exchanges(&w);
+    assert_eq!(x.len(), 2, "{x:#?}");
+    let line_of = |cmd: &str| {
+        let lines = shown_lines(&w);
+        lines
+            .into_iter()
+            .find(|l| l.get(2).map(String::as_str) == Some(cmd))
+    };
+    wait_until("the lines are drawn", 5, || {
+        line_of("00 84 00 00 08").is_some()
+    });
+    let header = &shown_lines(&w)[0];
+    assert_eq!(header.len(), 7, "{header:?}");
+    assert_eq!(header[2], "Command");
+    assert_eq!(header[4], "SW");
+
+    let select = line_of("00 A4 04 00 07 A0 00 00 00 03 10 10").expect("the SELECT line");
+    assert_eq!(select[1], "1", "line number");
+    assert_eq!(select[4], "6A82");
+    assert_eq!(select[5], x[0].meaning());
+    assert!(!select[6].is_empty(), "a duration");
+
+    let challenge = line_of("00 84 00 00 08").expect("the GET CHALLENGE line");
+    assert_eq!(challenge[4], "9000");
+    assert_eq!(challenge[3], export::data_column(&x[1], false));
+    assert_eq!(challenge[3].len(), 8 * 3 - 1, "eight bytes in hex");
+    // The ASCII switch changes what the data column shows.
+    w.log_view().set_show_ascii(true);
+    wait_until("ASCII data shown", 5, || {
+        line_of("00 84 00 00 08").is_some_and(|l| l[3] == export::data_column(&x[1], true))
+    });
+    w.log_view().set_show_ascii(false);
+    let summary = shown_lines(&w).pop().unwrap();
+    assert_eq!(
+        summary[5],
+        entries(&w).last().unwrap().text,
+        "the summary line"
     );
     ctx.dispose(&w);
 }
@@ -643,6 +712,7 @@ fn main() {
     };
     let tests: &[Test] = &[
         ("demo_run_logs_exchanges", demo_run_logs_exchanges),
+        ("log_lines_show_the_rows", log_lines_show_the_rows),
         (
             "invalid_lines_are_marked_before_running",
             invalid_lines_are_marked_before_running,
