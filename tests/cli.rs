@@ -495,9 +495,10 @@ fn bad_script_lists_every_error_and_sends_nothing() {
 fn unreadable_scripts_are_explained() {
     let out = run_args(&["run", "--demo", "/nonexistent/x.script"]);
     assert_eq!(out.code, 3, "{out:?}");
-    assert!(
-        out.stderr
-            .contains("Cannot open /nonexistent/x.script: No such file or directory\n"),
+    assert_eq!(
+        out.stderr,
+        "Cannot open “/nonexistent/x.script”: No such file or directory\n\
+         Hint: Check the name and the folder of the file\n",
         "{out:?}"
     );
     assert_eq!(out.stdout, "");
@@ -507,11 +508,12 @@ fn unreadable_scripts_are_explained() {
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
         out.stderr.contains(&format!(
-            "{} is not a text file (invalid UTF-8 at byte 5)",
+            "“{}” is not UTF-8 text (invalid byte on line 1, at offset 5)\nHint: ",
             path.display()
         )),
         "{out:?}"
     );
+    assert!(out.stderr.contains("iconv"), "{out:?}");
     assert_eq!(out.stdout, "");
 
     let mut c = cli();
@@ -519,11 +521,33 @@ fn unreadable_scripts_are_explained() {
     let out = output(c, b"00 A4 00 00\n\xff\n");
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
-        out.stderr
-            .contains("The standard input is not text (invalid UTF-8 at byte 12)"),
+        out.stderr.contains(
+            "The standard input is not UTF-8 text (invalid byte on line 2, at offset 12)\nHint: "
+        ),
         "{out:?}"
     );
     assert_eq!(out.stdout, "");
+}
+
+/// A byte order mark (as some Windows editors write) is not part of the
+/// script: errors on line 1 count columns from the first real character.
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    let (_dir, path) = script("bom.script", b"\xEF\xBB\xBFzz\n");
+    let out = run_file(&["run", "--demo"], &path);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr.contains(&format!("{}:1:1: ", path.display())),
+        "{out:?}"
+    );
+    let (_dir, path) = script("bom.script", b"\xEF\xBB\xBF00 A4 00 00 02 3F 00\n");
+    let out = run_file(&["run", "--demo"], &path);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .starts_with("Using T=0 protocol\n00 A4 00 00 02 3F 00\n> 00 A4"),
+        "{out:?}"
+    );
 }
 
 const DEAD_SOCKET: &str = "/nonexistent/apdu-scriptor-test/pcscd.comm";
@@ -618,7 +642,8 @@ fn terminal_input_runs_each_statement_as_typed() {
     term.write_all(b"00 A4 00 00 02 3F 00\n").unwrap();
     let seen = pty::until(&rx, "< 61 19 : 0x19 bytes of response still available.");
     assert_eq!(seen[0], "> 00 A4 00 00 02 3F 00");
-    term.write_all(b"00 A4 0x00\n00c0\\\n000019\n").unwrap();
+    term.write_all(b"# caf\xe9\n00 A4 0x00\n00c0\\\n000019\n")
+        .unwrap();
     pty::until(&rx, "41 50 44 55 20 44 45 4D 4F 90 00 : Normal processing.");
     term.write_all(b"reset\n").unwrap();
     let seen = pty::until(&rx, "< OK: 3B 89 80 01 41 50 44 55 20 44 45 4D 4F 2B ");
@@ -638,7 +663,13 @@ fn terminal_input_runs_each_statement_as_typed() {
         out.stderr.contains("Reading commands from STDIN"),
         "{out:?}"
     );
-    assert!(out.stderr.contains("standard input:2:7: "), "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "The standard input is not UTF-8 text (invalid byte on line 2, at offset 26)\n"
+        ),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("standard input:3:7: "), "{out:?}");
     // The session went on: no "nothing was sent".
     assert!(!out.stderr.contains("nothing was sent"), "{out:?}");
 }
