@@ -459,4 +459,9 @@ fn failed_reset_is_ko_and_the_script_goes_on() {
             .contains("line 2: No card in the reader\nHint: Insert a card"),
         "{out:?}"
     );
+    // Not "reset by another program": the card is gone.
+    assert!(
+        out.stderr.contains("line 3: The card was removed\n"),
+        "{out:?}"
+    );
 }
