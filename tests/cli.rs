@@ -3,6 +3,9 @@
 //! and `run` on the private pcscd bench (`cli/bench.rs`).
 
 mod common;
+// Not in common/mod.rs: the examples that share the bench have no binary to run.
+#[path = "common/cli.rs"]
+mod cli_common;
 
 #[path = "cli/bench.rs"]
 mod bench;
@@ -10,83 +13,12 @@ mod bench;
 mod pty;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 
+use apdu_scriptor::card::CardError;
 use apdu_scriptor::engine::Origin;
-
-const BIN: &str = env!("CARGO_BIN_EXE_apdu-scriptor");
-
-/// The program in English, whatever the caller's locale.
-fn cli() -> Command {
-    let mut c = Command::new(BIN);
-    for var in [
-        "LANGUAGE",
-        "LC_ALL",
-        "LC_MESSAGES",
-        "APDU_SCRIPTOR_LOCALEDIR",
-    ] {
-        c.env_remove(var);
-    }
-    c.env("LANG", "C.UTF-8");
-    c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Out {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// Run `cmd` with `stdin` piped in, wait for the end.
-fn output(mut cmd: Command, stdin: &[u8]) -> Out {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start apdu-scriptor");
-    let mut input = child.stdin.take().expect("stdin");
-    // A program that exits before reading its input closes the pipe.
-    let _ = input.write_all(stdin);
-    drop(input);
-    let out = child.wait_with_output().expect("wait for apdu-scriptor");
-    Out {
-        code: out.status.code().expect("exit code, not a signal"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    }
-}
-
-fn run_args(args: &[&str]) -> Out {
-    let mut c = cli();
-    c.args(args);
-    output(c, b"")
-}
-
-/// A script file in a fresh directory; the directory lives as long as the guard.
-fn script(name: &str, text: &[u8]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).expect("write the script");
-    (dir, path)
-}
-
-fn run_file(args: &[&str], path: &Path) -> Out {
-    let mut c = cli();
-    c.args(args).arg(path);
-    output(c, b"")
-}
+use cli_common::{assert_explained, cli, output, run_args, run_file, script};
 
 /// Every scriptor rule in one session on the demo card: comment, compact
 /// hex, continuation, lower case, blank line, reset, a response over 16
@@ -558,14 +490,11 @@ fn no_pcsc_service_is_exit_4_with_the_hint() {
         let mut c = cli();
         c.env("PCSCLITE_CSOCK_NAME", DEAD_SOCKET).args(args);
         let out = output(c, b"00 A4 00 00\n");
-        assert_eq!(out.code, 4, "{args:?}: {out:?}");
+        assert_explained(&out, &CardError::NoService);
         assert!(
-            out.stderr.contains("PC/SC service not running\n"),
-            "{args:?}: {out:?}"
-        );
-        assert!(
-            out.stderr
-                .contains("Hint: Start pcscd: sudo systemctl start pcscd.socket"),
+            out.stderr.contains(
+                "PC/SC service not running\nHint: Start pcscd: sudo systemctl start pcscd.socket\n"
+            ),
             "{args:?}: {out:?}"
         );
         assert!(!out.stdout.contains("> "), "{args:?}: {out:?}");
@@ -629,15 +558,9 @@ fn usage_errors_are_exit_2() {
 /// and skipped, and `exit` ends the session.
 #[test]
 fn terminal_input_runs_each_statement_as_typed() {
-    let (mut term, slave) = pty::pty();
-    let mut child = cli()
-        .args(["run", "--demo"])
-        .stdin(Stdio::from(slave))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start apdu-scriptor");
-    let rx = pty::lines_of(&mut child);
+    let mut c = cli();
+    c.args(["run", "--demo"]);
+    let (mut term, child, rx) = pty::spawn_on_terminal(c);
     pty::until(&rx, "Using T=0 protocol");
     term.write_all(b"00 A4 00 00 02 3F 00\n").unwrap();
     let seen = pty::until(&rx, "< 61 19 : 0x19 bytes of response still available.");
@@ -676,15 +599,9 @@ fn terminal_input_runs_each_statement_as_typed() {
 
 #[test]
 fn terminal_input_ending_inside_a_continuation_is_reported() {
-    let (mut term, slave) = pty::pty();
-    let mut child = cli()
-        .args(["run", "--demo"])
-        .stdin(Stdio::from(slave))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start apdu-scriptor");
-    let rx = pty::lines_of(&mut child);
+    let mut c = cli();
+    c.args(["run", "--demo"]);
+    let (mut term, child, rx) = pty::spawn_on_terminal(c);
     pty::until(&rx, "Using T=0 protocol");
     // Ctrl-D at the start of a line is the end of input.
     term.write_all(b"00 A4 \\\n\x04").unwrap();
