@@ -3,6 +3,9 @@
 //! and `run` on the private pcscd bench (`cli/bench.rs`).
 
 mod common;
+// Not in common/mod.rs: the examples that share the bench have no binary to run.
+#[path = "common/cli.rs"]
+mod cli_common;
 
 #[path = "cli/bench.rs"]
 mod bench;
@@ -10,83 +13,12 @@ mod bench;
 mod pty;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 
+use apdu_scriptor::card::CardError;
 use apdu_scriptor::engine::Origin;
-
-const BIN: &str = env!("CARGO_BIN_EXE_apdu-scriptor");
-
-/// The program in English, whatever the caller's locale.
-fn cli() -> Command {
-    let mut c = Command::new(BIN);
-    for var in [
-        "LANGUAGE",
-        "LC_ALL",
-        "LC_MESSAGES",
-        "APDU_SCRIPTOR_LOCALEDIR",
-    ] {
-        c.env_remove(var);
-    }
-    c.env("LANG", "C.UTF-8");
-    c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Out {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// Run `cmd` with `stdin` piped in, wait for the end.
-fn output(mut cmd: Command, stdin: &[u8]) -> Out {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start apdu-scriptor");
-    let mut input = child.stdin.take().expect("stdin");
-    // A program that exits before reading its input closes the pipe.
-    let _ = input.write_all(stdin);
-    drop(input);
-    let out = child.wait_with_output().expect("wait for apdu-scriptor");
-    Out {
-        code: out.status.code().expect("exit code, not a signal"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    }
-}
-
-fn run_args(args: &[&str]) -> Out {
-    let mut c = cli();
-    c.args(args);
-    output(c, b"")
-}
-
-/// A script file in a fresh directory; the directory lives as long as the guard.
-fn script(name: &str, text: &[u8]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).expect("write the script");
-    (dir, path)
-}
-
-fn run_file(args: &[&str], path: &Path) -> Out {
-    let mut c = cli();
-    c.args(args).arg(path);
-    output(c, b"")
-}
+use cli_common::{assert_explained, cli, output, run_args, run_file, script};
 
 /// Every scriptor rule in one session on the demo card: comment, compact
 /// hex, continuation, lower case, blank line, reset, a response over 16
@@ -495,9 +427,10 @@ fn bad_script_lists_every_error_and_sends_nothing() {
 fn unreadable_scripts_are_explained() {
     let out = run_args(&["run", "--demo", "/nonexistent/x.script"]);
     assert_eq!(out.code, 3, "{out:?}");
-    assert!(
-        out.stderr
-            .contains("Cannot open /nonexistent/x.script: No such file or directory\n"),
+    assert_eq!(
+        out.stderr,
+        "Cannot open “/nonexistent/x.script”: No such file or directory\n\
+         Hint: Check the name and the folder of the file\n",
         "{out:?}"
     );
     assert_eq!(out.stdout, "");
@@ -507,11 +440,12 @@ fn unreadable_scripts_are_explained() {
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
         out.stderr.contains(&format!(
-            "{} is not a text file (invalid UTF-8 at byte 5)",
+            "“{}” is not UTF-8 text (invalid byte on line 1, at offset 5)\nHint: ",
             path.display()
         )),
         "{out:?}"
     );
+    assert!(out.stderr.contains("iconv"), "{out:?}");
     assert_eq!(out.stdout, "");
 
     let mut c = cli();
@@ -519,11 +453,33 @@ fn unreadable_scripts_are_explained() {
     let out = output(c, b"00 A4 00 00\n\xff\n");
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
-        out.stderr
-            .contains("The standard input is not text (invalid UTF-8 at byte 12)"),
+        out.stderr.contains(
+            "The standard input is not UTF-8 text (invalid byte on line 2, at offset 12)\nHint: "
+        ),
         "{out:?}"
     );
     assert_eq!(out.stdout, "");
+}
+
+/// A byte order mark (as some Windows editors write) is not part of the
+/// script: errors on line 1 count columns from the first real character.
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    let (_dir, path) = script("bom.script", b"\xEF\xBB\xBFzz\n");
+    let out = run_file(&["run", "--demo"], &path);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr.contains(&format!("{}:1:1: ", path.display())),
+        "{out:?}"
+    );
+    let (_dir, path) = script("bom.script", b"\xEF\xBB\xBF00 A4 00 00 02 3F 00\n");
+    let out = run_file(&["run", "--demo"], &path);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .starts_with("Using T=0 protocol\n00 A4 00 00 02 3F 00\n> 00 A4"),
+        "{out:?}"
+    );
 }
 
 const DEAD_SOCKET: &str = "/nonexistent/apdu-scriptor-test/pcscd.comm";
@@ -534,14 +490,11 @@ fn no_pcsc_service_is_exit_4_with_the_hint() {
         let mut c = cli();
         c.env("PCSCLITE_CSOCK_NAME", DEAD_SOCKET).args(args);
         let out = output(c, b"00 A4 00 00\n");
-        assert_eq!(out.code, 4, "{args:?}: {out:?}");
+        assert_explained(&out, &CardError::NoService);
         assert!(
-            out.stderr.contains("PC/SC service not running\n"),
-            "{args:?}: {out:?}"
-        );
-        assert!(
-            out.stderr
-                .contains("Hint: Start pcscd: sudo systemctl start pcscd.socket"),
+            out.stderr.contains(
+                "PC/SC service not running\nHint: Start pcscd: sudo systemctl start pcscd.socket\n"
+            ),
             "{args:?}: {out:?}"
         );
         assert!(!out.stdout.contains("> "), "{args:?}: {out:?}");
@@ -605,20 +558,15 @@ fn usage_errors_are_exit_2() {
 /// and skipped, and `exit` ends the session.
 #[test]
 fn terminal_input_runs_each_statement_as_typed() {
-    let (mut term, slave) = pty::pty();
-    let mut child = cli()
-        .args(["run", "--demo"])
-        .stdin(Stdio::from(slave))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start apdu-scriptor");
-    let rx = pty::lines_of(&mut child);
+    let mut c = cli();
+    c.args(["run", "--demo"]);
+    let (mut term, child, rx) = pty::spawn_on_terminal(c);
     pty::until(&rx, "Using T=0 protocol");
     term.write_all(b"00 A4 00 00 02 3F 00\n").unwrap();
     let seen = pty::until(&rx, "< 61 19 : 0x19 bytes of response still available.");
     assert_eq!(seen[0], "> 00 A4 00 00 02 3F 00");
-    term.write_all(b"00 A4 0x00\n00c0\\\n000019\n").unwrap();
+    term.write_all(b"# caf\xe9\n00 A4 0x00\n00c0\\\n000019\n")
+        .unwrap();
     pty::until(&rx, "41 50 44 55 20 44 45 4D 4F 90 00 : Normal processing.");
     term.write_all(b"reset\n").unwrap();
     let seen = pty::until(&rx, "< OK: 3B 89 80 01 41 50 44 55 20 44 45 4D 4F 2B ");
@@ -638,22 +586,22 @@ fn terminal_input_runs_each_statement_as_typed() {
         out.stderr.contains("Reading commands from STDIN"),
         "{out:?}"
     );
-    assert!(out.stderr.contains("standard input:2:7: "), "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "The standard input is not UTF-8 text (invalid byte on line 2, at offset 26)\n"
+        ),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("standard input:3:7: "), "{out:?}");
     // The session went on: no "nothing was sent".
     assert!(!out.stderr.contains("nothing was sent"), "{out:?}");
 }
 
 #[test]
 fn terminal_input_ending_inside_a_continuation_is_reported() {
-    let (mut term, slave) = pty::pty();
-    let mut child = cli()
-        .args(["run", "--demo"])
-        .stdin(Stdio::from(slave))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start apdu-scriptor");
-    let rx = pty::lines_of(&mut child);
+    let mut c = cli();
+    c.args(["run", "--demo"]);
+    let (mut term, child, rx) = pty::spawn_on_terminal(c);
     pty::until(&rx, "Using T=0 protocol");
     // Ctrl-D at the start of a line is the end of input.
     term.write_all(b"00 A4 \\\n\x04").unwrap();

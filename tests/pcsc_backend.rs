@@ -196,3 +196,40 @@ fn card_pulled_between_two_commands_is_reported_removed() {
     assert_eq!(card.transmit(SELECT_MF), Err(CardError::CardRemoved));
     assert_eq!(card.transmit(SELECT_MF), Err(CardError::CardRemoved));
 }
+
+/// A reset of a pulled card fails, and the next commands must still say
+/// the card was removed, not that another program reset it (pcscd answers
+/// so on the old handle), even once the card is back; a reset then works.
+#[test]
+fn after_a_failed_reset_a_pulled_card_is_still_removed() {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let mut card = connect(&bench, Protocol::Any, ShareMode::Shared).unwrap();
+    assert_eq!(card.transmit(SELECT_MF).unwrap(), [0x90, 0x00]);
+    bench.remove_card();
+    assert_eq!(card.reset(false), Err(CardError::NoCard));
+    let err = card.transmit(SELECT_MF).unwrap_err();
+    assert_eq!(err, CardError::CardRemoved);
+    assert_eq!(err.message(), "The card was removed");
+    assert_eq!(card.reset(true), Err(CardError::NoCard));
+    assert_eq!(card.transmit(SELECT_MF), Err(CardError::CardRemoved));
+
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    assert_eq!(card.transmit(SELECT_MF), Err(CardError::CardRemoved));
+    assert_eq!(card.reset(false).unwrap(), ATR_T0);
+    assert_eq!(card.transmit(SELECT_MF).unwrap(), [0x90, 0x00]);
+}
+
+/// A card that another program reset is reported so, and not as removed.
+#[test]
+fn a_reset_by_another_program_is_reported_as_such() {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let mut ours = connect(&bench, Protocol::Any, ShareMode::Shared).unwrap();
+    let mut other = connect(&bench, Protocol::Any, ShareMode::Shared).unwrap();
+    assert_eq!(ours.transmit(SELECT_MF).unwrap(), [0x90, 0x00]);
+    assert_eq!(other.reset(false).unwrap(), ATR_T0);
+    let err = ours.transmit(SELECT_MF).unwrap_err();
+    assert_eq!(err, CardError::CardReset);
+    assert_eq!(err.message(), "The card was reset by another program");
+}

@@ -74,6 +74,7 @@ impl PcscContext {
             atr: Vec::new(),
             protocol: Protocol::Any,
             buffer: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
+            pulled: false,
         };
         match card.refresh_atr() {
             // A direct connection may have no card behind it.
@@ -135,6 +136,9 @@ pub struct PcscCard {
     protocol: Protocol,
     /// Receive buffer, large enough for extended-length responses.
     buffer: Vec<u8>,
+    /// The card was pulled and no fresh connection replaced the handle:
+    /// pcscd then answers on it as if the card had been reset.
+    pulled: bool,
 }
 
 impl PcscCard {
@@ -159,19 +163,44 @@ impl PcscCard {
         Ok(())
     }
 
-    /// Whether pcscd reports the reader empty now or within its poll period.
-    fn card_gone(&self) -> bool {
+    /// The reader's state as pcscd knows it now, without waiting.
+    fn reader_state(&self) -> Option<pcsc::ReaderState> {
         let mut state = [pcsc::ReaderState::new(
             self.reader.clone(),
             pcsc::State::UNAWARE,
         )];
-        if self
-            .ctx
-            .get_status_change(Duration::ZERO, &mut state)
-            .is_err()
-        {
-            return false;
+        match self.ctx.get_status_change(Duration::ZERO, &mut state) {
+            Ok(()) | Err(pcsc::Error::Timeout) => {
+                let [state] = state;
+                Some(state)
+            }
+            Err(_) => None,
         }
+    }
+
+    /// Map an error of a call on the card handle. The handle of a card
+    /// that was pulled (and then not reconnected, as after a failed reset)
+    /// reports a reset: that is a removal.
+    fn map_card_error(&self, e: pcsc::Error) -> CardError {
+        if e == pcsc::Error::ResetCard {
+            if self.pulled {
+                return CardError::CardRemoved;
+            }
+            if let Some(state) = self.reader_state() {
+                if !state.event_state().contains(pcsc::State::PRESENT) {
+                    return CardError::CardRemoved;
+                }
+            }
+        }
+        map_error(e)
+    }
+
+    /// Whether pcscd reports the reader empty now or within its poll period.
+    fn card_gone(&self) -> bool {
+        let Some(state) = self.reader_state() else {
+            return false;
+        };
+        let mut state = [state];
         let deadline = Instant::now() + CARD_GONE_WAIT;
         loop {
             if !state[0].event_state().contains(pcsc::State::PRESENT) {
@@ -190,20 +219,29 @@ impl PcscCard {
     fn reconnect(&mut self, init: pcsc::Disposition) -> Result<(), CardError> {
         let card = self.card.as_mut().ok_or(CardError::NotConnected)?;
         match card.reconnect(self.share, self.protocols, init) {
-            Ok(()) => {}
+            Ok(()) => self.pulled = false,
             Err(pcsc::Error::RemovedCard | pcsc::Error::InvalidHandle) => {
+                self.pulled = true;
                 let fresh = self
                     .ctx
                     .connect(&self.reader, self.share, self.protocols)
                     .map_err(|e| map_reader_error(e, &self.reader.to_string_lossy()))?;
                 self.card = Some(fresh);
+                self.pulled = false;
                 if init != pcsc::Disposition::LeaveCard {
                     let card = self.card.as_mut().ok_or(CardError::NotConnected)?;
                     card.reconnect(self.share, self.protocols, init)
                         .map_err(map_error)?;
                 }
             }
-            Err(e) => return Err(map_error(e)),
+            Err(e) => {
+                // pcscd's answer for a card pulled before the reconnect;
+                // the handle then speaks of a reset.
+                if e == pcsc::Error::NoSmartcard {
+                    self.pulled = true;
+                }
+                return Err(self.map_card_error(e));
+            }
         }
         self.refresh_atr()
     }
@@ -230,7 +268,7 @@ impl Card for PcscCard {
         if err == pcsc::Error::NotTransacted && self.card_gone() {
             return Err(CardError::CardRemoved);
         }
-        Err(map_error(err))
+        Err(self.map_card_error(err))
     }
 
     fn reset(&mut self, cold: bool) -> Result<Vec<u8>, CardError> {

@@ -1,8 +1,7 @@
 //! `apdu-scriptor run`: parse the whole script, connect, run it through the
 //! engine and print what scriptor prints (or text / RON).
 
-use std::io::{BufRead, IsTerminal, Read};
-use std::path::Path;
+use std::io::{BufRead, IsTerminal};
 use std::sync::atomic::AtomicBool;
 
 use clap::ArgMatches;
@@ -59,18 +58,18 @@ pub fn run(m: &ArgMatches) -> i32 {
     // `-` is standard input read as a file (echoed), as in scriptor.
     let dash = file.is_some_and(|p| p.as_os_str() == "-");
     let source = match file {
-        Some(path) if !dash => match read_script(path) {
+        Some(path) if !dash => match script::read_file(path) {
             Ok(text) => Some(text),
-            Err(msg) => {
-                eprintln!("{msg}");
+            Err(e) => {
+                report_read_error(&e);
                 return EXIT_SCRIPT;
             }
         },
         None if std::io::stdin().is_terminal() => None,
-        _ => match read_stdin() {
+        _ => match script::read_stream(std::io::stdin().lock()) {
             Ok(text) => Some(text),
-            Err(msg) => {
-                eprintln!("{msg}");
+            Err(e) => {
+                report_read_error(&e);
                 return EXIT_SCRIPT;
             }
         },
@@ -186,47 +185,14 @@ fn exit_code(summary: &Summary) -> i32 {
     }
 }
 
-/// Read a script file as UTF-8 text, with a clear message on failure.
-pub fn read_script(path: &Path) -> Result<String, String> {
-    let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        gettext_f(
-            &gettext("Cannot open {file}: {error}"),
-            &[("file", &shown), ("error", &os_error_text(&e))],
-        )
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to().to_string();
-        gettext_f(
-            &gettext("{file} is not a text file (invalid UTF-8 at byte {offset})"),
-            &[("file", &shown), ("offset", &at)],
-        )
-    })
-}
-
-fn read_stdin() -> Result<String, String> {
-    let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
-        gettext_f(
-            &gettext("Cannot read standard input: {error}"),
-            &[("error", &os_error_text(&e))],
-        )
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to().to_string();
-        gettext_f(
-            &gettext("The standard input is not text (invalid UTF-8 at byte {offset})"),
-            &[("offset", &at)],
-        )
-    })
-}
-
-/// The system's sentence for an I/O error, without Rust's " (os error 2)".
-fn os_error_text(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match (e.raw_os_error(), text.rfind(" (os error ")) {
-        (Some(_), Some(at)) => text[..at].to_owned(),
-        _ => text,
+/// Say why the script could not be read, and what to do.
+fn report_read_error(err: &script::ReadError) {
+    eprintln!("{}", err.message());
+    if let Some(hint) = err.hint() {
+        eprintln!(
+            "{}",
+            gettext_f(&gettext("Hint: {hint}"), &[("hint", &hint)])
+        );
     }
 }
 
@@ -300,10 +266,40 @@ fn interactive(
     let mut chunk = String::new();
     let mut first_line = 1;
     let mut line_no = 0;
-    for line in std::io::stdin().lock().lines() {
-        let Ok(line) = line else { break };
+    let mut offset = 0;
+    let mut input = std::io::stdin().lock();
+    let mut bytes = Vec::new();
+    loop {
+        bytes.clear();
+        match input.read_until(b'\n', &mut bytes) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(error) => {
+                report_read_error(&script::ReadError::Io { file: None, error });
+                break;
+            }
+        }
         line_no += 1;
-        chunk.push_str(&line);
+        offset += bytes.len();
+        let line = match std::str::from_utf8(&bytes) {
+            Ok(text) => text.trim_end_matches(['\n', '\r']),
+            Err(e) => {
+                // Like a typo: said, skipped, and the session goes on.
+                report_read_error(&script::ReadError::NotText {
+                    file: None,
+                    offset: offset - bytes.len() + e.valid_up_to(),
+                    line: line_no,
+                });
+                // Keep the line numbers of what follows right.
+                if chunk.is_empty() {
+                    first_line = line_no + 1;
+                } else {
+                    chunk.push('\n');
+                }
+                continue;
+            }
+        };
+        chunk.push_str(line);
         chunk.push('\n');
         if line.trim_end().ends_with('\\') {
             continue;

@@ -20,8 +20,10 @@
 
 mod error;
 mod expect;
+mod file;
 pub mod parse;
 
+pub use file::{read_file, read_stream, ReadError};
 pub use parse::{parse, parse_at, parse_with_offset};
 
 /// A 1-based position in the source text. Columns count characters.

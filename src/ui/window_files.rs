@@ -138,25 +138,12 @@ impl Window {
 
     /// Load `path` into the editor. On failure, say why and change nothing.
     pub fn open_path(&self, path: &Path) -> bool {
-        let name = display_name(path);
-        let text = match std::fs::read(path) {
+        let text = match crate::script::read_file(path) {
+            Ok(text) => text,
             Err(e) => {
-                self.toast(&gettext_f(
-                    &gettext("Could not open “{file}”: {error}"),
-                    &[("file", &name), ("error", &e.to_string())],
-                ));
+                self.toast(&e.message());
                 return false;
             }
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(_) => {
-                    self.toast(&gettext_f(
-                        &gettext("“{file}” is not a UTF-8 text file; it was not opened"),
-                        &[("file", &name)],
-                    ));
-                    return false;
-                }
-            },
         };
         let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         self.imp().file.replace(Some(path.clone()));

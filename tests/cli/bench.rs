@@ -3,31 +3,24 @@
 
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::AtomicBool;
 use std::sync::{mpsc, Arc};
 
 use apdu_scriptor::card::pcsc_backend::PcscContext;
 use apdu_scriptor::card::{Card, CardError, Disposition, Protocol, ShareMode};
 
-use super::pty::{finish, lines_of, pty, until, PATIENCE};
-use super::{cli, output, ron_records, script, Record};
+use super::pty::{finish, spawn_on_terminal, until, PATIENCE};
+use super::{ron_records, Record};
+use crate::cli_common::{assert_explained, on, run_file_on, run_on, script};
 use crate::common::card::{TestCard, ATR_T0, ATR_T1};
 use crate::common::Bench;
-
-fn on(bench: &Bench) -> Command {
-    let mut c = cli();
-    c.envs(bench.env());
-    c
-}
 
 #[test]
 fn list_shows_the_virtual_readers_card_and_atr() {
     let mut bench = Bench::start();
     bench.insert_card(Box::new(TestCard::new(ATR_T0)));
-    let mut c = on(&bench);
-    c.arg("list");
-    let out = output(c, b"");
+    let out = run_on(&bench, &["list"], b"");
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stdout
@@ -52,9 +45,7 @@ fn run_on_the_virtual_card_prints_what_scriptor_prints() {
         "v.script",
         b"00A4000C023F00\n00 B0 00 00 11\nreset\n00 CA 00 00 00\n00 C0 00 00 10\n",
     );
-    let mut c = on(&bench);
-    c.args(["run", "-r", &bench.reader_name()]).arg(&path);
-    let out = output(c, b"");
+    let out = run_file_on(&bench, &["run", "-r", &bench.reader_name()], &path);
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         out.stdout,
@@ -78,9 +69,7 @@ fn run_on_the_virtual_card_prints_what_scriptor_prints() {
     assert_eq!(seen.commands[0], [0x00, 0xA4, 0x00, 0x0C, 0x02, 0x3F, 0x00]);
 
     // Without -r: the first reader.
-    let mut c = on(&bench);
-    c.arg("run");
-    let out = output(c, b"00 A4 00 0C 02 3F 00\n");
+    let out = run_on(&bench, &["run"], b"00 A4 00 0C 02 3F 00\n");
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stderr
@@ -93,18 +82,22 @@ fn run_on_the_virtual_card_prints_what_scriptor_prints() {
 #[test]
 fn empty_reader_and_unknown_reader_are_exit_4() {
     let bench = Bench::start();
-    let mut c = on(&bench);
-    c.args(["run", "-r", &bench.reader_name()]);
-    let out = output(c, b"00 A4 00 00\n");
+    let out = run_on(
+        &bench,
+        &["run", "-r", &bench.reader_name()],
+        b"00 A4 00 00\n",
+    );
     assert_eq!(out.code, 4, "{out:?}");
     assert!(
         out.stderr.contains("No card in the reader\nHint: "),
         "{out:?}"
     );
 
-    let mut c = on(&bench);
-    c.args(["run", "-r", "No Such Reader 00 00"]);
-    let out = output(c, b"00 A4 00 00\n");
+    let out = run_on(
+        &bench,
+        &["run", "-r", "No Such Reader 00 00"],
+        b"00 A4 00 00\n",
+    );
     assert_eq!(out.code, 4, "{out:?}");
     assert!(
         out.stderr
@@ -117,21 +110,20 @@ fn empty_reader_and_unknown_reader_are_exit_4() {
 fn t0_on_a_t1_only_card_is_an_explained_protocol_mismatch() {
     let mut bench = Bench::start();
     bench.insert_card(Box::new(TestCard::new(ATR_T1)));
-    let mut c = on(&bench);
-    c.args(["run", "-p", "T=0", "-r", &bench.reader_name()]);
-    let out = output(c, b"00 A4 00 00\n");
-    assert_eq!(out.code, 4, "{out:?}");
-    assert!(out.stderr.contains("Trying T=0 protocol"), "{out:?}");
-    assert!(
-        out.stderr
-            .contains("The card does not support the requested protocol\nHint: "),
-        "{out:?}"
+    let out = run_on(
+        &bench,
+        &["run", "-p", "T=0", "-r", &bench.reader_name()],
+        b"00 A4 00 00\n",
     );
+    assert_explained(&out, &CardError::ProtocolMismatch);
+    assert!(out.stderr.contains("Trying T=0 protocol"), "{out:?}");
     assert_eq!(out.stdout, "", "{out:?}");
 
-    let mut c = on(&bench);
-    c.args(["run", "-p", "T=1", "-r", &bench.reader_name()]);
-    let out = output(c, b"00 A4 00 00\n");
+    let out = run_on(
+        &bench,
+        &["run", "-p", "T=1", "-r", &bench.reader_name()],
+        b"00 A4 00 00\n",
+    );
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.starts_with("Using T=1 protocol\n"), "{out:?}");
 }
@@ -144,20 +136,15 @@ fn reader_held_exclusively_is_a_sharing_violation() {
         .unwrap()
         .connect(&bench.reader_name(), Protocol::Any, ShareMode::Exclusive)
         .unwrap();
-    let mut c = on(&bench);
-    c.args(["run", "-r", &bench.reader_name()]);
-    let out = output(c, b"00 A4 00 00\n");
-    assert_eq!(out.code, 4, "{out:?}");
-    assert!(
-        out.stderr.contains(
-            "The reader is in use by another program\nHint: Another program (such as scdaemon"
-        ),
-        "{out:?}"
+    let out = run_on(
+        &bench,
+        &["run", "-r", &bench.reader_name()],
+        b"00 A4 00 00\n",
     );
+    assert_explained(&out, &CardError::SharingViolation);
+    assert!(out.stderr.contains("(such as scdaemon"), "{out:?}");
     // `list` says who holds it, and --exclusive fails the same way.
-    let mut c = on(&bench);
-    c.arg("list");
-    let out = output(c, b"");
+    let out = run_on(&bench, &["list"], b"");
     assert!(
         out.stdout
             .contains("card present, in exclusive use by another program"),
@@ -165,9 +152,11 @@ fn reader_held_exclusively_is_a_sharing_violation() {
     );
 
     holder.disconnect(Disposition::Leave).unwrap();
-    let mut c = on(&bench);
-    c.args(["run", "--exclusive", "-r", &bench.reader_name()]);
-    let out = output(c, b"00 A4 00 00\n");
+    let out = run_on(
+        &bench,
+        &["run", "--exclusive", "-r", &bench.reader_name()],
+        b"00 A4 00 00\n",
+    );
     assert_eq!(out.code, 0, "{out:?}");
 }
 
@@ -177,15 +166,9 @@ fn reader_held_exclusively_is_a_sharing_violation() {
 fn card_removed_mid_script_is_exit_4_and_reinserted_card_works() {
     let mut bench = Bench::start();
     bench.insert_card(Box::new(TestCard::new(ATR_T0)));
-    let (mut term, slave) = pty();
-    let mut child = on(&bench)
-        .args(["run", "-r", &bench.reader_name()])
-        .stdin(Stdio::from(slave))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start apdu-scriptor");
-    let rx = lines_of(&mut child);
+    let mut c = on(&bench);
+    c.args(["run", "-r", &bench.reader_name()]);
+    let (mut term, child, rx) = spawn_on_terminal(c);
     assert_eq!(until(&rx, "Using T=0 protocol").len(), 1);
 
     // A continuation typed over two lines is one APDU.
@@ -213,9 +196,11 @@ fn card_removed_mid_script_is_exit_4_and_reinserted_card_works() {
     assert!(!out.stdout.contains("00 B0 00 00 04"), "{out:?}");
 
     bench.insert_card(Box::new(TestCard::new(ATR_T0)));
-    let mut c = on(&bench);
-    c.args(["run", "-r", &bench.reader_name()]);
-    let out = output(c, b"00 B0 00 00 03\n");
+    let out = run_on(
+        &bench,
+        &["run", "-r", &bench.reader_name()],
+        b"00 B0 00 00 03\n",
+    );
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stdout
@@ -332,10 +317,8 @@ fn card_leaving_during_a_script_file_is_exit_4() {
     };
 
     leaving(&mut bench);
-    let mut c = on(&bench);
-    c.args(["run", "-r", &bench.reader_name()]).arg(&path);
-    let out = output(c, b"");
-    assert_eq!(out.code, 4, "{out:?}");
+    let out = run_file_on(&bench, &["run", "-r", &bench.reader_name()], &path);
+    assert_explained(&out, &CardError::CardRemoved);
     assert_eq!(
         out.stdout,
         "Using T=0 protocol\n\
@@ -353,10 +336,11 @@ fn card_leaving_during_a_script_file_is_exit_4() {
 
     // The RON records say the same.
     leaving(&mut bench);
-    let mut c = on(&bench);
-    c.args(["run", "--format", "ron", "-r", &bench.reader_name()])
-        .arg(&path);
-    let out = output(c, b"");
+    let out = run_file_on(
+        &bench,
+        &["run", "--format", "ron", "-r", &bench.reader_name()],
+        &path,
+    );
     assert_eq!(out.code, 4, "{out:?}");
     let records = ron_records(&out.stdout);
     assert_eq!(records.len(), 4, "{out:?}");
@@ -371,9 +355,7 @@ fn card_leaving_during_a_script_file_is_exit_4() {
     bench.remove_card();
 
     bench.insert_card(Box::new(TestCard::new(ATR_T0)));
-    let mut c = on(&bench);
-    c.args(["run", "-r", &bench.reader_name()]).arg(&path);
-    let out = output(c, b"");
+    let out = run_file_on(&bench, &["run", "-r", &bench.reader_name()], &path);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stdout.ends_with(
@@ -433,15 +415,9 @@ fn closed_stdout_ends_quietly() {
 fn failed_reset_is_ko_and_the_script_goes_on() {
     let mut bench = Bench::start();
     bench.insert_card(Box::new(TestCard::new(ATR_T0)));
-    let (mut term, slave) = pty();
-    let mut child = on(&bench)
-        .args(["run", "-r", &bench.reader_name()])
-        .stdin(Stdio::from(slave))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start apdu-scriptor");
-    let rx = lines_of(&mut child);
+    let mut c = on(&bench);
+    c.args(["run", "-r", &bench.reader_name()]);
+    let (mut term, child, rx) = spawn_on_terminal(c);
     term.write_all(b"00 A4 00 0C 02 3F 00\n").unwrap();
     until(&rx, "< 90 00 : Normal processing.");
     bench.remove_card();
@@ -457,6 +433,11 @@ fn failed_reset_is_ko_and_the_script_goes_on() {
     assert!(
         out.stderr
             .contains("line 2: No card in the reader\nHint: Insert a card"),
+        "{out:?}"
+    );
+    // Not "reset by another program": the card is gone.
+    assert!(
+        out.stderr.contains("line 3: The card was removed\n"),
         "{out:?}"
     );
 }

@@ -5,11 +5,11 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::os::fd::FromRawFd;
 use std::os::unix::fs::OpenOptionsExt;
-use std::process::Child;
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::Out;
+use crate::cli_common::Out;
 
 /// Longest wait for a line from the program, so that a bug fails the test
 /// instead of hanging it.
@@ -39,6 +39,20 @@ pub fn pty() -> (File, File) {
             .expect("open the pty slave");
         (master, slave)
     }
+}
+
+/// Start `cmd` with a terminal as its standard input: the terminal to type
+/// into, the process, and its stdout line by line.
+pub fn spawn_on_terminal(mut cmd: Command) -> (File, Child, mpsc::Receiver<String>) {
+    let (term, slave) = pty();
+    let mut child = cmd
+        .stdin(Stdio::from(slave))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start apdu-scriptor");
+    let rx = lines_of(&mut child);
+    (term, child, rx)
 }
 
 /// The program's stdout, line by line, read on a thread.
