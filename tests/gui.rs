@@ -348,7 +348,15 @@ fn files_are_never_lost(ctx: &Ctx) {
     let bin = ctx.dir.join("binary.apdu");
     std::fs::write(&bin, [0x00, 0xA4, 0xFF, 0xFE, 0x80]).unwrap();
     assert!(!w.open_path(&bin));
+    // The message names the file and says what to do.
+    let refused = apdu_scriptor::script::read_file(&bin).unwrap_err();
+    let toast = w.last_toast().unwrap_or_default();
+    assert!(toast.contains("binary.apdu"), "{toast}");
+    assert!(toast.contains(&refused.message()), "{toast}");
+    assert!(toast.contains(&refused.hint().unwrap()), "{toast}");
     assert!(!w.open_path(&ctx.dir.join("missing.apdu")));
+    let toast = w.last_toast().unwrap_or_default();
+    assert!(toast.contains("missing.apdu"), "{toast}");
     assert_eq!(w.editor().text(), text);
     assert_eq!(
         w.file().as_deref(),

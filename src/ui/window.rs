@@ -57,6 +57,8 @@ pub(crate) mod imp {
         pub close_confirmed: Cell<bool>,
         /// The last PC/SC unavailability shown, to toast it once.
         pub pcsc_problem: RefCell<Option<String>>,
+        /// The newest toast's text, for tests.
+        pub last_toast: RefCell<Option<String>>,
     }
 
     #[glib::object_subclass]
@@ -313,6 +315,20 @@ impl Window {
         let toast = adw::Toast::new(&glib::markup_escape_text(text));
         toast.set_timeout(8);
         self.imp().toast_overlay.add_toast(toast);
+        self.imp().last_toast.replace(Some(text.to_owned()));
+    }
+
+    /// A problem and, when there is one, what to do about it.
+    pub fn toast_problem(&self, message: &str, hint: Option<&str>) {
+        match hint {
+            Some(h) if !h.is_empty() => self.toast(&format!("{message}. {h}")),
+            _ => self.toast(message),
+        }
+    }
+
+    /// The text of the newest toast (for tests).
+    pub fn last_toast(&self) -> Option<String> {
+        self.imp().last_toast.borrow().clone()
     }
 
     pub(crate) fn send(&self, req: Request) {

@@ -141,7 +141,7 @@ impl Window {
         let text = match crate::script::read_file(path) {
             Ok(text) => text,
             Err(e) => {
-                self.toast(&e.message());
+                self.toast_problem(&e.message(), e.hint().as_deref());
                 return false;
             }
         };

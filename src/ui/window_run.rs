@@ -175,8 +175,7 @@ impl Window {
                     let msg = e.message();
                     if self.imp().pcsc_problem.borrow().as_deref() != Some(msg.as_str()) {
                         self.imp().pcsc_problem.replace(Some(msg.clone()));
-                        let hint = e.hint().unwrap_or_default();
-                        self.toast(&format!("{msg}. {hint}"));
+                        self.toast_problem(&msg, e.hint().as_deref());
                     }
                 }
                 Event::Connected {
@@ -244,10 +243,7 @@ impl Window {
                         && rows.last().is_some_and(|r| r.kind == EntryKind::Error);
                     if !repeat {
                         rows.push(self.error_row(time, &message, hint.as_deref()));
-                        match hint {
-                            Some(h) => self.toast(&format!("{message}. {h}")),
-                            None => self.toast(&message),
-                        }
+                        self.toast_problem(&message, hint.as_deref());
                     }
                 }
             }
