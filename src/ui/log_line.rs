@@ -199,6 +199,8 @@ mod imp {
         /// width changes.
         pub layouts: RefCell<Vec<Option<pango::Layout>>>,
         pub laid_out_width: Cell<i32>,
+        /// The UI font the layouts were shaped with.
+        pub laid_out_font: RefCell<Option<pango::FontDescription>>,
         pub header: Cell<bool>,
     }
 
@@ -364,6 +366,12 @@ impl LogLine {
         let width = WidgetExt::width(self);
         let height = WidgetExt::height(self);
         let spans = column_spans(width);
+        let font = self.pango_context().font_description();
+        if *imp.laid_out_font.borrow() != font {
+            // The system font changed: shape again.
+            imp.layouts.borrow_mut().clear();
+            imp.laid_out_font.replace(font);
+        }
         let cells = imp.cells.borrow();
         let mut layouts = imp.layouts.borrow_mut();
         layouts.resize(cells.len(), None);
