@@ -125,10 +125,10 @@ impl LogEntry {
     }
 
     pub fn sw(&self) -> Option<(u8, u8)> {
-        match (self.kind, self.response.as_slice()) {
-            (EntryKind::Exchange, [.., a, b]) => Some((*a, *b)),
-            _ => None,
-        }
+        // A reset's response is an ATR: no status word.
+        (self.kind == EntryKind::Exchange)
+            .then(|| crate::apdu::status_word(&self.response))
+            .flatten()
     }
 
     pub fn sw_text(&self) -> String {

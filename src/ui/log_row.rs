@@ -1,54 +1,20 @@
-//! `ApduScriptorLogRow`: one row of the result log, a GObject over a
-//! [`LogEntry`] so a `gio::ListStore` can hold it.
+//! `ApduScriptorLogRow`: one row of the result log as the GObject a
+//! `gio::ListModel` hands out; [`super::log_model::LogModel`] makes them
+//! only for the positions GTK asks for.
 
 use std::cell::OnceCell;
 
 use gtk::glib;
-use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 
 use super::log_entry::LogEntry;
-use crate::apdu::hex_spaced;
 
 mod imp {
     use super::*;
 
-    #[derive(Default, glib::Properties)]
-    #[properties(wrapper_type = super::LogRow)]
+    #[derive(Default)]
     pub struct LogRow {
         pub entry: OnceCell<LogEntry>,
-        /// `exchange`, `reset`, `info`, `warning`, `error` or `summary`.
-        #[property(get = Self::kind)]
-        kind: std::marker::PhantomData<String>,
-        #[property(get = Self::command)]
-        command: std::marker::PhantomData<String>,
-        #[property(get = Self::sw)]
-        sw: std::marker::PhantomData<String>,
-        #[property(get = Self::meaning)]
-        meaning: std::marker::PhantomData<String>,
-        #[property(get = Self::line)]
-        line: std::marker::PhantomData<u32>,
-    }
-
-    impl LogRow {
-        fn e(&self) -> &LogEntry {
-            self.entry.get().expect("log row without entry")
-        }
-        fn kind(&self) -> String {
-            self.e().kind.name().to_owned()
-        }
-        fn command(&self) -> String {
-            hex_spaced(&self.e().command)
-        }
-        fn sw(&self) -> String {
-            self.e().sw_text()
-        }
-        fn meaning(&self) -> String {
-            self.e().meaning().into_owned()
-        }
-        fn line(&self) -> u32 {
-            u32::try_from(self.e().line).unwrap_or(u32::MAX)
-        }
     }
 
     #[glib::object_subclass]
@@ -57,7 +23,6 @@ mod imp {
         type Type = super::LogRow;
     }
 
-    #[glib::derived_properties]
     impl ObjectImpl for LogRow {}
 }
 
