@@ -34,6 +34,9 @@ pub struct Settings {
     /// details; larger than the log's height means the details are at their
     /// smallest.
     pub detail_pane: i32,
+    /// Widths of the result log's columns, left to right (0: shares the
+    /// width left over); empty for the defaults.
+    pub log_columns: Vec<i32>,
     /// Show response data as ASCII instead of hex.
     pub show_ascii: bool,
     /// Most recent first.
@@ -56,6 +59,7 @@ impl Default for Settings {
             log_pane: 260,
             side_pane: 900,
             detail_pane: 4000,
+            log_columns: Vec::new(),
             show_ascii: false,
             recent_files: Vec::new(),
             last_script: None,
@@ -261,6 +265,7 @@ mod tests {
             log_pane: 250,
             side_pane: 640,
             detail_pane: 320,
+            log_columns: vec![90, 40, 300, 0, 50, 0, 70],
             show_ascii: true,
             recent_files: vec![PathBuf::from("/tmp/a.apdu")],
             last_script: Some(PathBuf::from("/tmp/a.apdu")),
@@ -293,6 +298,7 @@ mod tests {
         assert!(s.show_ascii);
         assert_eq!(s.window_width, Settings::default().window_width);
         assert_eq!(s.detail_pane, Settings::default().detail_pane);
+        assert!(s.log_columns.is_empty());
     }
 
     #[test]

@@ -124,8 +124,7 @@ fn xdotool(args: &[&str]) -> String {
 /// Give the keyboard focus to the X window whose title contains `name`:
 /// there is no window manager under Xvfb to do it.
 fn focus_x_window(w: &Window, name: &str) {
-    let ids = xdotool(&["search", "--onlyvisible", "--name", name]);
-    let id = ids.lines().last().expect("the window's X id").to_owned();
+    let id = x_window(name);
     xdotool(&["windowfocus", "--sync", &id]);
     wait_until("window has the keyboard focus", 5, || w.is_active());
 }
@@ -558,6 +557,79 @@ fn detail_pane_position_is_kept(ctx: &Ctx) {
     ctx.dispose(&w);
 }
 
+/// The X window id of the window whose title contains `name`.
+fn x_window(name: &str) -> String {
+    let ids = xdotool(&["search", "--onlyvisible", "--name", name]);
+    ids.lines().last().expect("the window's X id").to_owned()
+}
+
+/// Where the Command column's right edge is in the log's header, as X
+/// coordinates in the window (the first three columns have fixed widths).
+fn command_edge(w: &Window, widths: &[i32]) -> (String, String) {
+    let header = w.log_view().header();
+    let x = widths[..3].iter().sum::<i32>() as f32;
+    let y = header.height() as f32 / 2.0;
+    let p = header
+        .compute_point(w, &gtk::graphene::Point::new(x, y))
+        .expect("header inside the window");
+    let (sx, sy) = w.surface_transform();
+    let x = (f64::from(p.x()) + sx).round() as i32;
+    let y = (f64::from(p.y()) + sy).round() as i32;
+    (x.to_string(), y.to_string())
+}
+
+fn log_columns_resize_by_dragging(ctx: &Ctx) {
+    let name = "columns-test.apdu";
+    let path = ctx.write(name, "00 84 00 00 08\n");
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    settle();
+    let id = x_window(name);
+    let log = w.log_view();
+    let before = log.column_widths();
+    assert_eq!(before.len(), 7);
+    let (xs, ys) = command_edge(&w, &before);
+    xdotool(&["mousemove", "--window", &id, &xs, &ys]);
+    let header = log.header();
+    wait_until("the resize cursor on the edge", 5, || {
+        header.cursor().and_then(|c| c.name()).as_deref() == Some("col-resize")
+    });
+    xdotool(&["mousedown", "1"]);
+    let x: i32 = xs.parse().unwrap();
+    for dx in [20, 40, 60] {
+        xdotool(&["mousemove", "--window", &id, &(x + dx).to_string(), &ys]);
+    }
+    xdotool(&["mouseup", "1"]);
+    wait_until("the Command column is 60 px wider", 5, || {
+        log.column_widths()[2] == before[2] + 60
+    });
+    let resized = log.column_widths();
+    assert_eq!(
+        resized[..2],
+        before[..2],
+        "columns before it keep their width"
+    );
+
+    // Kept in the settings and restored.
+    ctx.dispose(&w);
+    let (s, _) = Settings::load();
+    assert_eq!(s.log_columns, resized);
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    settle();
+    assert_eq!(w.log_view().column_widths(), resized, "restored on start");
+
+    // A double click on the edge gives the column its default width.
+    let id = x_window(name);
+    let (xs, ys) = command_edge(&w, &resized);
+    xdotool(&["mousemove", "--window", &id, &xs, &ys]);
+    xdotool(&["click", "--repeat", "2", "--delay", "80", "1"]);
+    wait_until("the Command column back to its width", 5, || {
+        w.log_view().column_widths()[2] == before[2]
+    });
+    ctx.dispose(&w);
+}
+
 /// Drop `path` on the editor through its own file drop target.
 fn drop_on_editor(w: &Window, path: &Path) -> bool {
     let controllers = w.editor().view().observe_controllers();
@@ -721,6 +793,10 @@ fn main() {
     let tests: &[Test] = &[
         ("demo_run_logs_exchanges", demo_run_logs_exchanges),
         ("log_lines_show_the_rows", log_lines_show_the_rows),
+        (
+            "log_columns_resize_by_dragging",
+            log_columns_resize_by_dragging,
+        ),
         (
             "invalid_lines_are_marked_before_running",
             invalid_lines_are_marked_before_running,

@@ -7,7 +7,9 @@
 //! and the text is only shaped when a row is drawn.
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
+use gtk::glib::clone;
 use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 use gtk::{gdk, glib, graphene, pango};
@@ -167,26 +169,116 @@ pub fn header_cells() -> Vec<CellText> {
         .collect()
 }
 
-/// Left edge and width of every column in a line `width` pixels wide.
-pub fn column_spans(width: i32) -> [(i32, i32); 7] {
-    let fixed: i32 = COLUMNS.iter().map(|c| c.1).sum();
-    let shared = COLUMNS.iter().filter(|c| c.1 == 0).count() as i32;
-    let each = ((width - fixed) / shared.max(1)).max(MIN_SHARED);
-    let mut spans = [(0, 0); 7];
-    let mut x = 0;
-    for (span, &(_, w)) in spans.iter_mut().zip(COLUMNS.iter()) {
-        let w = if w == 0 { each } else { w };
-        *span = (x, w);
-        x += w;
-    }
-    spans
+/// The narrowest a column can be dragged.
+const MIN_COLUMN: i32 = 24;
+const MAX_COLUMN: i32 = 2000;
+/// How close to a column's right edge a drag or a double click resizes it.
+const GRAB: f64 = 5.0;
+/// The column that takes the width the others leave.
+const FILLER: usize = 5;
+
+/// The columns' widths, shared by the header and every line of one log:
+/// dragging a header edge changes them all. 0 means "share what is left".
+#[derive(Debug)]
+pub struct ColumnWidths {
+    widths: Cell<[i32; 7]>,
+    /// Bumped on every change, so lines know their shaped text is stale.
+    generation: Cell<u32>,
 }
 
-/// The column under `x`, if any.
-pub fn column_at(width: i32, x: f64) -> Option<usize> {
-    column_spans(width)
-        .iter()
-        .position(|&(left, w)| x >= f64::from(left) && x < f64::from(left + w))
+impl Default for ColumnWidths {
+    fn default() -> Self {
+        ColumnWidths {
+            widths: Cell::new(COLUMNS.map(|c| c.1)),
+            generation: Cell::new(0),
+        }
+    }
+}
+
+impl ColumnWidths {
+    pub fn get(&self) -> [i32; 7] {
+        self.widths.get()
+    }
+
+    /// Set the widths (from the settings); a list of another length or a
+    /// width for the filler column is ignored, others are clamped.
+    pub fn set_all(&self, widths: &[i32]) {
+        let Ok(mut w) = <[i32; 7]>::try_from(widths) else {
+            return;
+        };
+        for (i, x) in w.iter_mut().enumerate() {
+            *x = if i == FILLER || *x == 0 {
+                0
+            } else {
+                (*x).clamp(MIN_COLUMN, MAX_COLUMN)
+            };
+        }
+        self.replace(w);
+    }
+
+    /// Give column `i` the width `w` (clamped); the filler stays as it is.
+    pub fn set(&self, i: usize, w: i32) {
+        if i == FILLER || i >= 7 {
+            return;
+        }
+        let mut all = self.get();
+        all[i] = w.clamp(MIN_COLUMN, MAX_COLUMN);
+        self.replace(all);
+    }
+
+    /// Column `i` back to its default width.
+    pub fn reset(&self, i: usize) {
+        if let Some(&(_, w)) = COLUMNS.get(i) {
+            let mut all = self.get();
+            all[i] = w;
+            self.replace(all);
+        }
+    }
+
+    fn replace(&self, widths: [i32; 7]) {
+        if self.widths.replace(widths) != widths {
+            self.generation.set(self.generation.get().wrapping_add(1));
+        }
+    }
+
+    /// Left edge and width of every column in a line `width` pixels wide.
+    pub fn spans(&self, width: i32) -> [(i32, i32); 7] {
+        let widths = self.get();
+        let fixed: i32 = widths.iter().sum();
+        let shared = widths.iter().filter(|&&w| w == 0).count() as i32;
+        let each = ((width - fixed) / shared.max(1)).max(MIN_SHARED);
+        let mut spans = [(0, 0); 7];
+        let mut x = 0;
+        for (span, &w) in spans.iter_mut().zip(widths.iter()) {
+            let w = if w == 0 { each } else { w };
+            *span = (x, w);
+            x += w;
+        }
+        spans
+    }
+
+    /// The column under `x`, if any.
+    pub fn column_at(&self, width: i32, x: f64) -> Option<usize> {
+        self.spans(width)
+            .iter()
+            .position(|&(left, w)| x >= f64::from(left) && x < f64::from(left + w))
+    }
+
+    /// The resizable column whose right edge is at `x`, if any.
+    pub fn edge_at(&self, width: i32, x: f64) -> Option<usize> {
+        self.spans(width)
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != FILLER && i + 1 < COLUMNS.len())
+            .find(|&(_, &(left, w))| (x - f64::from(left + w)).abs() <= GRAB)
+            .map(|(i, _)| i)
+    }
+
+    fn natural_width(&self) -> i32 {
+        let widths = self.get();
+        let shared = widths.iter().filter(|&&w| w == 0).count() as i32;
+        widths.iter().sum::<i32>() + shared * 2 * MIN_SHARED
+    }
 }
 
 mod imp {
@@ -199,6 +291,8 @@ mod imp {
         /// width changes.
         pub layouts: RefCell<Vec<Option<pango::Layout>>>,
         pub laid_out_width: Cell<i32>,
+        pub laid_out_generation: Cell<u32>,
+        pub widths: RefCell<Rc<ColumnWidths>>,
         /// The UI font the layouts were shaped with.
         pub laid_out_font: RefCell<Option<pango::FontDescription>>,
         pub header: Cell<bool>,
@@ -231,8 +325,8 @@ mod imp {
                     (h, h, -1, -1)
                 }
                 _ => {
-                    let fixed: i32 = COLUMNS.iter().map(|c| c.1).sum();
-                    (MIN_SHARED * 2, fixed + 4 * MIN_SHARED, -1, -1)
+                    let natural = self.widths.borrow().natural_width();
+                    (MIN_SHARED * 2, natural, -1, -1)
                 }
             }
         }
@@ -249,7 +343,11 @@ mod imp {
 
         fn query_tooltip(&self, x: i32, _y: i32, _keyboard: bool, tooltip: &gtk::Tooltip) -> bool {
             let obj = self.obj();
-            let Some(i) = column_at(WidgetExt::width(&*obj), f64::from(x)) else {
+            let at = self
+                .widths
+                .borrow()
+                .column_at(WidgetExt::width(&*obj), f64::from(x));
+            let Some(i) = at else {
                 return false;
             };
             let clipped = self
@@ -286,12 +384,103 @@ thread_local! {
 
 impl LogLine {
     /// The log's header: the column titles.
-    pub fn header() -> LogLine {
+    /// A line whose columns follow `widths`.
+    pub fn new(widths: &Rc<ColumnWidths>) -> LogLine {
         let line = LogLine::default();
+        line.imp().widths.replace(widths.clone());
+        line
+    }
+
+    pub fn header(widths: &Rc<ColumnWidths>) -> LogLine {
+        let line = LogLine::new(widths);
         line.imp().header.set(true);
         line.add_css_class("header");
         line.set_cells(header_cells());
         line
+    }
+
+    /// Let the user drag the header's column edges, or double-click one for
+    /// the column's default width; `changed` runs after every change.
+    pub fn enable_resizing(&self, changed: impl Fn() + 'static) {
+        let changed = Rc::new(changed);
+        let grabbed: Rc<Cell<Option<(usize, i32)>>> = Rc::default();
+        let edge = |line: &LogLine, x: f64| {
+            let widths = line.imp().widths.borrow().clone();
+            widths.edge_at(WidgetExt::width(line), x)
+        };
+
+        let drag = gtk::GestureDrag::new();
+        drag.connect_drag_begin(clone!(
+            #[weak(rename_to = line)]
+            self,
+            #[strong]
+            grabbed,
+            move |g, x, _| match edge(&line, x) {
+                Some(i) => {
+                    let width = line.imp().widths.borrow().spans(WidgetExt::width(&line))[i].1;
+                    grabbed.set(Some((i, width)));
+                    g.set_state(gtk::EventSequenceState::Claimed);
+                }
+                None => {
+                    grabbed.set(None);
+                    g.set_state(gtk::EventSequenceState::Denied);
+                }
+            }
+        ));
+        drag.connect_drag_update(clone!(
+            #[weak(rename_to = line)]
+            self,
+            #[strong]
+            grabbed,
+            #[strong]
+            changed,
+            move |_, dx, _| {
+                if let Some((i, width)) = grabbed.get() {
+                    line.imp().widths.borrow().set(i, width + dx.round() as i32);
+                    changed();
+                }
+            }
+        ));
+        drag.connect_drag_end(clone!(
+            #[strong]
+            grabbed,
+            move |_, _, _| grabbed.set(None)
+        ));
+
+        let click = gtk::GestureClick::new();
+        click.connect_pressed(clone!(
+            #[weak(rename_to = line)]
+            self,
+            move |_, presses, x, _| {
+                if presses == 2 {
+                    if let Some(i) = edge(&line, x) {
+                        line.imp().widths.borrow().reset(i);
+                        changed();
+                    }
+                }
+            }
+        ));
+        // One sequence for both: a drag that starts on an edge is also the
+        // first press of a double click.
+        drag.group_with(&click);
+        self.add_controller(drag);
+        self.add_controller(click);
+
+        let motion = gtk::EventControllerMotion::new();
+        motion.connect_motion(clone!(
+            #[weak(rename_to = line)]
+            self,
+            move |_, x, _| {
+                let cursor = edge(&line, x).map(|_| "col-resize");
+                line.set_cursor_from_name(cursor);
+            }
+        ));
+        motion.connect_leave(clone!(
+            #[weak(rename_to = line)]
+            self,
+            move |_| line.set_cursor_from_name(None)
+        ));
+        self.add_controller(motion);
     }
 
     pub fn set_cells(&self, cells: Vec<CellText>) {
@@ -365,7 +554,11 @@ impl LogLine {
         let imp = self.imp();
         let width = WidgetExt::width(self);
         let height = WidgetExt::height(self);
-        let spans = column_spans(width);
+        let widths = imp.widths.borrow().clone();
+        let spans = widths.spans(width);
+        if imp.laid_out_generation.replace(widths.generation.get()) != widths.generation.get() {
+            imp.layouts.borrow_mut().clear();
+        }
         let font = self.pango_context().font_description();
         if *imp.laid_out_font.borrow() != font {
             // The system font changed: shape again.
@@ -451,22 +644,61 @@ mod tests {
 
     #[test]
     fn spans_fill_the_width_and_keep_fixed_columns() {
-        let spans = column_spans(1000);
+        let widths = ColumnWidths::default();
+        let spans = widths.spans(1000);
         assert_eq!(spans[0], (0, 100));
         let (x, w) = spans[6];
         assert_eq!(x + w, 1000);
         assert_eq!(spans[3].1, spans[5].1, "the shared columns split evenly");
         // Too narrow: the shared columns keep their minimum.
-        assert_eq!(column_spans(100)[3].1, MIN_SHARED);
+        assert_eq!(widths.spans(100)[3].1, MIN_SHARED);
     }
 
     #[test]
     fn column_at_finds_the_column() {
-        assert_eq!(column_at(1000, 5.0), Some(0));
-        assert_eq!(column_at(1000, 120.0), Some(1));
-        assert_eq!(column_at(1000, 999.0), Some(6));
-        assert_eq!(column_at(1000, 1000.0), None);
-        assert_eq!(column_at(1000, -1.0), None);
+        let widths = ColumnWidths::default();
+        assert_eq!(widths.column_at(1000, 5.0), Some(0));
+        assert_eq!(widths.column_at(1000, 120.0), Some(1));
+        assert_eq!(widths.column_at(1000, 999.0), Some(6));
+        assert_eq!(widths.column_at(1000, 1000.0), None);
+        assert_eq!(widths.column_at(1000, -1.0), None);
+    }
+
+    #[test]
+    fn resizing_a_column_moves_the_ones_after_it() {
+        let widths = ColumnWidths::default();
+        let before = widths.spans(1000);
+        // The Command column's right edge, give or take a few pixels.
+        let edge = f64::from(before[2].0 + before[2].1);
+        assert_eq!(widths.edge_at(1000, edge + 3.0), Some(2));
+        assert_eq!(widths.edge_at(1000, edge + 20.0), None);
+        let generation = widths.generation.get();
+        widths.set(2, 300);
+        assert_ne!(widths.generation.get(), generation, "lines see the change");
+        let after = widths.spans(1000);
+        assert_eq!(after[2].1, 300);
+        assert_eq!(after[3].0, before[3].0 + 70);
+        assert_eq!(after[6].0 + after[6].1, 1000, "the line is still filled");
+        // The response data column, once dragged, keeps its width and the
+        // meaning takes the rest.
+        widths.set(3, 200);
+        assert_eq!(widths.spans(1000)[3].1, 200);
+        assert_eq!(widths.get()[5], 0);
+        widths.set(5, 100);
+        assert_eq!(
+            widths.get()[5],
+            0,
+            "the filler column has no width of its own"
+        );
+        widths.set(0, 1);
+        assert_eq!(widths.get()[0], MIN_COLUMN);
+        widths.reset(2);
+        assert_eq!(widths.get()[2], 230);
+        // The settings' list: wrong lengths are ignored, values clamped.
+        widths.set_all(&[1, 2, 3]);
+        assert_eq!(widths.get()[0], MIN_COLUMN);
+        widths.set_all(&[120, 50, 9999, 0, 60, 400, 80]);
+        assert_eq!(widths.get(), [120, 50, MAX_COLUMN, 0, 60, 0, 80]);
     }
 
     #[test]

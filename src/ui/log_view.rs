@@ -12,7 +12,7 @@ use gtk::subclass::prelude::*;
 use super::detail;
 use super::export::{self, Format};
 use super::log_entry::{EntryKind, LogEntry};
-use super::log_line::{self, LogLine};
+use super::log_line::{self, ColumnWidths, LogLine};
 use super::log_model::LogModel;
 use super::log_row::LogRow;
 use crate::i18n::{gettext, gettext_f, ngettext};
@@ -46,6 +46,9 @@ mod imp {
         pub store: std::cell::OnceCell<LogModel>,
         pub selection: std::cell::OnceCell<gtk::MultiSelection>,
         pub show_ascii: Cell<bool>,
+        /// The columns' widths, shared by the header and the lines.
+        pub widths: std::rc::Rc<ColumnWidths>,
+        pub header: std::cell::OnceCell<LogLine>,
         /// Keep the newest row in view while the user has not scrolled up.
         pub follow: Cell<bool>,
         /// Rows waiting for the next main-loop turn while the log fills up.
@@ -104,7 +107,14 @@ impl LogView {
         let selection = gtk::MultiSelection::new(Some(store.clone()));
         imp.list_view.set_model(Some(&selection));
         imp.list_view.set_factory(Some(&self.factory()));
-        imp.log_box.prepend(&LogLine::header());
+        let header = LogLine::header(&imp.widths);
+        header.enable_resizing(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move || view.redraw_lines()
+        ));
+        imp.log_box.prepend(&header);
+        let _ = imp.header.set(header);
         selection.connect_selection_changed(clone!(
             #[weak(rename_to = view)]
             self,
@@ -157,9 +167,10 @@ impl LogView {
 
     fn factory(&self) -> gtk::SignalListItemFactory {
         let f = gtk::SignalListItemFactory::new();
-        f.connect_setup(|_, item| {
+        let widths = self.imp().widths.clone();
+        f.connect_setup(move |_, item| {
             let item = item.downcast_ref::<gtk::ListItem>().expect("ListItem");
-            item.set_child(Some(&LogLine::default()));
+            item.set_child(Some(&LogLine::new(&widths)));
         });
         f.connect_bind(clone!(
             #[weak(rename_to = view)]
@@ -176,6 +187,37 @@ impl LogView {
             }
         ));
         f
+    }
+
+    /// Draw the header and the lines again, after a column width changed.
+    fn redraw_lines(&self) {
+        let imp = self.imp();
+        if let Some(h) = imp.header.get() {
+            h.queue_draw();
+        }
+        let mut row = imp.list_view.first_child();
+        while let Some(r) = row {
+            if let Some(line) = r.first_child() {
+                line.queue_draw();
+            }
+            row = r.next_sibling();
+        }
+    }
+
+    /// The columns' widths, left to right; 0 for a column that shares the
+    /// width left over.
+    pub fn column_widths(&self) -> Vec<i32> {
+        self.imp().widths.get().to_vec()
+    }
+
+    pub fn set_column_widths(&self, widths: &[i32]) {
+        self.imp().widths.set_all(widths);
+        self.redraw_lines();
+    }
+
+    /// The header line with the column titles.
+    pub fn header(&self) -> LogLine {
+        self.imp().header.get().expect("header").clone()
     }
 
     /// The rows as a list model of [`LogRow`]s.

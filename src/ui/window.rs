@@ -252,6 +252,7 @@ impl Window {
         imp.log_paned.set_position(s.log_pane);
         imp.side_paned.set_position(s.side_pane);
         imp.log_view.set_detail_position(s.detail_pane);
+        imp.log_view.set_column_widths(&s.log_columns);
         imp.reader_panel.set_protocol(s.protocol);
         imp.reader_panel.set_share_mode(s.share_mode);
         imp.reader_panel
@@ -277,6 +278,7 @@ impl Window {
         s.log_pane = imp.log_paned.position();
         s.side_pane = imp.side_paned.position();
         s.detail_pane = imp.log_view.detail_position();
+        s.log_columns = imp.log_view.column_widths();
         s.protocol = imp.reader_panel.protocol();
         s.share_mode = imp.reader_panel.share_mode();
         s.auto_get_response = imp.reader_panel.auto_get_response_switch().is_active();
