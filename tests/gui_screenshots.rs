@@ -96,11 +96,9 @@ fn main() {
     adw::StyleManager::default().set_color_scheme(adw::ColorScheme::ForceDark);
     shoot(&out.join("main-dark.png"));
     adw::StyleManager::default().set_color_scheme(adw::ColorScheme::Default);
-    WidgetExt::activate_action(&w, "win.show-help-overlay", None).unwrap();
+    let shortcuts = w.show_shortcuts().expect("the shortcuts window");
     shoot(&out.join("shortcuts.png"));
-    if let Some(o) = w.help_overlay() {
-        o.close();
-    }
+    shortcuts.close();
     w.editor().buffer().set_modified(false);
     w.close();
 }

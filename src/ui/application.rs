@@ -115,7 +115,7 @@ impl Application {
             ("win.clear-log", &["<Control>l"]),
             ("win.export-log::plain", &["<Control>e"]),
             ("win.preferences", &["<Control>comma"]),
-            ("win.show-help-overlay", &["<Control>question"]),
+            ("win.shortcuts", &["<Control>question"]),
         ] {
             self.set_accels_for_action(action, accels);
         }

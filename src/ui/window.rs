@@ -161,6 +161,9 @@ fn install_actions(klass: &mut <imp::Window as ObjectSubclass>::Class) {
         },
     );
     klass.install_action("win.preferences", None, |w, _, _| w.show_preferences());
+    klass.install_action("win.shortcuts", None, |w, _, _| {
+        w.show_shortcuts();
+    });
     klass.install_action("win.toast", Some(glib::VariantTy::STRING), |w, _, p| {
         if let Some(text) = p.and_then(|p| p.get::<String>()) {
             w.toast(&text);
@@ -435,6 +438,17 @@ impl Window {
             );
             menu.append_item(&item);
         }
+    }
+
+    /// The keyboard shortcuts window. Built when asked for, not with every
+    /// window as GTK's automatic help overlay is: that costs start-up time.
+    pub fn show_shortcuts(&self) -> Option<gtk::ShortcutsWindow> {
+        let builder =
+            gtk::Builder::from_resource("/io/github/apduscriptor/ApduScriptor/ui/shortcuts.ui");
+        let win = builder.object::<gtk::ShortcutsWindow>("shortcuts")?;
+        win.set_transient_for(Some(self));
+        win.present();
+        Some(win)
     }
 
     fn show_preferences(&self) {
