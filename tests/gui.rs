@@ -701,6 +701,20 @@ fn drop_a_file_on_the_editor(ctx: &Ctx) {
     ctx.dispose(&w);
 }
 
+fn typing_goes_into_the_editor(ctx: &Ctx) {
+    let w = ctx.window();
+    settle();
+    // Nothing grabbed by hand: a new window types into its script.
+    focus_x_window(&w, "Untitled");
+    xdotool(&["type", "--delay", "20", "00 a4 00 00"]);
+    wait_until("the typed text in the editor", 5, || {
+        w.editor().text() == "00 a4 00 00"
+    });
+    assert!(!w.editor().search_mode(), "typing did not start a search");
+    w.editor().buffer().set_modified(false);
+    ctx.dispose(&w);
+}
+
 fn shortcuts_by_key_presses(ctx: &Ctx) {
     let script = "00 A4 04 00 09 F0 41 50 44 55 53 43 52 01\n00 B0 81 00 0D\n";
     let path = ctx.write("keys-test.apdu", script);
@@ -809,6 +823,7 @@ fn main() {
             "log_columns_resize_by_dragging",
             log_columns_resize_by_dragging,
         ),
+        ("typing_goes_into_the_editor", typing_goes_into_the_editor),
         (
             "invalid_lines_are_marked_before_running",
             invalid_lines_are_marked_before_running,

@@ -150,7 +150,8 @@ impl Editor {
         ));
         imp.search.replace(Some(search));
         imp.search_bar.connect_entry(&*imp.search_entry);
-        imp.search_bar.set_key_capture_widget(Some(&*imp.view));
+        // No key capture: typed text belongs to the script, and Ctrl+F opens
+        // the search.
         imp.search_entry.connect_activate(clone!(
             #[weak(rename_to = editor)]
             self,
@@ -385,6 +386,11 @@ impl Editor {
         b.place_cursor(&iter);
         let mark = b.get_insert();
         self.imp().view.scroll_mark_onscreen(&mark);
+    }
+
+    /// Whether the search bar is open.
+    pub fn search_mode(&self) -> bool {
+        self.imp().search_bar.is_search_mode()
     }
 
     pub fn show_search(&self) {

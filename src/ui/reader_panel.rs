@@ -254,6 +254,8 @@ impl ReaderPanel {
         let (status, atr) = match (&connected, &selected) {
             (Some((r, atr)), Some(s)) if r == s => (gettext("Connected"), Some(atr.clone())),
             _ => match &info {
+                // The list already says the demo card is always there.
+                Some(i) if i.name == card::DEMO_READER => (gettext("Not connected"), i.atr.clone()),
                 Some(i) => (reader_state(i), i.atr.clone()),
                 None => (gettext("Not connected"), None),
             },

@@ -178,6 +178,8 @@ impl Window {
 
     fn setup(&self) {
         let imp = self.imp();
+        // Typing goes to the script from the start, not to the first button.
+        GtkWindowExt::set_focus(self, Some(&imp.editor.view()));
         let (settings, outcome) = Settings::load();
         self.apply_settings(&settings);
         imp.settings.replace(settings);
