@@ -177,6 +177,16 @@ const GRAB: f64 = 5.0;
 /// The column that takes the width the others leave.
 const FILLER: usize = 5;
 
+/// How much of the width left over a shared column gets: the meanings are
+/// longer than the response data, whose bytes the detail pane shows whole.
+fn share_weight(column: usize) -> i32 {
+    if column == FILLER {
+        3
+    } else {
+        2
+    }
+}
+
 /// The columns' widths, shared by the header and every line of one log:
 /// dragging a header edge changes them all. 0 means "share what is left".
 #[derive(Debug)]
@@ -244,13 +254,16 @@ impl ColumnWidths {
     /// Left edge and width of every column in a line `width` pixels wide.
     pub fn spans(&self, width: i32) -> [(i32, i32); 7] {
         let widths = self.get();
-        let fixed: i32 = widths.iter().sum();
-        let shared = widths.iter().filter(|&&w| w == 0).count() as i32;
-        let each = ((width - fixed) / shared.max(1)).max(MIN_SHARED);
+        let left = width - widths.iter().sum::<i32>();
+        let weights: i32 = (0..7).filter(|&i| widths[i] == 0).map(share_weight).sum();
         let mut spans = [(0, 0); 7];
         let mut x = 0;
-        for (span, &w) in spans.iter_mut().zip(widths.iter()) {
-            let w = if w == 0 { each } else { w };
+        for (i, (span, &w)) in spans.iter_mut().zip(widths.iter()).enumerate() {
+            let w = if w == 0 {
+                (left * share_weight(i) / weights.max(1)).max(MIN_SHARED)
+            } else {
+                w
+            };
             *span = (x, w);
             x += w;
         }
@@ -649,7 +662,12 @@ mod tests {
         assert_eq!(spans[0], (0, 100));
         let (x, w) = spans[6];
         assert_eq!(x + w, 1000);
-        assert_eq!(spans[3].1, spans[5].1, "the shared columns split evenly");
+        assert_eq!(
+            spans[3].1,
+            (1000 - 510) * 2 / 5,
+            "response data: 2/5 of the rest"
+        );
+        assert_eq!(spans[5].1, (1000 - 510) * 3 / 5, "meaning: 3/5 of the rest");
         // Too narrow: the shared columns keep their minimum.
         assert_eq!(widths.spans(100)[3].1, MIN_SHARED);
     }
