@@ -1,4 +1,5 @@
-//! The few places where the UI asks the core to describe bytes: ATR fields, card names, BER-TLV trees, parse error messages.
+//! The few places where the UI asks the core to describe bytes: ATR fields,
+//! card names, BER-TLV trees, parse error messages.
 //! Kept in one file so the widgets depend on plain strings and trees.
 
 use crate::apdu::{atr, command, tlv};

@@ -45,7 +45,8 @@ const MIN_SHARED: i32 = 60;
 const PAD_X: i32 = 6;
 const PAD_Y: i32 = 3;
 
-/// How a cell's text is drawn; the colours come from the theme.
+/// How a cell's text is drawn; the colours come from the theme (indexed in
+/// this order by `LogLine::palette`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tone {
     Normal,
@@ -85,6 +86,19 @@ fn severity_tone(s: status::Severity) -> Tone {
         status::Severity::Success => Tone::Success,
         status::Severity::Warning => Tone::Warning,
         status::Severity::Error => Tone::Error,
+    }
+}
+
+impl Tone {
+    /// libadwaita's style class for a label of this tone.
+    pub fn style_class(self) -> Option<&'static str> {
+        match self {
+            Tone::Normal => None,
+            Tone::Dim => Some("dim-label"),
+            Tone::Success => Some("success"),
+            Tone::Warning => Some("warning"),
+            Tone::Error => Some("error"),
+        }
     }
 }
 
@@ -294,20 +308,26 @@ impl ColumnWidths {
     }
 }
 
+/// What the shaped texts of a line depend on besides the texts: the line's
+/// width, the column widths and the UI font.
+#[derive(PartialEq)]
+pub struct ShapedFor {
+    width: i32,
+    columns: u32,
+    font: Option<pango::FontDescription>,
+}
+
 mod imp {
     use super::*;
 
     #[derive(Default)]
     pub struct LogLine {
         pub cells: RefCell<Vec<CellText>>,
-        /// Shaped texts from the last draw, dropped when the text or the
-        /// width changes.
+        /// Shaped texts from the last draw, dropped when the text changes
+        /// or the draw is for another [`ShapedFor`].
         pub layouts: RefCell<Vec<Option<pango::Layout>>>,
-        pub laid_out_width: Cell<i32>,
-        pub laid_out_generation: Cell<u32>,
+        pub shaped_for: RefCell<Option<ShapedFor>>,
         pub widths: RefCell<Rc<ColumnWidths>>,
-        /// The UI font the layouts were shaped with.
-        pub laid_out_font: RefCell<Option<pango::FontDescription>>,
         pub header: Cell<bool>,
     }
 
@@ -341,12 +361,6 @@ mod imp {
                     let natural = self.widths.borrow().natural_width();
                     (MIN_SHARED * 2, natural, -1, -1)
                 }
-            }
-        }
-
-        fn size_allocate(&self, width: i32, _height: i32, _baseline: i32) {
-            if self.laid_out_width.replace(width) != width {
-                self.layouts.borrow_mut().clear();
             }
         }
 
@@ -396,7 +410,6 @@ thread_local! {
 }
 
 impl LogLine {
-    /// The log's header: the column titles.
     /// A line whose columns follow `widths`.
     pub fn new(widths: &Rc<ColumnWidths>) -> LogLine {
         let line = LogLine::default();
@@ -404,6 +417,7 @@ impl LogLine {
         line
     }
 
+    /// The log's header: the column titles.
     pub fn header(widths: &Rc<ColumnWidths>) -> LogLine {
         let line = LogLine::new(widths);
         line.imp().header.set(true);
@@ -546,21 +560,20 @@ impl LogLine {
         h
     }
 
+    /// The theme's colour for each [`Tone`], in its order, read once a draw.
     #[allow(deprecated)] // GTK 4.8 has no other way to read the theme's colours
-    fn colour(&self, tone: Tone, header: bool) -> gdk::RGBA {
+    fn palette(&self, header: bool) -> [gdk::RGBA; 5] {
         let style = self.style_context();
         let fg = style.color();
         let named = |name: &str| style.lookup_color(name).unwrap_or(fg);
-        match tone {
-            Tone::Normal => fg,
-            Tone::Dim => {
-                let alpha = if header { 0.7 } else { 0.55 };
-                gdk::RGBA::new(fg.red(), fg.green(), fg.blue(), fg.alpha() * alpha)
-            }
-            Tone::Success => named("success_color"),
-            Tone::Warning => named("warning_color"),
-            Tone::Error => named("error_color"),
-        }
+        let dim = if header { 0.7 } else { 0.55 };
+        [
+            fg,
+            fg.with_alpha(fg.alpha() * dim),
+            named("success_color"),
+            named("warning_color"),
+            named("error_color"),
+        ]
     }
 
     fn draw(&self, snapshot: &gtk::Snapshot) {
@@ -569,25 +582,25 @@ impl LogLine {
         let height = WidgetExt::height(self);
         let widths = imp.widths.borrow().clone();
         let spans = widths.spans(width);
-        if imp.laid_out_generation.replace(widths.generation.get()) != widths.generation.get() {
+        let now = Some(ShapedFor {
+            width,
+            columns: widths.generation.get(),
+            font: self.pango_context().font_description(),
+        });
+        if *imp.shaped_for.borrow() != now {
             imp.layouts.borrow_mut().clear();
-        }
-        let font = self.pango_context().font_description();
-        if *imp.laid_out_font.borrow() != font {
-            // The system font changed: shape again.
-            imp.layouts.borrow_mut().clear();
-            imp.laid_out_font.replace(font);
+            imp.shaped_for.replace(now);
         }
         let cells = imp.cells.borrow();
         let mut layouts = imp.layouts.borrow_mut();
         layouts.resize(cells.len(), None);
         let header = imp.header.get();
+        let palette = self.palette(header);
         let top = ((height - self.line_height()) / 2) as f32;
         snapshot.push_clip(&graphene::Rect::new(0.0, 0.0, width as f32, height as f32));
         for (i, (cell, &(x, w))) in cells.iter().zip(spans.iter()).enumerate() {
             if header && i > 0 {
-                let rule = self.colour(Tone::Dim, false);
-                let rule = gdk::RGBA::new(rule.red(), rule.green(), rule.blue(), 0.25);
+                let rule = palette[Tone::Normal as usize].with_alpha(0.25);
                 snapshot.append_color(
                     &rule,
                     &graphene::Rect::new(x as f32, 2.0, 1.0, (height - 4) as f32),
@@ -606,7 +619,7 @@ impl LogLine {
             });
             snapshot.save();
             snapshot.translate(&graphene::Point::new((x + PAD_X) as f32, top));
-            snapshot.append_layout(layout, &self.colour(cell.tone, header));
+            snapshot.append_layout(layout, &palette[cell.tone as usize]);
             snapshot.restore();
         }
         snapshot.pop();

@@ -241,7 +241,8 @@ impl LogView {
             let label = &self.imp().summary_label;
             label.set_label(&summary.text);
             label.set_tooltip_text(Some(&summary.text));
-            label.set_css_classes(&[summary_class(summary.check)]);
+            let tone = log_line::summary_tone(summary.check);
+            label.set_css_classes(tone.style_class().as_slice());
         }
         let was_idle = self.imp().pending.borrow().is_empty();
         self.imp().pending.borrow_mut().extend(entries);
@@ -417,14 +418,5 @@ impl LogView {
             .iter()
             .map(export::plain_line)
             .collect()
-    }
-}
-
-/// The style of a run's summary: success, failure, or stopped by the user.
-fn summary_class(check: Option<bool>) -> &'static str {
-    match check {
-        Some(true) => "success",
-        Some(false) => "error",
-        None => "warning",
     }
 }
