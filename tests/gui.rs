@@ -16,7 +16,7 @@ use apdu_scriptor::ui::export;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
 use apdu_scriptor::ui::log_line::LogLine;
 use apdu_scriptor::ui::{Application, Window};
-use common::gui::{settle, wait_until};
+use common::gui::{descendants, settle, wait_until};
 use gtk::{gdk, gio, glib};
 
 struct Ctx {
@@ -94,17 +94,10 @@ fn clipboard_text(widget: &impl IsA<gtk::Widget>) -> String {
 
 /// The first descendant of `root` of type `T`.
 fn find_widget<T: IsA<gtk::Widget>>(root: &gtk::Widget) -> Option<T> {
-    let mut child = root.first_child();
-    while let Some(c) = child {
-        if let Ok(t) = c.clone().downcast::<T>() {
-            return Some(t);
-        }
-        if let Some(t) = find_widget::<T>(&c) {
-            return Some(t);
-        }
-        child = c.next_sibling();
-    }
-    None
+    descendants(root)
+        .into_iter()
+        .skip(1)
+        .find_map(|w| w.downcast::<T>().ok())
 }
 
 /// Run xdotool (Debian package `xdotool`) while the main loop turns, so
@@ -174,19 +167,10 @@ fn demo_run_logs_exchanges(ctx: &Ctx) {
 
 /// The texts the log's drawn lines show, header first.
 fn shown_lines(w: &Window) -> Vec<Vec<String>> {
-    fn walk(widget: &gtk::Widget, out: &mut Vec<Vec<String>>) {
-        if let Some(line) = widget.downcast_ref::<LogLine>() {
-            out.push(line.texts());
-        }
-        let mut child = widget.first_child();
-        while let Some(c) = child {
-            walk(&c, out);
-            child = c.next_sibling();
-        }
-    }
-    let mut out = Vec::new();
-    walk(w.log_view().upcast_ref(), &mut out);
-    out
+    descendants(w.log_view().upcast_ref())
+        .iter()
+        .filter_map(|c| c.downcast_ref::<LogLine>().map(LogLine::texts))
+        .collect()
 }
 
 fn log_lines_show_the_rows(ctx: &Ctx) {

@@ -20,7 +20,7 @@ use adw::prelude::*;
 use apdu_scriptor::card::DEMO_READER;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
 use apdu_scriptor::ui::log_line::LogLine;
-use common::gui::wait_until;
+use common::gui::{descendants, wait_until};
 use gtk::{gio, glib};
 
 /// Set in the child processes: the language under test.
@@ -207,20 +207,6 @@ fn unquote(s: &str) -> String {
 
 // ---------------------------------------------------------------------------
 // The window.
-
-fn descendants(root: &gtk::Widget) -> Vec<gtk::Widget> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(w) = stack.pop() {
-        let mut child = w.first_child();
-        while let Some(c) = child {
-            child = c.next_sibling();
-            stack.push(c);
-        }
-        out.push(w);
-    }
-    out
-}
 
 /// Every item label of a menu model, sections and submenus included.
 fn menu_labels(model: &gio::MenuModel, out: &mut Vec<String>) {

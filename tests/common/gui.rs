@@ -31,12 +31,7 @@ pub fn start_app() -> (Application, gio::ApplicationHoldGuard) {
 
 /// Iterate the main loop until `cond` holds (true) or `secs` have passed
 /// (false).
-pub fn iterate_until(secs: f64, cond: impl FnMut() -> bool) -> bool {
-    iterate_idling(secs, Duration::from_millis(5), cond)
-}
-
-/// `iterate_until`, sleeping `idle` whenever nothing is pending.
-pub fn iterate_idling(secs: f64, idle: Duration, mut cond: impl FnMut() -> bool) -> bool {
+pub fn iterate_until(secs: f64, mut cond: impl FnMut() -> bool) -> bool {
     let ctx = glib::MainContext::default();
     let deadline = Instant::now() + Duration::from_secs_f64(secs);
     while !cond() {
@@ -44,10 +39,28 @@ pub fn iterate_idling(secs: f64, idle: Duration, mut cond: impl FnMut() -> bool)
             return false;
         }
         if !ctx.iteration(false) {
-            std::thread::sleep(idle);
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
     true
+}
+
+/// `root` and every widget below it, each before its children, siblings in
+/// order.
+pub fn descendants(root: &gtk::Widget) -> Vec<gtk::Widget> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(w) = stack.pop() {
+        let mut children = Vec::new();
+        let mut child = w.first_child();
+        while let Some(c) = child {
+            child = c.next_sibling();
+            children.push(c);
+        }
+        stack.extend(children.into_iter().rev());
+        out.push(w);
+    }
+    out
 }
 
 /// Iterate the main loop until `cond` holds; panic after `secs` seconds.
