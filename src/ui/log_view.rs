@@ -230,7 +230,7 @@ impl LogView {
     }
 
     /// Append entries. While the log holds few rows they go in small steps,
-    /// one per main-loop turn: each step makes the view create the cells of
+    /// one per main-loop turn: each step makes the view create the lines of
     /// new rows, and creating a whole screenful at once stalls the window.
     pub fn append(&self, entries: Vec<LogEntry>) {
         if entries.is_empty() {
