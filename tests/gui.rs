@@ -208,8 +208,20 @@ fn log_lines_show_the_rows(ctx: &Ctx) {
     assert_eq!(challenge[4], "9000");
     assert_eq!(challenge[3], export::data_column(&x[1], false));
     assert_eq!(challenge[3].len(), 8 * 3 - 1, "eight bytes in hex");
-    // The ASCII switch changes what the data column shows.
+    // The ASCII switch changes what the data column shows, and keeps the
+    // selected row and its details.
+    let position = entries(&w)
+        .iter()
+        .position(|e| e.command == x[1].command)
+        .unwrap() as u32;
+    w.log_view().select_row(position);
+    assert_eq!(w.log_view().selected_text(), export::plain_line(&x[1]));
     w.log_view().set_show_ascii(true);
+    assert_eq!(
+        w.log_view().selected_text(),
+        export::plain_line(&x[1]),
+        "still selected"
+    );
     wait_until("ASCII data shown", 5, || {
         line_of("00 84 00 00 08").is_some_and(|l| l[3] == export::data_column(&x[1], true))
     });

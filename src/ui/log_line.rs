@@ -15,6 +15,7 @@ use gtk::subclass::prelude::*;
 use gtk::{gdk, glib, graphene, pango};
 
 use super::log_entry::{EntryKind, LogEntry};
+use super::log_row::LogRow;
 use crate::apdu::{hex_spaced, status};
 
 /// The columns of the log, left to right.
@@ -328,6 +329,8 @@ mod imp {
         pub layouts: RefCell<Vec<Option<pango::Layout>>>,
         pub shaped_for: RefCell<Option<ShapedFor>>,
         pub widths: RefCell<Rc<ColumnWidths>>,
+        /// The log row shown (none for the header).
+        pub row: RefCell<Option<LogRow>>,
         pub header: Cell<bool>,
     }
 
@@ -510,7 +513,21 @@ impl LogLine {
         self.add_controller(motion);
     }
 
-    pub fn set_cells(&self, cells: Vec<CellText>) {
+    /// Show `row`, its response data in ASCII or hex.
+    pub fn show(&self, row: &LogRow, show_ascii: bool) {
+        self.imp().row.replace(Some(row.clone()));
+        self.set_cells(cells(row.entry(), show_ascii));
+    }
+
+    /// Show the same row with its response data in ASCII or hex.
+    pub fn reshow(&self, show_ascii: bool) {
+        let row = self.imp().row.borrow().clone();
+        if let Some(row) = row {
+            self.show(&row, show_ascii);
+        }
+    }
+
+    fn set_cells(&self, cells: Vec<CellText>) {
         let imp = self.imp();
         if *imp.cells.borrow() == cells {
             return;

@@ -183,25 +183,29 @@ impl LogView {
                 ) else {
                     return;
                 };
-                line.set_cells(log_line::cells(row.entry(), view.show_ascii()));
+                line.show(&row, view.show_ascii());
             }
         ));
         f
     }
 
-    /// Draw the header and the lines again, after a column width changed.
-    fn redraw_lines(&self) {
-        let imp = self.imp();
-        if let Some(h) = imp.header.get() {
-            h.queue_draw();
-        }
-        let mut row = imp.list_view.first_child();
+    /// The lines the list has built (the visible ones and a few more).
+    fn for_each_line(&self, f: impl Fn(&LogLine)) {
+        let mut row = self.imp().list_view.first_child();
         while let Some(r) = row {
-            if let Some(line) = r.first_child() {
-                line.queue_draw();
+            if let Some(line) = r.first_child().and_downcast_ref::<LogLine>() {
+                f(line);
             }
             row = r.next_sibling();
         }
+    }
+
+    /// Draw the header and the lines again, after a column width changed.
+    fn redraw_lines(&self) {
+        if let Some(h) = self.imp().header.get() {
+            h.queue_draw();
+        }
+        self.for_each_line(|line| line.queue_draw());
     }
 
     /// The columns' widths, left to right; 0 for a column that shares the
@@ -306,10 +310,9 @@ impl LogView {
             imp.ascii_toggle.set_active(ascii);
         }
         if imp.show_ascii.replace(ascii) != ascii {
-            // Rebind the visible cells with the other representation.
-            let store = self.store();
-            let n = store.n_items();
-            store.items_changed(0, n, n);
+            // The built lines show their rows again; the model is unchanged,
+            // so the selection stays.
+            self.for_each_line(|line| line.reshow(ascii));
             self.show_detail();
         }
     }
