@@ -7,6 +7,11 @@
 //! temporary locale directory and runs itself once per language, because
 //! the language is fixed when gettext and GTK start.
 //!
+//! A third run uses `tests/data/de-partial.po`, a German translation of a
+//! handful of messages: those show in German, everything else in English
+//! (gettext falls back message by message), which is why partial languages
+//! are welcome in `po/`.
+//!
 //! Run: `dbus-run-session -- xvfb-run -a cargo test --test gui_i18n`
 
 mod common;
@@ -20,12 +25,14 @@ use adw::prelude::*;
 use apdu_scriptor::card::DEMO_READER;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
 use apdu_scriptor::ui::log_line::LogLine;
+use apdu_scriptor::ui::Window;
 use common::gui::{descendants, wait_until};
 use gtk::{gio, glib};
 
 /// Set in the child processes: the language under test.
 const CHILD_VAR: &str = "APDU_SCRIPTOR_I18N_TEST_LANG";
-const LANGS: [&str; 2] = ["fr", "ru"];
+/// Complete languages, read from `po/`, and the partial German test file.
+const LANGS: [&str; 3] = ["fr", "ru", "de"];
 
 fn main() {
     match std::env::var(CHILD_VAR) {
@@ -87,9 +94,11 @@ fn parent() {
 }
 
 fn po_path(lang: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("po")
-        .join(format!("{lang}.po"))
+    let top = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if lang == "de" {
+        return top.join("tests/data/de-partial.po");
+    }
+    top.join("po").join(format!("{lang}.po"))
 }
 
 // ---------------------------------------------------------------------------
@@ -242,20 +251,75 @@ fn button_labels(widgets: &[gtk::Widget]) -> Vec<String> {
 }
 
 fn child(lang: &str) {
-    let po = Catalog::load(lang);
     let (app, _hold) = common::gui::start_app();
     let w = common::gui::window(&app);
     let widgets = descendants(w.upcast_ref());
+    let mut items = Vec::new();
+    menu_labels(&primary_menu(&widgets), &mut items);
+    let buttons = button_labels(&widgets);
 
-    // The main menu, as built from window.ui.
-    let menu = widgets
+    let log = if lang == "de" {
+        partial_german(&items, &buttons)
+    } else {
+        complete_language(lang, &widgets, &items, &buttons)
+    };
+    run_and_check_log(&w, &log);
+    common::gui::close_window(&w);
+}
+
+/// The main menu, as built from window.ui.
+fn primary_menu(widgets: &[gtk::Widget]) -> gio::MenuModel {
+    widgets
         .iter()
         .filter_map(|x| x.downcast_ref::<gtk::MenuButton>())
         .find(|b| b.is_primary())
         .and_then(|b| b.menu_model())
-        .expect("the primary menu button has a menu");
-    let mut items = Vec::new();
-    menu_labels(&menu, &mut items);
+        .expect("the primary menu button has a menu")
+}
+
+/// The German test file's strings where they are translated, English
+/// elsewhere; returns what the log must show after the run.
+fn partial_german(items: &[String], buttons: &[String]) -> [String; 3] {
+    for (want, what) in [
+        ("_Neu", "translated menu item"),
+        ("Ö_ffnen …", "translated menu item"),
+        ("_Preferences", "untranslated menu item"),
+        ("Save _As…", "untranslated menu item"),
+    ] {
+        assert!(
+            items.iter().any(|l| l == want),
+            "{what} {want:?} in {items:?}"
+        );
+    }
+    assert!(!items.iter().any(|l| l == "_New"), "{items:?}");
+    for (want, what) in [
+        ("_Ausführen", "translated button"),
+        ("_Verbinden", "translated button"),
+        ("S_top", "untranslated button"),
+        ("_Disconnect", "untranslated button"),
+    ] {
+        assert!(
+            buttons.iter().any(|l| l == want),
+            "{what} {want:?} in {buttons:?}"
+        );
+    }
+    assert!(!buttons.iter().any(|l| l == "_Run"), "{buttons:?}");
+    [
+        "Datei oder Anwendung nicht gefunden".to_owned(),
+        "Skript abgeschlossen".to_owned(),
+        "1 Befehl gesendet".to_owned(),
+    ]
+}
+
+/// Every checked string translated as in po/`lang`.po; returns what the log
+/// must show after the run.
+fn complete_language(
+    lang: &str,
+    widgets: &[gtk::Widget],
+    items: &[String],
+    buttons: &[String],
+) -> [String; 3] {
+    let po = Catalog::load(lang);
     for id in [
         "_New",
         "_Open…",
@@ -285,7 +349,6 @@ fn child(lang: &str) {
     );
 
     // Buttons of the header bar and of the reader panel.
-    let buttons = button_labels(&widgets);
     for id in ["_Run", "S_top", "_Open", "_Connect", "_Disconnect"] {
         let want = po.tr(id);
         assert!(
@@ -303,13 +366,25 @@ fn child(lang: &str) {
         "tooltip {run_tip:?}"
     );
 
-    // A one-line script on the demo card: SELECT of an absent application.
+    // What the log's cells show after the run: the meaning of 6A82, then the
+    // summary with the singular form of "{n} command sent".
+    [
+        po.tr("File or application not found"),
+        po.tr("Script completed"),
+        po.form(None, "{n} command sent", 0).replace("{n}", "1"),
+    ]
+}
+
+/// Run a one-line script on the demo card (SELECT of an absent
+/// application) and wait for `log` (meaning, outcome, count) in the log.
+fn run_and_check_log(w: &Window, log: &[String; 3]) {
+    let [meaning, completed, one] = log;
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("select.apdu");
     std::fs::write(&path, "00 A4 04 00 07 A0 00 00 00 03 10 10\n").unwrap();
     assert!(w.open_path(&path));
     w.reader_panel().select_reader(DEMO_READER);
-    WidgetExt::activate_action(&w, "win.run", None).unwrap();
+    WidgetExt::activate_action(w, "win.run", None).unwrap();
     let entries = || w.log_view().entries();
     wait_until("run finished", 30, || {
         !w.is_running() && entries().iter().any(|e| e.kind == EntryKind::Summary)
@@ -320,11 +395,6 @@ fn child(lang: &str) {
         .find(|e| e.kind == EntryKind::Exchange)
         .unwrap_or_else(|| panic!("one exchange: {rows:#?}"));
     assert_eq!(x.sw(), Some((0x6A, 0x82)), "{x:?}");
-    // What the log's cells show: the meaning of 6A82, then the summary with
-    // the singular form of "{n} command sent".
-    let meaning = po.tr("File or application not found");
-    let completed = po.tr("Script completed");
-    let one = po.form(None, "{n} command sent", 0).replace("{n}", "1");
     let shown = || -> Vec<String> {
         descendants(w.log_view().upcast_ref())
             .iter()
@@ -342,21 +412,19 @@ fn child(lang: &str) {
     let found = |labels: &[String], want: &str| labels.iter().any(|l| l.contains(want));
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut labels = shown();
-    while !(found(&labels, &meaning) && found(&labels, &completed) && found(&labels, &one))
+    while !(found(&labels, meaning) && found(&labels, completed) && found(&labels, one))
         && Instant::now() < deadline
     {
         glib::MainContext::default().iteration(false);
         labels = shown();
     }
     assert!(
-        found(&labels, &meaning),
+        found(&labels, meaning),
         "{meaning:?} in the log: {labels:?}"
     );
     assert!(
-        found(&labels, &completed),
+        found(&labels, completed),
         "{completed:?} in the log: {labels:?}"
     );
-    assert!(found(&labels, &one), "{one:?} in the log: {labels:?}");
-
-    common::gui::close_window(&w);
+    assert!(found(&labels, one), "{one:?} in the log: {labels:?}");
 }

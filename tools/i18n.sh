@@ -3,8 +3,12 @@
 #   tools/i18n.sh pot        re-extract po/apdu-scriptor.pot from po/POTFILES.in
 #   tools/i18n.sh update-po  merge the template into every language of po/LINGUAS
 #   tools/i18n.sh mo         compile po/xx.po to target/locale/xx/LC_MESSAGES/ for `cargo run`
-#   tools/i18n.sh check      fail on untranslated/fuzzy messages, a stale template,
-#                            or a source file missing from po/POTFILES.in
+#   tools/i18n.sh check [F.po…]  fail on a broken translation (msgfmt -c errors,
+#                            a placeholder missing or renamed, an empty plural
+#                            form), a stale template or an incomplete POTFILES.in;
+#                            report how much of each language is translated
+#   tools/i18n.sh complete LANG…  fail unless po/LANG.po (or LANG, a path) translates
+#                            every message of the template
 #   tools/i18n.sh potfiles   rewrite po/POTFILES.in from the tree
 set -eu
 
@@ -95,6 +99,32 @@ extract() {
     [ -f "$out" ] || die "no translatable string found in the files of po/POTFILES.in"
     # A template in UTF-8 so that `cp po/apdu-scriptor.pot po/xx.po` is a valid start.
     sed -i -e 's/charset=CHARSET/charset=UTF-8/' "$out"
+    brace_flags "$out"
+}
+
+# Mark every message with a `{name}` placeholder `python-brace-format`, so that
+# `msgfmt -c` (and Weblate, Poedit…) reject a translation that drops or renames
+# one. gettext 0.21's C extractor ignores --flag=…:python-brace-format, hence
+# this pass over the template.
+brace_flags() {
+    awk '
+        function emit(   i, done) {
+            if (n == 0) return
+            if (brace) {
+                for (i = 1; i <= n; i++) {
+                    if (!done && L[i] ~ /^#, /) { L[i] = L[i] ", python-brace-format"; done = 1 }
+                    else if (!done && L[i] !~ /^#/) { print "#, python-brace-format"; done = 1 }
+                    print L[i]
+                }
+            } else for (i = 1; i <= n; i++) print L[i]
+            n = 0; brace = 0; inid = 0
+        }
+        /^$/ { emit(); print; next }
+        { L[++n] = $0 }
+        /^msgid(_plural)? / { inid = 1 }
+        /^msgstr/ { inid = 0 }
+        inid && /\{[A-Za-z_][A-Za-z0-9_]*\}/ && !/^#/ { brace = 1 }
+        END { emit() }' "$1" >"$1.tmp" && mv "$1.tmp" "$1"
 }
 
 cmd_pot() {
@@ -180,8 +210,105 @@ msgids() {
         END { flush() }' | awk '$0 != ""' | LC_ALL=C sort -u
 }
 
+# The entries of a .po/.pot without the header and the source references.
+without_header() {
+    msgcat --no-wrap --no-location "$1" | awk 'BEGIN { RS = ""; ORS = "\n\n" } NR > 1'
+}
+
+# check_po FILE: print how much of FILE is translated; return 1 (after saying
+# why) if FILE is broken: msgfmt -c errors, a placeholder missing or renamed
+# (also when FILE predates the template's format flags: it is checked merged
+# with the template), or a plural message with some forms empty.
+check_po() {
+    po=$1
+    if ! LC_ALL=C msgfmt --check -o /dev/null "$po" 2>"$TMP/msgfmt.err"; then
+        sed 's/^/    /' "$TMP/msgfmt.err" >&2
+        return 1
+    fi
+    merged=$TMP/merged.po
+    if [ -f "$POT" ]; then
+        msgmerge --quiet --no-fuzzy-matching -o "$merged" "$po" "$POT" 2>"$TMP/msgmerge.err" || {
+            sed 's/^/    /' "$TMP/msgmerge.err" >&2
+            return 1
+        }
+    else
+        cp "$po" "$merged"
+    fi
+    if ! LC_ALL=C msgfmt --check -o /dev/null "$merged" 2>"$TMP/msgfmt.err"; then
+        echo "    (after merging with $POT; run 'tools/i18n.sh update-po' to see the lines)" >&2
+        sed 's/^/    /' "$TMP/msgfmt.err" >&2
+        return 1
+    fi
+    # msgfmt counts a plural message as translated when only some of its
+    # forms are empty; gettext would then show an empty text.
+    if ! msgcat --no-wrap "$po" | awk -v po="$po" '
+        BEGIN { RS = "" }
+        /(^|\n)#, [^\n]*fuzzy/ || /(^|\n)#~/ { next }
+        /\nmsgstr\[/ {
+            full = 0; empty = 0
+            k = split($0, L, "\n")
+            for (i = 1; i <= k; i++) {
+                if (L[i] ~ /^msgstr\[[0-9]+\] ""$/ && (i == k || L[i + 1] !~ /^"/)) empty++
+                else if (L[i] ~ /^msgstr\[/) full++
+                if (L[i] ~ /^msgid /) id = L[i]
+            }
+            if (full && empty) { print po ": a plural form is empty in " id; bad = 1 }
+        }
+        END { exit bad }' >"$TMP/plural"; then
+        sed 's/^/    /' "$TMP/plural" >&2
+        return 1
+    fi
+    stats=$(LC_ALL=C msgfmt --statistics -o /dev/null "$merged" 2>&1 | tail -n 1)
+    echo "i18n: $po: $(percent "$stats")"
+}
+
+# percent "N translated messages, M fuzzy translations, K untranslated messages."
+percent() {
+    printf '%s\n' "$1" | awk '{
+        t = 0; f = 0; u = 0
+        for (i = 1; i < NF; i++) {
+            if ($(i + 1) ~ /^translated/) t = $i
+            if ($(i + 1) ~ /^fuzzy/) f = $i
+            if ($(i + 1) ~ /^untranslated/) u = $i
+        }
+        all = t + f + u
+        printf "%d of %d messages translated (%d %%)", t, all, all ? int(100 * t / all) : 0
+        if (f) printf ", %d fuzzy", f
+        if (u) printf ", %d untranslated", u
+    }'
+}
+
+cmd_complete() {
+    need msgfmt msgcmp
+    [ $# -gt 0 ] || die "usage: tools/i18n.sh complete LANG…"
+    bad=0
+    for lang in "$@"; do
+        case $lang in
+        *.po) po=$lang ;;
+        *) po=po/$lang.po ;;
+        esac
+        [ -f "$po" ] || die "$po is missing"
+        stats=$(LC_ALL=C msgfmt --statistics -o /dev/null "$po" 2>&1 | tail -n 1)
+        case $stats in
+        *fuzzy* | *untranslated*)
+            printf 'i18n: FAIL: %s is not complete: %s\n' "$po" "$stats" >&2
+            bad=1
+            continue
+            ;;
+        esac
+        if ! msgcmp "$po" "$POT" >"$TMP/cmp" 2>&1; then
+            printf "i18n: FAIL: %s lacks messages of the template (run 'tools/i18n.sh update-po' and translate):\n" "$po" >&2
+            grep -v -e '^msgcmp: found' -e 'this message is not used' "$TMP/cmp" | sed 's/^/    /' >&2
+            bad=1
+            continue
+        fi
+        echo "i18n: $po: complete ($stats)"
+    done
+    [ "$bad" -eq 0 ] || die "incomplete translation(s)"
+}
+
 cmd_check() {
-    need xgettext msgfmt msgcmp msgcat
+    need xgettext msgfmt msgmerge msgcat
     failed=0
     fail() {
         printf 'i18n: FAIL: %s\n' "$*" >&2
@@ -220,7 +347,8 @@ cmd_check() {
         fi
     done
 
-    # (b) the template is current
+    # (b) the template is current: same messages, comments and flags as a
+    # fresh extraction (source line numbers may differ).
     if [ ! -f "$POT" ]; then
         fail "$POT is missing; run 'tools/i18n.sh pot'"
     elif extract "$TMP/fresh.pot" 2>"$TMP/xgettext.err"; then
@@ -235,6 +363,14 @@ cmd_check() {
         if [ -s "$TMP/stale" ]; then
             fail "$POT has messages no longer in the sources (run 'tools/i18n.sh pot' then 'update-po'):"
             sed 's/^/    /' "$TMP/stale" | tr '\004' '|' >&2
+        fi
+        if [ ! -s "$TMP/missing" ] && [ ! -s "$TMP/stale" ]; then
+            without_header "$TMP/fresh.pot" >"$TMP/fresh.body"
+            without_header "$POT" >"$TMP/pot.body"
+            if ! diff -u "$TMP/pot.body" "$TMP/fresh.body" >"$TMP/body.diff"; then
+                fail "$POT has other translator comments or flags than the sources (run 'tools/i18n.sh pot' then 'update-po'):"
+                grep '^[-+][^-+]' "$TMP/body.diff" | head -n 20 | sed 's/^/    /' >&2
+            fi
         fi
         # Every simple gettext literal in the Rust sources must have been
         # extracted; a miss means xgettext's C lexer went astray.
@@ -257,45 +393,22 @@ cmd_check() {
         fail "xgettext could not extract the template"
     fi
 
-    # (a) every language complete, with no fuzzy message
-    for lang in $(linguas); do
-        po=po/$lang.po
+    # (a) every language well formed; partial translations are welcome
+    # (gettext shows English for a message without translation).
+    if [ $# -gt 0 ]; then
+        files="$*"
+    else
+        files=
+        for lang in $(linguas); do
+            files="$files po/$lang.po"
+        done
+    fi
+    for po in $files; do
         if [ ! -f "$po" ]; then
             fail "$po is missing (listed in po/LINGUAS); run 'tools/i18n.sh update-po'"
             continue
         fi
-        if ! stats=$(LC_ALL=C msgfmt --check --statistics -o /dev/null "$po" 2>&1); then
-            printf '%s\n' "$stats" >&2
-            fail "$po: msgfmt --check failed"
-            continue
-        fi
-        stats=$(printf '%s\n' "$stats" | tail -n 1)
-        echo "i18n: $po: $stats"
-        case $stats in
-        *fuzzy* | *untranslated*)
-            fail "$po: not fully translated ($stats)"
-            continue
-            ;;
-        esac
-        # msgfmt counts a plural message as translated when only some of its
-        # forms are empty.
-        msgcat --no-wrap "$po" | awk -v po="$po" '
-            /^#~/ { next }
-            /^msgid / { id = $0 }
-            pending && !/^"/ { print po ": empty plural form: " pending_line " in " id; bad = 1 }
-            { pending = 0 }
-            /^msgstr\[[0-9]+\] ""$/ { pending = 1; pending_line = $1 }
-            END { if (pending) { print po ": empty plural form: " pending_line " in " id; bad = 1 }
-                  exit bad }' >"$TMP/plural" || {
-            fail "$po: plural message(s) with an empty form:"
-            sed 's/^/    /' "$TMP/plural" >&2
-            continue
-        }
-        # Complete, but is it merged with the current template?
-        if [ -f "$POT" ] && ! msgcmp "$po" "$POT" >"$TMP/cmp" 2>&1; then
-            fail "$po lacks messages of the template (run 'tools/i18n.sh update-po' and translate):"
-            grep -v -e '^msgcmp: found' -e 'this message is not used' "$TMP/cmp" | sed 's/^/    /' >&2
-        fi
+        check_po "$po" || fail "$po is broken (see above)"
     done
 
     if [ "$failed" -gt 0 ]; then
@@ -308,10 +421,17 @@ case ${1:-} in
 pot) cmd_pot ;;
 update-po) cmd_update_po ;;
 mo) cmd_mo ;;
-check) cmd_check ;;
+check)
+    shift
+    cmd_check "$@"
+    ;;
+complete)
+    shift
+    cmd_complete "$@"
+    ;;
 potfiles) cmd_potfiles ;;
 *)
-    sed -n '2,8s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,12s/^# \{0,1\}//p' "$0" >&2
     exit 2
     ;;
 esac

@@ -31,6 +31,7 @@ cargo clippy --no-default-features --all-targets -- -D warnings
 step "translations"
 tools/i18n.sh mo
 tools/i18n.sh check
+tools/i18n.sh complete fr ru
 
 step "meson: desktop file and metainfo validation"
 tools/meson-check.sh
