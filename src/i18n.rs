@@ -2,7 +2,7 @@
 //! `gettext(...)` / `ngettext(...)` calls so that xgettext (which reads `.rs`
 //! files as C) finds them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use gettextrs::{gettext, ngettext, pgettext};
 
@@ -32,17 +32,25 @@ pub fn locale_dir() -> PathBuf {
     if let Ok(exe) = std::env::current_exe() {
         // target/{debug,release}/apdu-scriptor -> target/locale
         for anc in exe.ancestors().skip(1).take(4) {
-            let cand = anc.join("locale");
-            if cand.join("fr/LC_MESSAGES").is_dir() {
-                return cand;
-            }
-            let cand = anc.join("target/locale");
-            if cand.join("fr/LC_MESSAGES").is_dir() {
-                return cand;
+            for cand in [anc.join("locale"), anc.join("target/locale")] {
+                if has_catalog(&cand) {
+                    return cand;
+                }
             }
         }
     }
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/target/locale"))
+}
+
+/// Whether `dir` holds a compiled catalog of ours in any language:
+/// `dir/xx/LC_MESSAGES/apdu-scriptor.mo`.
+fn has_catalog(dir: &Path) -> bool {
+    let file = format!("{}.mo", config::GETTEXT_PACKAGE);
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.path().join("LC_MESSAGES").join(&file).is_file())
+    })
 }
 
 /// Replace `{name}` placeholders in an already translated string.
@@ -59,6 +67,21 @@ pub fn gettext_f(translated: &str, args: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_locale_dir_with_any_language_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!has_catalog(dir.path()));
+        let de = dir.path().join("de/LC_MESSAGES");
+        std::fs::create_dir_all(&de).unwrap();
+        assert!(
+            !has_catalog(dir.path()),
+            "an empty LC_MESSAGES is no catalog"
+        );
+        std::fs::write(de.join(format!("{}.mo", config::GETTEXT_PACKAGE)), b"").unwrap();
+        assert!(has_catalog(dir.path()));
+        assert!(!has_catalog(&dir.path().join("missing")));
+    }
 
     #[test]
     fn placeholders_are_replaced_by_name() {

@@ -123,7 +123,7 @@ fn inconsistent_lc_is_reported_with_both_counts() {
     );
     assert_eq!(
         c.warnings[0].message(),
-        "Lc announces 5 data bytes but 2 bytes follow it"
+        "Lc announces 5 data bytes; data bytes present: 2"
     );
     // Three bytes after a short Lc of 1: neither 3S nor 4S.
     let c = CommandApdu::parse(&h("00 A4 04 00 01 3F 00 00"));
@@ -374,7 +374,7 @@ fn malformed_atrs_list_their_problems() {
     assert!(a
         .problems
         .iter()
-        .any(|p| p == "T0 announces 5 historical bytes but only 2 are present"));
+        .any(|p| p == "T0 announces 5 historical bytes; bytes present: 2"));
     assert!(a.problems.iter().any(|p| p == "TCK is missing"));
 
     let a = Atr::parse(&h("3B 95 13 81 01 80 73 FF 01 00 0C"));

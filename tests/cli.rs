@@ -216,17 +216,31 @@ fn text_format_and_messages_are_translated() {
         "{out:?}"
     );
 
-    // Russian has three plural forms: 1, 2-4, 5 and more.
+    // Russian has three plural forms: 1 and 21, 2-4, 5 and more; 21 takes
+    // the form of 1, so that form must not mean "exactly one".
     for (n, words) in [
         (1, "1 команда отправлена"),
         (2, "2 команды отправлены"),
         (5, "5 команд отправлено"),
+        (21, "21 команда отправлена"),
     ] {
         let mut c = cli_in("ru", locale.path());
         c.args(["run", "--demo", "-p", "T=1", "--format", "text"]);
         let out = output(c, &selects(n));
         assert_eq!(out.code, 0, "{out:?}");
         assert!(out.stdout.contains(words), "{n}: {out:?}");
+    }
+    for (n, words) in [
+        (1, "1 ошибка в сценарии; ничего не отправлено"),
+        (2, "2 ошибки в сценарии; ничего не отправлено"),
+        (5, "5 ошибок в сценарии; ничего не отправлено"),
+        (21, "21 ошибка в сценарии; ничего не отправлено"),
+    ] {
+        let mut c = cli_in("ru", locale.path());
+        c.args(["run", "--demo", "--format", "text"]);
+        let out = output(c, "ZZ\n".repeat(n).as_bytes());
+        assert_ne!(out.code, 0, "{out:?}");
+        assert!(out.stderr.contains(words), "{n}: {out:?}");
     }
 }
 

@@ -171,6 +171,15 @@ impl Catalog {
         self.form(None, id, 0)
     }
 
+    /// The translation of a template that may rightly equal the English,
+    /// such as "{tooltip} ({shortcut})".
+    fn template(&self, id: &str) -> String {
+        let s = self.0.get(id).and_then(|f| f.first()).cloned();
+        let s = s.unwrap_or_else(|| panic!("{id:?} is not in the .po file"));
+        assert!(!s.is_empty(), "{id:?} is not translated");
+        s
+    }
+
     fn ptr(&self, ctx: &str, id: &str) -> String {
         self.form(Some(ctx), id, 0)
     }
@@ -333,7 +342,7 @@ fn complete_language(
         "_Clear Log",
         "_Preferences",
         "_Keyboard Shortcuts",
-        "_About APDU Scriptor",
+        "A_bout APDU Scriptor",
     ] {
         let want = po.tr(id);
         assert!(
@@ -358,13 +367,29 @@ fn complete_language(
     }
     let reset = po.ptr("card reset", "R_eset");
     assert!(buttons.contains(&reset), "button {reset:?} in {buttons:?}");
-    let run_tip = po.tr("Run the Script (F5)");
-    assert!(
-        widgets
-            .iter()
-            .any(|x| x.tooltip_text().as_deref() == Some(run_tip.as_str())),
-        "tooltip {run_tip:?}"
-    );
+    // Tooltips name their shortcut as GTK writes it in the language
+    // ("Maj+Ctrl+K" in French), through the translated template.
+    let tips: Vec<String> = widgets
+        .iter()
+        .filter_map(|x| x.tooltip_text().map(String::from))
+        .collect();
+    for (id, accel) in [
+        ("Run the script", "F5"),
+        ("Disconnect from the card", "<Shift><Control>k"),
+    ] {
+        let (key, mods) = gtk::accelerator_parse(accel).unwrap();
+        let want = po
+            .template("{tooltip} ({shortcut})")
+            .replace("{tooltip}", &po.tr(id))
+            .replace("{shortcut}", &gtk::accelerator_get_label(key, mods));
+        assert!(tips.contains(&want), "tooltip {want:?} in {tips:?}");
+    }
+    if lang == "fr" {
+        assert!(
+            tips.iter().any(|t| t.contains("(Maj+Ctrl+K)")),
+            "GTK's French key names in {tips:?}"
+        );
+    }
 
     // What the log's cells show after the run: the meaning of 6A82, then the
     // summary with the singular form of "{n} command sent".

@@ -610,22 +610,22 @@ fn bad_expectation(text: &str, col: usize, says: &str) {
 
 #[test]
 fn malformed_expectations_say_what_was_expected() {
-    bad_expectation("00 A4 04 00 00 (6XXX)", 17, "half-byte wildcard '6X'");
-    bad_expectation("00 A4 04 00 00 (9000", 21, "expected ')'");
+    bad_expectation("00 A4 04 00 00 (6XXX)", 17, "half-byte wildcard “6X”");
+    bad_expectation("00 A4 04 00 00 (9000", 21, "expected “)”");
     bad_expectation("00 A4 04 00 00 (9000 6100)", 17, "expected two bytes");
     bad_expectation("00 A4 04 00 00 (900)", 17, "odd number");
     bad_expectation("00 A4 04 00 00 ()", 17, "expected a status word");
     bad_expectation("00 A4 04 00 00 (9000,)", 22, "expected a status word");
-    bad_expectation("00 A4 04 00 00 (9000) 00", 23, "after ')'");
-    bad_expectation("00 A4 04 00 00 (9000) [01]", 23, "after ')'");
-    bad_expectation("00 B0 00 00 02 [01 02", 22, "expected ']'");
-    bad_expectation("00 B0 00 00 02 [01 QQ]", 20, "invalid character 'Q'");
-    bad_expectation("00 B0 00 00 02 [01] 90", 21, "after ']'");
+    bad_expectation("00 A4 04 00 00 (9000) 00", 23, "after “)”");
+    bad_expectation("00 A4 04 00 00 (9000) [01]", 23, "after “)”");
+    bad_expectation("00 B0 00 00 02 [01 02", 22, "expected “]”");
+    bad_expectation("00 B0 00 00 02 [01 QQ]", 20, "invalid character “Q”");
+    bad_expectation("00 B0 00 00 02 [01] 90", 21, "after “]”");
     bad_expectation("00 A4 (9000) \\\n00", 7, "last line");
     // A closer of the other kind is an invalid character, not a hang.
-    bad_expectation("00 B0 00 00 02 [01 )", 20, "invalid character ')'");
-    bad_expectation("00 B0 00 00 02 (90]0)", 19, "invalid character ']'");
-    bad_expectation("00 B0 00 00 02 [01,02]", 19, "invalid character ','");
+    bad_expectation("00 B0 00 00 02 [01 )", 20, "invalid character “)”");
+    bad_expectation("00 B0 00 00 02 (90]0)", 19, "invalid character “]”");
+    bad_expectation("00 B0 00 00 02 [01,02]", 19, "invalid character “,”");
 }
 
 #[test]
@@ -682,10 +682,10 @@ fn messages_name_what_was_expected_and_display_gives_the_position() {
     let e = error("00 A4 0x");
     assert!(e.message().contains("expected"), "{}", e.message());
     let e = error("00 :");
-    assert_eq!(e.message(), "Invalid character ':': expected a hex digit");
+    assert_eq!(e.message(), "Invalid character “:”: expected a hex digit");
     assert_eq!(
         e.to_string(),
-        "line 1, column 4: Invalid character ':': expected a hex digit"
+        "line 1, column 4: Invalid character “:”: expected a hex digit"
     );
     // Every kind has a message that says what was expected.
     for text in [

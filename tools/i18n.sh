@@ -18,6 +18,15 @@ cd "$TOP"
 POT=po/$DOMAIN.pot
 BUGS=https://github.com/apduscriptor/apdu-scriptor/issues
 
+# Messages allowed to start or end with punctuation (see `check`), each with
+# its reason.
+FRAGMENTS_OK='
+APDU;smart card;PC/SC;reader;scriptor;gscriptor;
+Features:
+'
+# - the desktop file's Keywords: a list that ends with ";" by specification;
+# - "Features:" is a metainfo paragraph that introduces the list of features.
+
 # Rust has no xgettext parser in gettext 0.21: .rs files are read as C, which
 # is why code calls gettext("...") with plain literals (no macros, no raw
 # strings, no line continuations).
@@ -28,6 +37,7 @@ OTHER_ARGS="--from-code=UTF-8 --add-comments=TRANSLATORS"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/i18n.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
+printf '%s' "$FRAGMENTS_OK" | sed '/^$/d' >"$TMP/fragments-ok"
 
 die() {
     printf 'i18n: error: %s\n' "$*" >&2
@@ -371,6 +381,19 @@ cmd_check() {
                 fail "$POT has other translator comments or flags than the sources (run 'tools/i18n.sh pot' then 'update-po'):"
                 grep '^[-+][^-+]' "$TMP/body.diff" | head -n 20 | sed 's/^/    /' >&2
             fi
+        fi
+        # No sentence fragments: a message that starts or ends with a space
+        # or with , ; : . ! ? ) ] } - (or ends with ( [ {) is glued to another
+        # in the code, and translators cannot get word order or typography
+        # right (French puts a no-break space before : ; ! ?). Use one whole
+        # template with {placeholders} instead.
+        msgcat --no-wrap "$TMP/fresh.pot" |
+            sed -n 's/^msgid\(_plural\)\{0,1\} "\(..*\)"$/\2/p' |
+            grep -E '^([[:space:]]|[,;:.!?)}]|\]|-)|([[:space:]]|[,;:(\[{-])$' |
+            grep -vxF -f "$TMP/fragments-ok" >"$TMP/fragments" || true
+        if [ -s "$TMP/fragments" ]; then
+            fail "messages that start or end with punctuation or a space (concatenated fragments?); use a whole template, or allow one in FRAGMENTS_OK of tools/i18n.sh with a reason:"
+            sed 's/^/    /' "$TMP/fragments" >&2
         fi
         # Every simple gettext literal in the Rust sources must have been
         # extracted; a miss means xgettext's C lexer went astray.

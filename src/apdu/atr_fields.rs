@@ -1,7 +1,7 @@
 //! The ATR explained row by row for the GUI's ATR panel.
 
 use super::atr::{Atr, Convention, InterfaceLevel};
-use crate::i18n::{gettext, gettext_f};
+use crate::i18n::{gettext, gettext_f, ngettext, pgettext};
 
 /// One row of the ATR panel: `TA1` | `13` | `Fi = 372, Di = 4, fmax = 5 MHz`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +35,9 @@ pub(super) fn fields(atr: &Atr) -> Vec<AtrField> {
     }
     if let Some(t0) = atr.t0 {
         let text = gettext_f(
-            &gettext("Interface bytes follow: {list}; {k} historical bytes"),
+            // TRANSLATORS: {list} names the ATR interface bytes that follow
+            // (e.g. "TA1, TD1", or "none"); {k} is a count (e.g. 15).
+            &gettext("Interface bytes follow: {list}; historical bytes: {k}"),
             &[
                 ("list", &present_list(t0 >> 4, 1)),
                 ("k", &atr.historical_announced.to_string()),
@@ -84,7 +86,8 @@ fn present_list(y: u8, i: usize) -> String {
         .map(|(_, n)| format!("{n}{i}"))
         .collect();
     if names.is_empty() {
-        gettext("none")
+        // TRANSLATORS: no ATR interface byte (TA, TB, TC, TD) follows.
+        pgettext("interface bytes", "none")
     } else {
         names.join(", ")
     }
@@ -96,6 +99,8 @@ fn level_rows(atr: &Atr, i: usize, level: &InterfaceLevel, rows: &mut Vec<AtrFie
         let text = match (i, t) {
             (1, _) => {
                 let r = atr.rate();
+                // TRANSLATORS: "reserved for future use", a value the
+                // standard leaves undefined; usually kept as RFU.
                 let na = || gettext("RFU");
                 gettext_f(
                     &gettext("Fi = {fi}, Di = {di}, fmax = {fmax} MHz"),
@@ -107,20 +112,32 @@ fn level_rows(atr: &Atr, i: usize, level: &InterfaceLevel, rows: &mut Vec<AtrFie
                 )
             }
             (2, _) => {
-                let mut s = gettext_f(
-                    &gettext("Specific mode: T={t}"),
-                    &[("t", &(ta & 0x0F).to_string())],
-                );
-                if ta & 0x10 != 0 {
-                    s.push_str(&gettext(", implicit parameters"));
-                }
-                if ta & 0x80 != 0 {
-                    s.push_str(&gettext(", mode cannot change"));
-                }
-                s
+                let template = match (ta & 0x10 != 0, ta & 0x80 != 0) {
+                    // TRANSLATORS: TA2 of an ATR; {t} is a protocol number
+                    // (0 or 1).
+                    (false, false) => gettext("Specific mode: T={t}"),
+                    (true, false) => gettext("Specific mode: T={t}, implicit parameters"),
+                    (false, true) => gettext("Specific mode: T={t}, mode cannot change"),
+                    (true, true) => {
+                        gettext("Specific mode: T={t}, implicit parameters, mode cannot change")
+                    }
+                };
+                gettext_f(&template, &[("t", &(ta & 0x0F).to_string())])
             }
-            (_, Some(1)) => gettext_f(&gettext("T=1: IFSC = {n} bytes"), &[("n", &ta.to_string())]),
+            (_, Some(1)) => gettext_f(
+                // TRANSLATORS: IFSC, the card's information field size, is
+                // kept as is.
+                &ngettext(
+                    "T=1: IFSC = {n} byte",
+                    "T=1: IFSC = {n} bytes",
+                    u32::from(ta),
+                ),
+                &[("n", &ta.to_string())],
+            ),
             (_, Some(15)) => gettext_f(
+                // TRANSLATORS: TA of an ATR for T=15. {stop} is "not
+                // supported", "state L", "state H" or "no preference"; {classes}
+                // lists voltage classes, e.g. "A (5 V), B (3 V)", or "none".
                 &gettext("Clock stop: {stop}; classes: {classes}"),
                 &[
                     ("stop", &clock_stop(ta >> 6)),
@@ -150,7 +167,13 @@ fn level_rows(atr: &Atr, i: usize, level: &InterfaceLevel, rows: &mut Vec<AtrFie
         let text = match (i, t) {
             (1, _) if tc == 0xFF => gettext("Minimum guard time"),
             (1, _) => gettext_f(
-                &gettext("Extra guard time: {n} etu"),
+                // TRANSLATORS: etu = elementary time unit (ISO 7816-3), usually
+                // kept as is.
+                &ngettext(
+                    "Extra guard time: {n} etu",
+                    "Extra guard time: {n} etu",
+                    u32::from(tc),
+                ),
                 &[("n", &tc.to_string())],
             ),
             (2, _) => gettext_f(
@@ -178,7 +201,10 @@ fn level_rows(atr: &Atr, i: usize, level: &InterfaceLevel, rows: &mut Vec<AtrFie
 fn clock_stop(x: u8) -> String {
     match x {
         0 => gettext("not supported"),
+        // TRANSLATORS: the clock line is stopped at the low (L) or high (H)
+        // electrical level.
         1 => gettext("state L"),
+        // TRANSLATORS: the clock line is stopped at the high (H) level.
         2 => gettext("state H"),
         _ => gettext("no preference"),
     }
@@ -192,7 +218,9 @@ fn classes(y: u8) -> String {
         }
     }
     if v.is_empty() {
-        gettext("none")
+        // TRANSLATORS: no voltage class (the French and Russian words for
+        // "class" are feminine: "aucune", «нет»).
+        pgettext("voltage classes", "none")
     } else {
         v.join(", ")
     }
@@ -215,6 +243,9 @@ fn historical_text(hist: &[u8]) -> String {
                 })
                 .collect();
             gettext_f(
+                // TRANSLATORS: historical bytes in a card maker's own format;
+                // {ascii} shows them as text, dots for non-printable bytes,
+                // e.g. "JCOP41V22".
                 &gettext("Proprietary format: {ascii}"),
                 &[("ascii", &ascii)],
             )

@@ -3,7 +3,7 @@
 
 use super::atr_fields::AtrField;
 use super::hex_spaced;
-use crate::i18n::{gettext, gettext_f};
+use crate::i18n::{gettext, gettext_f, pgettext};
 
 fn compact_tag_name(tag: u8) -> String {
     match tag {
@@ -24,12 +24,15 @@ fn status_text(lcs: Option<u8>, sw: Option<(u8, u8)>) -> String {
     let mut parts = Vec::new();
     if let Some(l) = lcs {
         parts.push(gettext_f(
+            // TRANSLATORS: {lcs} is a life cycle status byte in hex, e.g. 0F.
             &gettext("life cycle status {lcs}"),
             &[("lcs", &format!("{l:02X}"))],
         ));
     }
     if let Some((a, b)) = sw {
         parts.push(gettext_f(
+            // TRANSLATORS: {sw} is a status word such as 9000; {meaning} its
+            // translated meaning, e.g. "Success".
             &gettext("status word {sw}: {meaning}"),
             &[
                 ("sw", &format!("{a:02X}{b:02X}")),
@@ -37,7 +40,17 @@ fn status_text(lcs: Option<u8>, sw: Option<(u8, u8)>) -> String {
             ],
         ));
     }
-    parts.join("; ")
+    parts
+        .into_iter()
+        .reduce(|first, second| {
+            gettext_f(
+                // TRANSLATORS: two parts of an explanation, e.g. "life cycle
+                // status 0F" and "status word 9000: Success".
+                &gettext("{first}; {second}"),
+                &[("first", &first), ("second", &second)],
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// Rows for the objects inside the historical bytes; empty when their
@@ -95,7 +108,9 @@ pub(super) fn rows(hist: &[u8]) -> Vec<AtrField> {
     }
     if let Some(&[lcs, a, b]) = status {
         rows.push(AtrField {
-            label: gettext("Status"),
+            // TRANSLATORS: a label in the ATR panel: the status indicator
+            // (life cycle status and status word) of the historical bytes.
+            label: pgettext("ATR status indicator", "Status"),
             value: hex_spaced(&[lcs, a, b]),
             explanation: status_text(Some(lcs), Some((a, b))),
         });

@@ -167,75 +167,140 @@ fn parse_into(
 pub fn tag_name(tag: u32, parent: Option<u32>) -> Option<String> {
     if parent == Some(0x62) {
         let s = match tag {
+            // TRANSLATORS: ISO/IEC 7816-4 tag 80 inside a file control parameter (FCP) template
             0x80 => gettext("File size"),
+            // TRANSLATORS: ISO/IEC 7816-4 tag 81 inside a file control parameter (FCP) template
             0x81 => gettext("File size including structural information"),
+            // TRANSLATORS: ISO/IEC 7816-4 tag 82 inside a file control parameter (FCP) template
             0x82 => gettext("File descriptor"),
+            // TRANSLATORS: ISO/IEC 7816-4 tag 83 inside a file control parameter (FCP) template
             0x83 => gettext("File identifier"),
+            // TRANSLATORS: ISO/IEC 7816-4 tag 84 inside a file control parameter (FCP) template
             0x84 => gettext("DF name"),
+            // TRANSLATORS: ISO/IEC 7816-4 tag 85 and A5 inside a file control parameter (FCP) template
             0x85 | 0xA5 => gettext("Proprietary information"),
+            // TRANSLATORS: ISO/IEC 7816-4 tag 86 inside a file control parameter (FCP) template
             0x86 => gettext("Security attributes"),
+            // TRANSLATORS: ISO/IEC 7816-4 tag 88 inside a file control parameter (FCP) template
             0x88 => gettext("Short EF identifier"),
+            // TRANSLATORS: ISO/IEC 7816-4 tag 8A inside a file control parameter (FCP) template
             0x8A => gettext("Life cycle status"),
+            // TRANSLATORS: ISO/IEC 7816-4 tag 8C inside a file control parameter (FCP) template
             0x8C => gettext("Security attributes (compact)"),
+            // TRANSLATORS: ISO/IEC 7816-4 tag AB inside a file control parameter (FCP) template
             0xAB => gettext("Security attributes (expanded)"),
             _ => return None,
         };
         return Some(s);
     }
     let s = match tag {
+        // TRANSLATORS: ISO/IEC 7816-4 tag 4F
         0x4F => gettext("Application identifier (AID)"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 50
         0x50 => gettext("Application label"),
+        // TRANSLATORS: EMV tag 57
         0x57 => gettext("Track 2 equivalent data"),
+        // TRANSLATORS: EMV tag 5A
         0x5A => gettext("Application PAN"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 5F20
         0x5F20 => gettext("Cardholder name"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 5F24
         0x5F24 => gettext("Application expiration date"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 5F25
         0x5F25 => gettext("Application effective date"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 5F28
         0x5F28 => gettext("Issuer country code"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 5F2D
         0x5F2D => gettext("Language preference"),
+        // TRANSLATORS: EMV tag 5F34
         0x5F34 => gettext("PAN sequence number"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 5F50
         0x5F50 => gettext("Issuer URL"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 61
         0x61 => gettext("Application template"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 62
         0x62 => gettext("File control parameters (FCP)"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 64
         0x64 => gettext("File management data (FMD)"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 66
         0x66 => gettext("Card data"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 6F
         0x6F => gettext("File control information (FCI)"),
+        // TRANSLATORS: EMV tag 70
         0x70 => gettext("Record template"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 73
         0x73 => gettext("Directory discretionary template"),
+        // TRANSLATORS: EMV tag 77
         0x77 => gettext("Response message template format 2"),
+        // TRANSLATORS: EMV tag 80
         0x80 => gettext("Response message template format 1"),
+        // TRANSLATORS: EMV tag 82
         0x82 => gettext("Application interchange profile"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 84
         0x84 => gettext("DF name"),
+        // TRANSLATORS: EMV tag 87
         0x87 => gettext("Application priority indicator"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag 88
         0x88 => gettext("Short file identifier (SFI)"),
+        // TRANSLATORS: EMV tag 8C
         0x8C => gettext("Card risk management data object list 1 (CDOL1)"),
+        // TRANSLATORS: EMV tag 8D
         0x8D => gettext("Card risk management data object list 2 (CDOL2)"),
+        // TRANSLATORS: EMV tag 8E
         0x8E => gettext("Cardholder verification method list"),
+        // TRANSLATORS: EMV tag 8F
         0x8F => gettext("Certification authority public key index"),
+        // TRANSLATORS: EMV tag 90
         0x90 => gettext("Issuer public key certificate"),
+        // TRANSLATORS: EMV tag 94
         0x94 => gettext("Application file locator (AFL)"),
+        // TRANSLATORS: EMV tag 95
         0x95 => gettext("Terminal verification results"),
+        // TRANSLATORS: EMV tag 9A
         0x9A => gettext("Transaction date"),
+        // TRANSLATORS: EMV tag 9C
         0x9C => gettext("Transaction type"),
+        // TRANSLATORS: EMV tag 9D
         0x9D => gettext("Directory definition file name"),
-        0x9F02 => gettext("Amount, authorised"),
+        // TRANSLATORS: EMV tag 9F02
+        0x9F02 => gettext("Amount, authorized"),
+        // TRANSLATORS: EMV tag 9F03
         0x9F03 => gettext("Amount, other"),
+        // TRANSLATORS: EMV tag 9F07
         0x9F07 => gettext("Application usage control"),
+        // TRANSLATORS: EMV tag 9F08
         0x9F08 => gettext("Application version number"),
+        // TRANSLATORS: EMV tag 9F10
         0x9F10 => gettext("Issuer application data"),
+        // TRANSLATORS: EMV tag 9F11
         0x9F11 => gettext("Issuer code table index"),
+        // TRANSLATORS: EMV tag 9F12
         0x9F12 => gettext("Application preferred name"),
+        // TRANSLATORS: EMV tag 9F1A
         0x9F1A => gettext("Terminal country code"),
+        // TRANSLATORS: EMV tag 9F26
         0x9F26 => gettext("Application cryptogram"),
+        // TRANSLATORS: EMV tag 9F27
         0x9F27 => gettext("Cryptogram information data"),
+        // TRANSLATORS: EMV tag 9F32
         0x9F32 => gettext("Issuer public key exponent"),
+        // TRANSLATORS: EMV tag 9F36
         0x9F36 => gettext("Application transaction counter"),
+        // TRANSLATORS: EMV tag 9F37
         0x9F37 => gettext("Unpredictable number"),
+        // TRANSLATORS: EMV tag 9F38
         0x9F38 => gettext("Processing options data object list (PDOL)"),
+        // TRANSLATORS: EMV tag 9F4D
         0x9F4D => gettext("Log entry"),
+        // TRANSLATORS: EMV tag 9F6E
         0x9F6E => gettext("Form factor indicator"),
+        // TRANSLATORS: GlobalPlatform tag 9F70
         0x9F70 => gettext("Life cycle state"),
+        // TRANSLATORS: ISO/IEC 7816-4 tag A5
         0xA5 => gettext("FCI proprietary template"),
+        // TRANSLATORS: EMV tag BF0C
         0xBF0C => gettext("FCI issuer discretionary data"),
+        // TRANSLATORS: GlobalPlatform tag E3
         0xE3 => gettext("GlobalPlatform registry entry"),
         _ => return None,
     };

@@ -122,7 +122,7 @@ impl CardError {
             }
             CardError::Unresponsive => gettext("The card does not answer"),
             CardError::NotConnected => gettext("Not connected to a card"),
-            CardError::Cancelled => gettext("Operation cancelled"),
+            CardError::Cancelled => gettext("Operation canceled"),
             CardError::Timeout => gettext("The operation timed out"),
             CardError::Other(s) => {
                 crate::i18n::gettext_f(&gettext("PC/SC error: {error}"), &[("error", s)])
@@ -138,7 +138,7 @@ impl CardError {
                 "pcscd stopped, or the PC/SC client library and pcscd are of different versions; restart pcscd",
             ),
             CardError::NoReaders => gettext("Plug in a reader, or use the demo card"),
-            CardError::UnknownReader(_) => gettext("Run 'apdu-scriptor list' to see the readers"),
+            CardError::UnknownReader(_) => gettext("Run “apdu-scriptor list” to see the readers"),
             CardError::NoCard => gettext("Insert a card into the reader"),
             CardError::SharingViolation => gettext(
                 "Another program (such as scdaemon of GnuPG) holds the reader exclusively; close it and try again",

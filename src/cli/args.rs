@@ -29,7 +29,7 @@ pub fn command() -> Command {
                         .value_name("PORT")
                         .value_parser(clap::value_parser!(u16))
                         .default_value("35963")
-                        .help(gettext("TCP port of the vpcd reader (35963 is 'Virtual PCD 00 00')")),
+                        .help(gettext("TCP port of the vpcd reader (35963 is “Virtual PCD 00 00”)")),
                 )
                 .arg(
                     Arg::new("card")

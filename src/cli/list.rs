@@ -45,7 +45,7 @@ pub fn list() -> i32 {
         }
     };
     out.push_str(&gettext_f(
-        &gettext("Built-in: {reader} (use 'run --demo')"),
+        &gettext("Built-in: {reader} (use “run --demo”)"),
         &[("reader", DEMO_READER)],
     ));
     out.push('\n');

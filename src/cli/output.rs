@@ -286,6 +286,9 @@ impl Printer {
             Format::Text => {
                 let text = match result {
                     Ok(atr) => gettext_f(
+                        // TRANSLATORS: {line} is a script line number; {atr} the
+                        // card's answer to reset in hex, e.g. "3B 02 14 50";
+                        // {duration} how long the reset took, e.g. "12.5 ms".
                         &gettext("[{line}] Reset, ATR: {atr} ({duration})"),
                         &[
                             ("line", &line.to_string()),
@@ -436,12 +439,13 @@ fn summary_text(s: &Summary) -> String {
         ));
     }
     parts.push(gettext_f(
+        // TRANSLATORS: {time} is a duration, e.g. "12.5 ms".
         &gettext("total time {time}"),
         &[("time", &duration_text(s.elapsed))],
     ));
     let end = match &s.outcome {
         Outcome::Completed => gettext("Script completed."),
-        Outcome::Exited => gettext("Script stopped at 'exit'."),
+        Outcome::Exited => gettext("Script stopped at “exit”."),
         Outcome::Stopped => gettext("Script stopped by the user."),
         Outcome::CardError(e) => gettext_f(
             &gettext("Script ended by an error: {error}"),
@@ -449,5 +453,10 @@ fn summary_text(s: &Summary) -> String {
         ),
         Outcome::AssertionFailed => gettext("Script stopped: an expectation failed."),
     };
-    format!("{end} {}", parts.join(", "))
+    gettext_f(
+        // TRANSLATORS: {outcome} is e.g. "Script completed."; {details} a
+        // comma-separated list, e.g. "3 commands sent, total time 12 ms".
+        &gettext("{outcome} {details}"),
+        &[("outcome", &end), ("details", &parts.join(", "))],
+    )
 }

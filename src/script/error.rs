@@ -8,34 +8,36 @@ impl ParseError {
     pub fn message(&self) -> String {
         match &self.kind {
             ParseErrorKind::InvalidChar(c) => gettext_f(
-                &gettext("Invalid character '{char}': expected a hex digit"),
+                &gettext("Invalid character “{char}”: expected a hex digit"),
                 &[("char", &shown(*c))],
             ),
             ParseErrorKind::OddDigits => gettext(
                 "Odd number of hex digits: expected two digits for each byte",
             ),
             ParseErrorKind::HexPrefix => gettext(
-                "Hex prefix '0x': expected plain hex digits, such as 00 A4 instead of 0x00 0xA4",
+                "Hex prefix “0x”: expected plain hex digits, such as 00 A4 instead of 0x00 0xA4",
             ),
             ParseErrorKind::DanglingContinuation => gettext(
-                "The APDU continues with '\\' but nothing follows: expected more hex bytes on the next line",
+                "The APDU continues with “\\” but nothing follows: expected more hex bytes on the next line",
             ),
             ParseErrorKind::BadExpectation(detail) => gettext_f(
+                // TRANSLATORS: {detail} is one of the lower-case expectation
+                // messages, e.g. "expected “)” to close the status words".
                 &gettext("Invalid expectation: {detail}"),
                 &[("detail", detail)],
             ),
             ParseErrorKind::ExpectationWithoutApdu => gettext(
-                "Expectation without an APDU: expected hex bytes before '(' or '['",
+                "Expectation without an APDU: expected hex bytes before “(” or “[”",
             ),
             ParseErrorKind::MisplacedContinuation => gettext(
-                "Misplaced '\\': expected it only at the end of a line, to continue the APDU",
+                "Misplaced “\\”: expected it only at the end of a line, to continue the APDU",
             ),
             ParseErrorKind::TextAfterKeyword(keyword) => gettext_f(
-                &gettext("Unexpected text after '{keyword}': expected the keyword alone on its line"),
+                &gettext("Unexpected text after “{keyword}”: expected the keyword alone on its line"),
                 &[("keyword", keyword)],
             ),
             ParseErrorKind::UnknownWord(word) => gettext_f(
-                &gettext("Unknown word '{word}': expected hex bytes, 'reset' or 'exit'"),
+                &gettext("Unknown word “{word}”: expected hex bytes, “reset” or “exit”"),
                 &[("word", word)],
             ),
         }

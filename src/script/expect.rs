@@ -37,10 +37,10 @@ fn after(line: &str, i: usize, closer: &str) -> String {
     let c = line[i..].chars().next().unwrap_or(' ');
     let msg = if closer == "]" {
         gettext(
-            "unexpected '{char}' after ']': expected '(' with status words, or the end of the line",
+            "unexpected “{char}” after “]”: expected “(” with status words, or the end of the line",
         )
     } else {
-        gettext("unexpected '{char}' after ')': expected the end of the line or a comment")
+        gettext("unexpected “{char}” after “)”: expected the end of the line or a comment")
     };
     gettext_f(&msg, &[("char", &shown(c))])
 }
@@ -79,7 +79,7 @@ fn sw_list(
             return Err((
                 start,
                 gettext_f(
-                    &gettext("'{sw}' is not a status word: expected two bytes such as 9000 or 61XX, and commas between status words"),
+                    &gettext("“{sw}” is not a status word: expected two bytes such as 9000 or 61XX, and commas between status words"),
                     &[("sw", text)],
                 ),
             ));
@@ -107,9 +107,9 @@ fn pattern_list(
         i = skip_ws(line, i, to);
         if i >= to {
             let msg = if close == b']' {
-                gettext("expected ']' to close the expected data")
+                gettext("expected “]” to close the expected data")
             } else {
-                gettext("expected ')' to close the status words")
+                gettext("expected “)” to close the status words")
             };
             return Err((to, msg));
         }
@@ -159,7 +159,7 @@ fn token(
                 i,
                 gettext_f(
                     &gettext(
-                        "half-byte wildcard '{pair}': a wildcard covers a whole byte, expected XX",
+                        "half-byte wildcard “{pair}”: a wildcard covers a whole byte, expected XX",
                     ),
                     &[("pair", &line[i..i + 2])],
                 ),
@@ -174,7 +174,7 @@ fn token(
 fn bad_char(line: &str, i: usize) -> String {
     let c = line[i..].chars().next().unwrap_or(' ');
     gettext_f(
-        &gettext("invalid character '{char}': expected a hex digit or XX"),
+        &gettext("invalid character “{char}”: expected a hex digit or XX"),
         &[("char", &shown(c))],
     )
 }

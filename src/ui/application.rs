@@ -151,6 +151,9 @@ impl Application {
             .license_type(gtk::License::Gpl30)
             .developer_name(gettext("The APDU Scriptor developers"))
             .website("https://github.com/apduscriptor/apdu-scriptor")
+            // TRANSLATORS: your names and e-mail addresses (or web pages),
+            // one per line: "Name <name@example.org>". Do not translate
+            // the word itself.
             .translator_credits(gettext("translator-credits"))
             .build();
         about.add_credit_section(

@@ -33,7 +33,12 @@ pub fn describe(e: &LogEntry, show_ascii: bool) -> String {
             let (case, name, warnings) = glue::command_info(&e.command);
             let mut about: Vec<String> = name.into_iter().collect();
             if let Some(c) = case {
-                about.push(gettext_f(&gettext("case {case}"), &[("case", &c)]));
+                about.push(gettext_f(
+                    // TRANSLATORS: an ISO/IEC 7816-3 command case; {case} is
+                    // 1, 2, 3, 4, 2E, 3E or 4E.
+                    &gettext("case {case}"),
+                    &[("case", &c)],
+                ));
             }
             if !about.is_empty() {
                 let _ = writeln!(s, "{}\n", about.join(" · "));
@@ -41,7 +46,7 @@ pub fn describe(e: &LogEntry, show_ascii: bool) -> String {
             for w in warnings {
                 let _ = writeln!(s, "{w}\n");
             }
-            section(&mut s, &gettext("Response data"), e.data());
+            section(&mut s, &gettext("Response Data"), e.data());
             if let Some((a, b)) = e.sw() {
                 let _ = writeln!(
                     s,

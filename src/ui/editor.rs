@@ -11,6 +11,7 @@ use gtk::subclass::prelude::*;
 use sourceview5::prelude::*;
 
 use super::glue;
+use super::tooltips;
 use crate::i18n::{gettext, gettext_f, ngettext};
 use crate::script::{self, Script};
 
@@ -185,6 +186,15 @@ impl Editor {
             self,
             move |_| editor.find(false)
         ));
+        // The search entry's own keys (GtkSearchEntry's next-match and
+        // previous-match signals).
+        for (button, accel) in [
+            (&imp.search_next, "<Control>g"),
+            (&imp.search_prev, "<Shift><Control>g"),
+        ] {
+            let tip = button.tooltip_text().unwrap_or_default();
+            button.set_tooltip_text(Some(&tooltips::with_shortcut(&tip, accel)));
+        }
     }
 
     pub fn view(&self) -> sourceview5::View {
@@ -334,11 +344,19 @@ impl Editor {
             label.set_visible(true);
         } else if count > 0 {
             let first = imp.script.borrow().errors.first().map(|e| e.pos.line);
-            let text = ngettext(
-                "{n} error in the script, first on line {line}",
-                "{n} errors in the script, first on line {line}",
-                count,
-            );
+            let text = if count == 1 {
+                // TRANSLATORS: {line} is a line number, e.g. 12.
+                gettext("One error in the script, on line {line}")
+            } else {
+                // TRANSLATORS: never for exactly one error (a message of its
+                // own), but for 21, 31… in languages that group them with 1.
+                // {line} is the line number of the first error, e.g. 12.
+                ngettext(
+                    "{n} error in the script, the first on line {line}",
+                    "{n} errors in the script, the first on line {line}",
+                    count,
+                )
+            };
             label.set_label(&gettext_f(
                 &text,
                 &[

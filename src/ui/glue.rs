@@ -3,6 +3,7 @@
 //! Kept in one file so the widgets depend on plain strings and trees.
 
 use crate::apdu::{atr, command, tlv};
+use crate::i18n::{gettext, gettext_f};
 use crate::script::ParseError;
 
 /// The parsed ATR fields: name and value (with its explanation).
@@ -17,7 +18,12 @@ pub fn atr_fields(bytes: &[u8]) -> Vec<(String, String)> {
             let value = match (f.value.is_empty(), f.explanation.is_empty()) {
                 (_, true) => f.value,
                 (true, false) => f.explanation,
-                (false, false) => format!("{}: {}", f.value, f.explanation),
+                (false, false) => gettext_f(
+                    // TRANSLATORS: an ATR byte and what it means, e.g. "3B" and
+                    // "Direct convention".
+                    &gettext("{value}: {explanation}"),
+                    &[("value", &f.value), ("explanation", &f.explanation)],
+                ),
             };
             (f.label, value)
         })

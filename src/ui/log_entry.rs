@@ -224,12 +224,17 @@ impl LogEntry {
             EngineEvent::Error { line, error } => {
                 let mut text = error.message();
                 if let Some(h) = error.hint() {
-                    text = format!("{text} ({h})");
+                    text = gettext_f(
+                        // TRANSLATORS: {error} is a problem, e.g. "No card in the
+                        // reader"; {hint} what to do, e.g. "Insert a card into the reader".
+                        &gettext("{error} ({hint})"),
+                        &[("error", &text), ("hint", &h)],
+                    );
                 }
                 LogEntry::message(EntryKind::Error, time, *line, text)
             }
             EngineEvent::Exit { line } => {
-                LogEntry::message(EntryKind::Info, time, *line, gettext("Stopped at exit"))
+                LogEntry::message(EntryKind::Info, time, *line, gettext("Stopped at “exit”"))
             }
         }
     }
@@ -240,11 +245,11 @@ impl LogEntry {
             .replace("{n}", &s.commands.to_string());
         let errors =
             s.errors + usize::from(matches!(s.outcome, Outcome::CardError(_)) && s.errors == 0);
-        let failures = ngettext("{n} failure", "{n} failures", errors as u32)
+        let failures = ngettext("{n} card error", "{n} card errors", errors as u32)
             .replace("{n}", &errors.to_string());
         let asserts = ngettext(
-            "{n} assertion failed",
-            "{n} assertions failed",
+            "{n} expectation failed",
+            "{n} expectations failed",
             s.assertions_failed as u32,
         )
         .replace("{n}", &s.assertions_failed.to_string());
@@ -252,19 +257,24 @@ impl LogEntry {
             Outcome::Completed if errors == 0 && s.assertions_failed == 0 => {
                 gettext("Script completed")
             }
-            Outcome::Completed => gettext("Script completed with failures"),
-            Outcome::Exited => gettext("Script stopped at exit"),
+            Outcome::Completed => gettext("Script completed with errors or failed expectations"),
+            Outcome::Exited => gettext("Script stopped at “exit”"),
             Outcome::Stopped => gettext("Script stopped by the user"),
             Outcome::CardError(_) => gettext("Script aborted by an error"),
             Outcome::AssertionFailed => gettext("Script stopped: an expectation failed"),
         };
         let text = gettext_f(
-            &gettext("{outcome}: {commands}, {failures}, {assertions}, {time} in total"),
+            // TRANSLATORS: the summary after a run, e.g. "Script completed: 3
+            // commands sent, 0 card errors, 1 expectation failed, 12.5 ms in
+            // total". {outcome} is e.g. "Script completed"; {commands},
+            // {errors} and {expectations} are the three counts above, already
+            // translated; {time} is a duration, e.g. "12.5 ms".
+            &gettext("{outcome}: {commands}, {errors}, {expectations}, {time} in total"),
             &[
                 ("outcome", &how),
                 ("commands", &commands),
-                ("failures", &failures),
-                ("assertions", &asserts),
+                ("errors", &failures),
+                ("expectations", &asserts),
                 ("time", &format_duration(s.elapsed)),
             ],
         );

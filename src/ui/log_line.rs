@@ -163,17 +163,22 @@ pub fn cells(e: &LogEntry, show_ascii: bool) -> Vec<CellText> {
 
 /// The header's cells: the column titles.
 pub fn header_cells() -> Vec<CellText> {
-    use crate::i18n::gettext;
+    use crate::i18n::{gettext, pgettext};
     COLUMNS
         .iter()
         .map(|&(column, _)| {
             let title = match column {
-                Column::Time => gettext("Time"),
-                Column::Line => gettext("Line"),
+                // TRANSLATORS: log column: the time of day a command was sent.
+                Column::Time => pgettext("log column", "Time"),
+                // TRANSLATORS: log column: the number of the script line.
+                Column::Line => pgettext("log column", "Line"),
                 Column::Command => gettext("Command"),
                 Column::Data => gettext("Response Data"),
                 Column::Sw => gettext("SW"),
+                // TRANSLATORS: log column: what the status word means, e.g.
+                // "File or application not found".
                 Column::Meaning => gettext("Meaning"),
+                // TRANSLATORS: log column: how long the card took to answer.
                 Column::Duration => gettext("Duration"),
             };
             CellText {

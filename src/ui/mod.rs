@@ -12,6 +12,7 @@ pub mod log_model;
 pub mod log_row;
 pub mod log_view;
 pub mod reader_panel;
+mod tooltips;
 pub mod window;
 mod window_files;
 mod window_run;

@@ -11,7 +11,7 @@ use gtk::glib;
 use super::glue;
 use crate::apdu::hex_spaced;
 use crate::card::{self, Protocol, ReaderInfo, ShareMode};
-use crate::i18n::gettext;
+use crate::i18n::{gettext, pgettext};
 
 const PROTOCOLS: [Protocol; 4] = [Protocol::T0, Protocol::T1, Protocol::Any, Protocol::Raw];
 const SHARE_MODES: [ShareMode; 3] = [ShareMode::Shared, ShareMode::Exclusive, ShareMode::Direct];
@@ -252,12 +252,16 @@ impl ReaderPanel {
             .as_ref()
             .and_then(|s| imp.readers.borrow().iter().find(|r| &r.name == s).cloned());
         let (status, atr) = match (&connected, &selected) {
-            (Some((r, atr)), Some(s)) if r == s => (gettext("Connected"), Some(atr.clone())),
+            (Some((r, atr)), Some(s)) if r == s => {
+                (pgettext("card connection", "Connected"), Some(atr.clone()))
+            }
             _ => match &info {
                 // The list already says the demo card is always there.
-                Some(i) if i.name == card::DEMO_READER => (gettext("Not connected"), i.atr.clone()),
+                Some(i) if i.name == card::DEMO_READER => {
+                    (pgettext("card connection", "Not connected"), i.atr.clone())
+                }
                 Some(i) => (reader_state(i), i.atr.clone()),
-                None => (gettext("Not connected"), None),
+                None => (pgettext("card connection", "Not connected"), None),
             },
         };
         imp.status_row.set_subtitle(&status);

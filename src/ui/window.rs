@@ -15,6 +15,7 @@ use super::editor::Editor;
 use super::export::Format;
 use super::log_view::LogView;
 use super::reader_panel::ReaderPanel;
+use super::tooltips;
 use crate::i18n::{gettext, gettext_f, ngettext};
 use crate::settings::{LoadOutcome, Settings};
 use crate::worker::{Event, Request};
@@ -173,7 +174,10 @@ fn install_actions(klass: &mut <imp::Window as ObjectSubclass>::Class) {
 
 impl Window {
     pub fn new(app: &impl IsA<gtk::Application>) -> Window {
-        glib::Object::builder().property("application", app).build()
+        let w: Window = glib::Object::builder().property("application", app).build();
+        // Only now is the application, and so its shortcuts, known.
+        tooltips::add_shortcuts(w.upcast_ref());
+        w
     }
 
     fn setup(&self) {
@@ -328,7 +332,12 @@ impl Window {
     /// A problem and, when there is one, what to do about it.
     pub fn toast_problem(&self, message: &str, hint: Option<&str>) {
         match hint {
-            Some(h) if !h.is_empty() => self.toast(&format!("{message}. {h}")),
+            Some(h) if !h.is_empty() => self.toast(&gettext_f(
+                // TRANSLATORS: {message} is a problem, e.g. "No card in the
+                // reader"; {hint} what to do, e.g. "Insert a card into the reader".
+                &gettext("{message}. {hint}"),
+                &[("message", message), ("hint", h)],
+            )),
             _ => self.toast(message),
         }
     }
@@ -382,19 +391,24 @@ impl Window {
         let n = imp.editor.error_count();
         if n == 0 {
             imp.run_content.set_label(&gettext("_Run"));
-            imp.run_button
-                .set_tooltip_text(Some(&gettext("Run the Script (F5)")));
+            tooltips::set(&*imp.run_button, &gettext("Run the script"));
             imp.run_button.remove_css_class("destructive-action");
             imp.run_button.add_css_class("suggested-action");
         } else {
             let label = ngettext("_Run ({n} error)", "_Run ({n} errors)", n);
             imp.run_content
                 .set_label(&label.replace("{n}", &n.to_string()));
-            let tip = ngettext(
-                "The script has {n} error: fix it to run the script",
-                "The script has {n} errors: fix them to run the script",
-                n,
-            );
+            let tip = if n == 1 {
+                gettext("The script has one error: fix it to run the script")
+            } else {
+                // TRANSLATORS: never for exactly one error (a message of its
+                // own), but for 21, 31… in languages that group them with 1.
+                ngettext(
+                    "The script has {n} error: fix them to run the script",
+                    "The script has {n} errors: fix them to run the script",
+                    n,
+                )
+            };
             imp.run_button
                 .set_tooltip_text(Some(&tip.replace("{n}", &n.to_string())));
             imp.run_button.remove_css_class("suggested-action");

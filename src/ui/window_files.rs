@@ -56,6 +56,8 @@ async fn choose(
             chooser.set_current_name(&display_name(p));
         }
     } else if action == gtk::FileChooserAction::Save {
+        // TRANSLATORS: the default file name of a new script, followed by
+        // ".apdu": one word, without spaces (use "_" or "-" instead).
         chooser.set_current_name(&format!("{}.apdu", gettext("untitled")));
     }
     let (tx, rx) = async_channel::bounded(1);

@@ -7,7 +7,7 @@ use super::log_entry::{EntryKind, LogEntry, Time};
 use super::window::Window;
 use crate::card::{self, CardError};
 use crate::engine::EngineOptions;
-use crate::i18n::{gettext, gettext_f, ngettext};
+use crate::i18n::{gettext, gettext_f, ngettext, pgettext};
 use crate::script::Statement;
 use crate::worker::{Event, Request};
 
@@ -149,7 +149,12 @@ impl Window {
 
     fn error_row(&self, time: Time, message: &str, hint: Option<&str>) -> LogEntry {
         let text = match hint {
-            Some(h) => format!("{message} ({h})"),
+            Some(h) => gettext_f(
+                // TRANSLATORS: {error} is a problem, e.g. "No card in the
+                // reader"; {hint} what to do, e.g. "Insert a card into the reader".
+                &gettext("{error} ({hint})"),
+                &[("error", message), ("hint", h)],
+            ),
             None => message.to_owned(),
         };
         LogEntry::message(EntryKind::Error, time, 0, text)
@@ -199,7 +204,7 @@ impl Window {
                             EntryKind::Info,
                             time,
                             0,
-                            gettext("Disconnected"),
+                            pgettext("card connection", "Disconnected"),
                         ));
                     }
                     panel.set_connected(None);

@@ -31,7 +31,7 @@ fn list_shows_the_virtual_readers_card_and_atr() {
         out.stdout.contains("1: Virtual PCD 00 01\n   no card\n"),
         "{out:?}"
     );
-    assert!(out.stdout.contains("(use 'run --demo')"), "{out:?}");
+    assert!(out.stdout.contains("(use “run --demo”)"), "{out:?}");
 }
 
 /// Runs on reader 0 of the bench, named as `-r` or picked as the first.
@@ -101,7 +101,7 @@ fn empty_reader_and_unknown_reader_are_exit_4() {
     assert_eq!(out.code, 4, "{out:?}");
     assert!(
         out.stderr
-            .contains("Reader not found: No Such Reader 00 00\nHint: Run 'apdu-scriptor list'"),
+            .contains("Reader not found: No Such Reader 00 00\nHint: Run “apdu-scriptor list”"),
         "{out:?}"
     );
 }

@@ -17,7 +17,7 @@ use std::fmt;
 use std::path::Path;
 
 use super::{Card, CardError, Disposition, Protocol};
-use crate::i18n::{gettext, gettext_f};
+use crate::i18n::{gettext, gettext_f, ngettext};
 use spec::{CardSpec, Image};
 
 pub use spec::InvalidReason;
@@ -52,6 +52,10 @@ impl fmt::Display for DemoCardError {
                 &[("error", e)],
             ),
             DemoCardError::Invalid { what, reason } => gettext_f(
+                // TRANSLATORS: {what} names a part of the RON card description,
+                // as written there (e.g. "atr", "mf"); {reason} is one of the
+                // lower-case messages that follow, e.g. "file identifier 2F00 is
+                // used twice".
                 &gettext("The demo card description is not usable ({what}): {reason}"),
                 &[("what", what), ("reason", &reason_text(reason))],
             ),
@@ -65,9 +69,7 @@ impl std::error::Error for DemoCardError {}
 fn reason_text(r: &InvalidReason) -> String {
     let n = |v: usize| v.to_string();
     match r {
-        InvalidReason::BadHex(s) => {
-            gettext_f(&gettext("invalid hex bytes \"{hex}\""), &[("hex", s)])
-        }
+        InvalidReason::BadHex(s) => gettext_f(&gettext("invalid hex bytes “{hex}”"), &[("hex", s)]),
         InvalidReason::AtrLength(l) => gettext_f(
             &gettext("an ATR has 2 to 33 bytes, not {len}"),
             &[("len", &n(*l))],
@@ -89,7 +91,13 @@ fn reason_text(r: &InvalidReason) -> String {
             &[("sfi", &n(*s as usize))],
         ),
         InvalidReason::RecordTooLong { record, len, size } => gettext_f(
-            &gettext("record {record} has {len} bytes, more than the record size {size}"),
+            // TRANSLATORS: {record} is a record number (e.g. 3), {len} a byte
+            // count, {size} the record size in bytes (e.g. 16).
+            &ngettext(
+                "record {record} has {len} byte, more than the record size {size}",
+                "record {record} has {len} bytes, more than the record size {size}",
+                u32::try_from(*len).unwrap_or(u32::MAX),
+            ),
             &[
                 ("record", &n(*record)),
                 ("len", &n(*len)),
@@ -97,15 +105,26 @@ fn reason_text(r: &InvalidReason) -> String {
             ],
         ),
         InvalidReason::TooManyRecords(c) => gettext_f(
-            &gettext("{count} records, at most 254 are allowed"),
+            &ngettext(
+                "{count} record, at most 254 are allowed",
+                "{count} records, at most 254 are allowed",
+                u32::try_from(*c).unwrap_or(u32::MAX),
+            ),
             &[("count", &n(*c))],
         ),
         InvalidReason::FileTooLarge(l) => gettext_f(
-            &gettext("{len} bytes, at most 32767 are allowed"),
+            // TRANSLATORS: the size of a file of the demo card; write 32767 as
+            // your language writes large numbers (French: 32 767).
+            &ngettext(
+                "{len} byte, at most 32767 are allowed",
+                "{len} bytes, at most 32767 are allowed",
+                u32::try_from(*l).unwrap_or(u32::MAX),
+            ),
             &[("len", &n(*l))],
         ),
         InvalidReason::DuplicatePin(r) => gettext_f(
-            &gettext("PIN reference {ref} is defined twice"),
+            // TRANSLATORS: {ref} is a PIN reference in hex, e.g. 81.
+            &gettext("the PIN reference {ref} is defined twice"),
             &[("ref", &format!("{r:02X}"))],
         ),
         InvalidReason::BadRetries(c) => gettext_f(
