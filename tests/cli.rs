@@ -245,6 +245,48 @@ fn text_format_and_messages_are_translated() {
 }
 
 #[test]
+fn help_and_usage_errors_are_translated() {
+    let locale = compiled_locale(&["fr", "ru"]);
+    let mut c = cli_in("fr", locale.path());
+    c.args(["run", "--help"]);
+    let out = output(c, b"");
+    assert_eq!(out.code, 0, "{out:?}");
+    for words in [
+        "Utilisation\u{a0}: apdu-scriptor run [OPTIONS] [FILE]",
+        "Options:\n",
+        "Arguments:\n",
+        "-h, --help                Afficher l'aide",
+        "Utiliser la carte de démonstration intégrée",
+    ] {
+        assert!(out.stdout.contains(words), "{words:?} in {out:?}");
+    }
+    for english in ["Usage:", "Print help", "[default:", "[possible values:"] {
+        assert!(!out.stdout.contains(english), "{english:?} in {out:?}");
+    }
+
+    let mut c = cli_in("ru", locale.path());
+    c.arg("--help");
+    let out = output(c, b"");
+    assert!(out.stdout.contains("Команды:\n"), "{out:?}");
+    assert!(out.stdout.contains("Показать версию"), "{out:?}");
+
+    let mut c = cli_in("fr", locale.path());
+    c.args(["run", "--format", "xml"]);
+    let out = output(c, b"");
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "erreur\u{a0}: valeur «\u{a0}xml\u{a0}» non valide pour «\u{a0}--format <FORMAT>\u{a0}»"
+        ),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.contains("essayez «\u{a0}--help\u{a0}»"),
+        "{out:?}"
+    );
+}
+
+#[test]
 fn missing_service_is_explained_in_french() {
     let locale = compiled_locale(&["fr"]);
     let mut c = cli_in("fr", locale.path());

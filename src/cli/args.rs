@@ -1,11 +1,18 @@
 //! Argument definitions (clap builder API, so that help texts are translated).
+//! clap's own words (the help's headings, `--help`/`--version`, its error
+//! messages) are English only, so [`localize`] replaces them with ours.
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, Command};
 
 use crate::config;
-use crate::i18n::gettext;
+use crate::i18n::{gettext, gettext_f};
 
 pub fn command() -> Command {
+    localize(base_command())
+}
+
+fn base_command() -> Command {
     Command::new("apdu-scriptor")
         .version(config::VERSION)
         .about(gettext("Send APDU commands to smart cards through PC/SC"))
@@ -118,4 +125,159 @@ fn run_command() -> Command {
                 .value_parser(clap::value_parser!(std::path::PathBuf))
                 .help(gettext("Script file (default: standard input)")),
         )
+}
+
+/// Translated help for `cmd` and its subcommands: headings through a help
+/// template, our own `--help` and `--version` flags, and no clap-written
+/// `[default: …]` or `[possible values: …]` (help texts say them).
+fn localize(cmd: Command) -> Command {
+    let top = cmd.get_name() == "apdu-scriptor";
+    let mut cmd = cmd
+        .help_template(format!(
+            "{{before-help}}{{about-with-newline}}\n{}\n\n{{all-args}}{{after-help}}",
+            usage_line("{usage}")
+        ))
+        // TRANSLATORS: heading of the command line's help
+        .subcommand_help_heading(gettext("Commands"))
+        .disable_help_flag(true)
+        .disable_help_subcommand(true)
+        .mut_args(|a| {
+            let a = if a.get_action().takes_values() {
+                a.hide_default_value(true).hide_possible_values(true)
+            } else {
+                a
+            };
+            if a.is_positional() {
+                // TRANSLATORS: heading of the command line's help: FILE…
+                a.help_heading(gettext("Arguments"))
+            } else {
+                // TRANSLATORS: heading of the command line's help: --demo…
+                a.help_heading(gettext("Options"))
+            }
+        })
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help(gettext("Print help"))
+                .help_heading(gettext("Options")),
+        );
+    if top {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(gettext("Print version"))
+                .help_heading(gettext("Options")),
+        );
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, localize);
+    }
+    cmd
+}
+
+fn usage_line(usage: &str) -> String {
+    gettext_f(
+        // TRANSLATORS: in the command line's help; {usage} is the command's
+        // syntax, e.g. "apdu-scriptor run [OPTIONS] [FILE]".
+        &gettext("Usage: {usage}"),
+        &[("usage", usage)],
+    )
+}
+
+/// A translated message for the usual command-line mistakes; `None` for the
+/// others, which clap explains in English.
+fn error_text(e: &clap::Error) -> Option<String> {
+    let text = |k| match e.get(k) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        _ => None,
+    };
+    let arg = text(ContextKind::InvalidArg).unwrap_or_default();
+    Some(match e.kind() {
+        ErrorKind::UnknownArgument => gettext_f(
+            // TRANSLATORS: {arg} is what was typed, e.g. "--dmeo".
+            &gettext("unexpected argument “{arg}”"),
+            &[("arg", &arg)],
+        ),
+        ErrorKind::InvalidSubcommand => gettext_f(
+            // TRANSLATORS: {command} is what was typed, e.g. "runn".
+            &gettext("unknown command “{command}”"),
+            &[("command", &text(ContextKind::InvalidSubcommand)?)],
+        ),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let value = text(ContextKind::InvalidValue).unwrap_or_default();
+            match text(ContextKind::ValidValue) {
+                Some(valid) => gettext_f(
+                    // TRANSLATORS: e.g. value "xml", arg "--format <FORMAT>",
+                    // valid "scriptor, text, ron".
+                    &gettext("invalid value “{value}” for “{arg}”; possible values: {valid}"),
+                    &[("value", &value), ("arg", &arg), ("valid", &valid)],
+                ),
+                None => gettext_f(
+                    // TRANSLATORS: e.g. value "99999", arg "--port <PORT>".
+                    &gettext("invalid value “{value}” for “{arg}”"),
+                    &[("value", &value), ("arg", &arg)],
+                ),
+            }
+        }
+        ErrorKind::ArgumentConflict => match text(ContextKind::PriorArg) {
+            Some(prior) if prior != arg => gettext_f(
+                // TRANSLATORS: e.g. arg "--demo", other "--reader <READER>".
+                &gettext("“{arg}” cannot be used with “{other}”"),
+                &[("arg", &arg), ("other", &prior)],
+            ),
+            _ => gettext_f(
+                &gettext("“{arg}” cannot be used more than once"),
+                &[("arg", &arg)],
+            ),
+        },
+        ErrorKind::MissingRequiredArgument => gettext_f(
+            // TRANSLATORS: {args} lists arguments, e.g. "<FILE>".
+            &gettext("missing required argument: {args}"),
+            &[("args", &arg)],
+        ),
+        ErrorKind::TooManyValues => gettext_f(
+            &gettext("unexpected argument “{arg}”"),
+            &[("arg", &text(ContextKind::InvalidValue).unwrap_or(arg))],
+        ),
+        _ => return None,
+    })
+}
+
+/// Print a command-line error (or the help or version asked for) the way
+/// clap would, in the user's language where we can; returns whether it was
+/// an error.
+pub fn print_error(e: &clap::Error) -> bool {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return false;
+    }
+    let Some(message) = error_text(e) else {
+        let _ = e.print();
+        return true;
+    };
+    // TRANSLATORS: a command-line mistake, e.g. "unexpected argument “--dmeo”".
+    eprintln!(
+        "{}",
+        gettext_f(&gettext("error: {message}"), &[("message", &message)])
+    );
+    if let Some(ContextValue::StyledStr(usage)) = e.get(ContextKind::Usage) {
+        let usage = usage.to_string();
+        let usage = usage.trim().trim_start_matches("Usage:").trim();
+        eprintln!("\n{}", usage_line(usage));
+    }
+    eprintln!(
+        "\n{}",
+        // TRANSLATORS: keep --help as is.
+        gettext("For more information, try “--help”.")
+    );
+    true
 }

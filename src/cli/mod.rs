@@ -26,8 +26,11 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let matches = match args::command().try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            return if args::print_error(&e) {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            }
         }
     };
     match matches.subcommand() {
