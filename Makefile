@@ -1,7 +1,7 @@
 # The two set-up commands: `make run` and `make test` (see README).
 CARGO ?= cargo
 
-.PHONY: run test bench deps mo pot update-po clean
+.PHONY: run test bench deps mo pot update-po screenshots clean
 
 deps:
 	@tools/deps.sh
@@ -23,6 +23,13 @@ pot:
 
 update-po:
 	tools/i18n.sh update-po
+
+# data/screenshots/*.png for the README, and per language (English and every
+# language of po/LINGUAS) the main window, preferences, reader panel, log and
+# a --demo transcript in data/screenshots/<lang>/, for translators.
+screenshots:
+	dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
+		$(CARGO) test --test gui_screenshots -- --screenshots
 
 clean:
 	$(CARGO) clean

@@ -53,6 +53,20 @@ fn has_catalog(dir: &Path) -> bool {
     })
 }
 
+/// `x` with `places` decimals and the language's decimal separator
+/// ("12,5" in French), whatever the numeric locale of the process.
+pub fn decimal(x: f64, places: usize) -> String {
+    let s = format!("{x:.places$}");
+    // TRANSLATORS: the decimal separator of your language, e.g. "," in
+    // French and Russian (12,5 ms).
+    let sep = pgettext("decimal separator", ".");
+    if sep == "." {
+        s
+    } else {
+        s.replace('.', &sep)
+    }
+}
+
 /// Replace `{name}` placeholders in an already translated string.
 ///
 /// `gettext_f(&gettext("Reader {reader} not found"), &[("reader", name)])`

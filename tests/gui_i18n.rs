@@ -272,7 +272,33 @@ fn child(lang: &str) {
     } else {
         complete_language(lang, &widgets, &items, &buttons)
     };
-    run_and_check_log(&w, &log);
+    let cells = run_and_check_log(&w, &log);
+    if lang != "de" {
+        // The demo card's name in the reader list, and durations, in the
+        // language too.
+        let po = Catalog::load(lang);
+        let demo = po.ptr("reader list", "APDU Scriptor Demo Card");
+        let rows: Vec<String> = descendants(w.upcast_ref())
+            .iter()
+            .filter_map(|x| x.downcast_ref::<adw::PreferencesRow>())
+            .map(|r| r.title().to_string())
+            .collect();
+        assert!(rows.contains(&demo), "{demo:?} in {rows:?}");
+        let units: Vec<String> = ["{n} µs", "{n} ms"]
+            .iter()
+            .map(|id| po.tr(id).replace("{n}", ""))
+            .collect();
+        assert!(
+            cells.iter().any(|c| units.iter().any(|u| c.ends_with(u))),
+            "a duration in {units:?} in {cells:?}"
+        );
+        assert!(
+            !cells
+                .iter()
+                .any(|c| c.ends_with(" µs") || c.ends_with(" ms")),
+            "{cells:?}"
+        );
+    }
     common::gui::close_window(&w);
 }
 
@@ -402,7 +428,8 @@ fn complete_language(
 
 /// Run a one-line script on the demo card (SELECT of an absent
 /// application) and wait for `log` (meaning, outcome, count) in the log.
-fn run_and_check_log(w: &Window, log: &[String; 3]) {
+/// Returns the texts of the log's cells after the run.
+fn run_and_check_log(w: &Window, log: &[String; 3]) -> Vec<String> {
     let [meaning, completed, one] = log;
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("select.apdu");
@@ -452,4 +479,5 @@ fn run_and_check_log(w: &Window, log: &[String; 3]) {
         "{completed:?} in the log: {labels:?}"
     );
     assert!(found(&labels, one), "{one:?} in the log: {labels:?}");
+    labels
 }

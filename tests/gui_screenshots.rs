@@ -1,10 +1,16 @@
 //! Screenshots of the main window after a run on the demo card, light and
-//! dark, into `data/screenshots/`. Does nothing without `--screenshots`:
-//! `xvfb-run -a -s "-screen 0 1280x800x24" cargo test --test gui_screenshots -- --screenshots`
+//! dark, into `data/screenshots/`; then, for translators, the main window,
+//! the preferences, the reader panel and the run's log in English and in
+//! every language of `po/LINGUAS`, with a `run --demo --format text`
+//! transcript, into `data/screenshots/<lang>/`. Does nothing without
+//! `--screenshots` (all of them: `make screenshots`) or `--translations`
+//! (the per-language ones only):
+//! `xvfb-run -a -s "-screen 0 1280x800x24" cargo test --test gui_screenshots -- --translations`
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use adw::prelude::*;
 use apdu_scriptor::card::DEMO_READER;
@@ -33,14 +39,130 @@ fn shoot(path: &Path) {
     println!("{}: {status:?}", path.display());
 }
 
+/// Set in the child processes: the language of the translators' screenshots.
+const CHILD_VAR: &str = "APDU_SCRIPTOR_SCREENSHOT_LANG";
+
+fn top() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
 fn main() {
-    if !std::env::args().any(|a| a == "--screenshots") {
+    if let Ok(lang) = std::env::var(CHILD_VAR) {
+        return translators_shots(&lang);
+    }
+    let arg = |a: &str| std::env::args().any(|x| x == a);
+    if arg("--translations") {
+        let tmp = tempfile::tempdir().unwrap();
+        return per_language(&tmp.path().join("locale"));
+    }
+    if !arg("--screenshots") {
         return;
     }
-    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/screenshots");
+    let out = top().join("data/screenshots");
     std::fs::create_dir_all(&out).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    common::gui::use_private_home(tmp.path());
+    let (app, _hold, script) = set_up(tmp.path());
+    let w = run_demo(&app, &script);
+    // Let the start-up toast (no pcscd on the test machine) time out.
+    iterate_until(9.0, || false);
+    shoot(&out.join("main-light.png"));
+    adw::StyleManager::default().set_color_scheme(adw::ColorScheme::ForceDark);
+    shoot(&out.join("main-dark.png"));
+    adw::StyleManager::default().set_color_scheme(adw::ColorScheme::Default);
+    let shortcuts = w.show_shortcuts().expect("the shortcuts window");
+    shoot(&out.join("shortcuts.png"));
+    shortcuts.close();
+    w.editor().buffer().set_modified(false);
+    w.close();
+    per_language(&tmp.path().join("locale"));
+}
+
+/// The languages of po/LINGUAS, and English.
+fn languages() -> Vec<String> {
+    let linguas = std::fs::read_to_string(top().join("po/LINGUAS")).unwrap();
+    let mut langs = vec!["en".to_owned()];
+    langs.extend(
+        linguas
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim())
+            .flat_map(|l| l.split_whitespace())
+            .map(str::to_owned),
+    );
+    langs
+}
+
+/// Compile every language, then take each one's screenshots in a process of
+/// its own (the language is fixed when gettext and GTK start).
+fn per_language(locale: &Path) {
+    for lang in languages() {
+        let dir = top().join("data/screenshots").join(&lang);
+        std::fs::create_dir_all(&dir).unwrap();
+        if lang != "en" {
+            let target = locale.join(&lang).join("LC_MESSAGES");
+            std::fs::create_dir_all(&target).unwrap();
+            let status = Command::new("msgfmt")
+                .arg("-o")
+                .arg(target.join("apdu-scriptor.mo"))
+                .arg(top().join(format!("po/{lang}.po")))
+                .status()
+                .expect("msgfmt (gettext) is installed");
+            assert!(status.success(), "msgfmt failed on {lang}.po");
+        }
+        let status = Command::new(std::env::current_exe().unwrap())
+            .env(CHILD_VAR, &lang)
+            .env("LANGUAGE", &lang)
+            .env("LANG", "C.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("APDU_SCRIPTOR_LOCALEDIR", locale)
+            .status()
+            .expect("run the screenshot binary again");
+        assert!(status.success(), "screenshots in {lang}");
+        transcript(&lang, locale, &dir.join("demo.txt"));
+    }
+}
+
+/// What `run --demo --format text` prints for the demo script, stdout then
+/// stderr, as a terminal would show them.
+fn transcript(lang: &str, locale: &Path, path: &Path) {
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("read-demo-app.apdu");
+    std::fs::write(
+        &script,
+        SCRIPT.lines().take(8).collect::<Vec<_>>().join("\n") + "\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_apdu-scriptor"))
+        .args(["run", "--demo", "--auto-get-response", "--format", "text"])
+        .arg(&script)
+        .env("LANGUAGE", lang)
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("APDU_SCRIPTOR_LOCALEDIR", locale)
+        .output()
+        .expect("run apdu-scriptor");
+    let text = format!(
+        "$ LANGUAGE={lang} apdu-scriptor run --demo --auto-get-response --format text read-demo-app.apdu\n{}{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    std::fs::write(path, text).unwrap();
+    println!("{}", path.display());
+}
+
+/// A private home with the panes' sizes, the application, and the demo
+/// script in `dir`.
+fn set_up(
+    dir: &Path,
+) -> (
+    apdu_scriptor::ui::Application,
+    gtk::gio::ApplicationHoldGuard,
+    PathBuf,
+) {
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    common::gui::use_private_home(&home);
     std::env::set_var("GSK_RENDERER", "cairo");
     let settings = apdu_scriptor::settings::Settings {
         log_pane: 215,
@@ -48,18 +170,23 @@ fn main() {
         ..Default::default()
     };
     settings.save().unwrap();
-    let (app, _hold) = common::gui::start_app();
-
-    let scripts = tmp.path().join("scripts");
+    let (app, hold) = common::gui::start_app();
+    let scripts = dir.join("scripts");
     std::fs::create_dir_all(&scripts).unwrap();
     let script = scripts.join("read-demo-app.apdu");
     std::fs::write(&script, SCRIPT).unwrap();
-    let w = Window::new(&app);
+    (app, hold, script)
+}
+
+/// The main window after a run of the demo script, the READ BINARY row
+/// selected and the cursor on the invalid last line.
+fn run_demo(app: &apdu_scriptor::ui::Application, script: &Path) -> Window {
+    let w = Window::new(app);
     w.set_default_size(1280, 800);
     w.maximize();
     w.present();
     iterate_until(10.0, || w.is_mapped());
-    w.open_path(&script);
+    w.open_path(script);
     w.reader_panel().select_reader(DEMO_READER);
     w.reader_panel().auto_get_response_switch().set_active(true);
     // Leave the invalid last line out of the run, but keep it visible.
@@ -90,15 +217,57 @@ fn main() {
     }
     // No hover tooltips from wherever Xvfb's pointer sits.
     w.log_view().set_can_target(false);
-    // Let the start-up toast (no pcscd on the test machine) time out.
+    w
+}
+
+/// Render `widget` as it is on the screen into a PNG, on the window's
+/// background colour.
+fn render(widget: &impl IsA<gtk::Widget>, path: &Path) {
+    let widget = widget.upcast_ref::<gtk::Widget>();
+    let (width, height) = (widget.width() as f32, widget.height() as f32);
+    let snapshot = gtk::Snapshot::new();
+    let bg = if adw::StyleManager::default().is_dark() {
+        gtk::gdk::RGBA::new(0.14, 0.14, 0.14, 1.0)
+    } else {
+        gtk::gdk::RGBA::new(0.98, 0.98, 0.98, 1.0)
+    };
+    snapshot.append_color(&bg, &gtk::graphene::Rect::new(0.0, 0.0, width, height));
+    gtk::WidgetPaintable::new(Some(widget)).snapshot(&snapshot, width.into(), height.into());
+    let node = snapshot.to_node().expect("something was drawn");
+    let renderer = widget
+        .native()
+        .and_then(|n| n.renderer())
+        .expect("a realized widget");
+    renderer
+        .render_texture(node, None)
+        .save_to_png(path)
+        .unwrap();
+    println!("{}", path.display());
+}
+
+/// The translators' screenshots, in the language of this process.
+fn translators_shots(lang: &str) {
+    let out = top().join("data/screenshots").join(lang);
+    let tmp = tempfile::tempdir().unwrap();
+    let (app, _hold, script) = set_up(tmp.path());
+    let w = run_demo(&app, &script);
     iterate_until(9.0, || false);
-    shoot(&out.join("main-light.png"));
-    adw::StyleManager::default().set_color_scheme(adw::ColorScheme::ForceDark);
-    shoot(&out.join("main-dark.png"));
-    adw::StyleManager::default().set_color_scheme(adw::ColorScheme::Default);
-    let shortcuts = w.show_shortcuts().expect("the shortcuts window");
-    shoot(&out.join("shortcuts.png"));
-    shortcuts.close();
+    render(&w, &out.join("main.png"));
+    render(&w.reader_panel(), &out.join("reader-panel.png"));
+    render(&w.log_view(), &out.join("log.png"));
+    WidgetExt::activate_action(&w, "win.preferences", None).unwrap();
+    let prefs = || {
+        gtk::Window::list_toplevels()
+            .into_iter()
+            .filter_map(|t| t.downcast::<adw::PreferencesWindow>().ok())
+            .find(|p| p.is_mapped())
+    };
+    iterate_until(10.0, || prefs().is_some());
+    let p = prefs().expect("the preferences window");
+    iterate_until(1.0, || false);
+    render(&p, &out.join("preferences.png"));
+    p.close();
     w.editor().buffer().set_modified(false);
     w.close();
+    iterate_until(0.5, || false);
 }

@@ -6,10 +6,22 @@ pub mod monitor;
 pub mod pcsc_backend;
 pub mod vpcd;
 
-use crate::i18n::gettext;
+use crate::i18n::{gettext, pgettext};
 
 /// Name under which the built-in demo card is listed as a reader.
 pub const DEMO_READER: &str = "APDU Scriptor Demo Card";
+
+/// The name to show for `reader`: the demo card's in the user's language
+/// (its PC/SC-style name, [`DEMO_READER`], is what `--reader` takes), the
+/// others as PC/SC gives them.
+pub fn reader_display_name(reader: &str) -> String {
+    if reader == DEMO_READER {
+        // TRANSLATORS: the built-in demo card, as shown in the list of readers.
+        pgettext("reader list", "APDU Scriptor Demo Card")
+    } else {
+        reader.to_owned()
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Protocol {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::apdu::{hex_spaced, status, status_word};
 use crate::card::{CardError, Protocol};
 use crate::engine::{EngineEvent, Exchange, Observer, Origin, Outcome, Summary};
-use crate::i18n::{gettext, gettext_f, ngettext};
+use crate::i18n::{decimal, gettext, gettext_f, ngettext};
 use crate::script::{Statement, StatementKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -366,7 +366,10 @@ fn expectation_text(e: &crate::script::Expectation) -> String {
 }
 
 fn duration_text(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+    gettext_f(
+        &gettext("{n} ms"),
+        &[("n", &decimal(d.as_secs_f64() * 1000.0, 2))],
+    )
 }
 
 fn text_exchange(x: &Exchange) -> String {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::apdu::hex_spaced;
 use crate::engine::{EngineEvent, Exchange, Origin, Outcome, Summary};
-use crate::i18n::{gettext, gettext_f, ngettext};
+use crate::i18n::{decimal, gettext, gettext_f, ngettext};
 
 use super::glue;
 
@@ -294,11 +294,18 @@ impl LogEntry {
 pub fn format_duration(d: Duration) -> String {
     let us = d.as_micros();
     if us < 1000 {
-        format!("{us} µs")
+        // TRANSLATORS: a duration in microseconds, e.g. "11 µs"; use your
+        // language's symbol and spacing (Russian: "11 мкс").
+        gettext_f(&gettext("{n} µs"), &[("n", &us.to_string())])
     } else if us < 10_000_000 {
-        format!("{:.1} ms", us as f64 / 1000.0)
+        // TRANSLATORS: a duration in milliseconds, e.g. "12.5 ms".
+        gettext_f(
+            &gettext("{n} ms"),
+            &[("n", &decimal(us as f64 / 1000.0, 1))],
+        )
     } else {
-        format!("{:.2} s", d.as_secs_f64())
+        // TRANSLATORS: a duration in seconds, e.g. "12.25 s".
+        gettext_f(&gettext("{n} s"), &[("n", &decimal(d.as_secs_f64(), 2))])
     }
 }
 

@@ -117,7 +117,7 @@ impl ReaderPanel {
         let mut select = None;
         for r in &readers {
             let row = adw::ActionRow::builder()
-                .title(r.name.as_str())
+                .title(card::reader_display_name(&r.name))
                 .subtitle(reader_state(r))
                 .build();
             let icon = if r.name == card::DEMO_READER {
@@ -130,7 +130,7 @@ impl ReaderPanel {
             row.add_prefix(&gtk::Image::from_icon_name(icon));
             if connected.as_deref() == Some(r.name.as_str()) {
                 let mark = gtk::Image::from_icon_name("emblem-ok-symbolic");
-                mark.set_tooltip_text(Some(&gettext("Connected")));
+                mark.set_tooltip_text(Some(&pgettext("card connection", "Connected")));
                 mark.add_css_class("success");
                 row.add_suffix(&mark);
             }
