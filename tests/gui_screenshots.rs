@@ -134,7 +134,8 @@ fn transcript(lang: &str, locale: &Path, path: &Path) {
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_apdu-scriptor"))
         .args(["run", "--demo", "--auto-get-response", "--format", "text"])
-        .arg(&script)
+        .arg(script.file_name().unwrap())
+        .current_dir(tmp.path())
         .env("LANGUAGE", lang)
         .env("LANG", "C.UTF-8")
         .env_remove("LC_ALL")
