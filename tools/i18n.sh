@@ -400,6 +400,19 @@ cmd_check() {
             fail "messages that start or end with punctuation or a space (concatenated fragments?); use a whole template, or allow one in FRAGMENTS_OK of tools/i18n.sh with a reason:"
             sed 's/^/    /' "$TMP/fragments" >&2
         fi
+        # Every `// TRANSLATORS:` comment must reach the template: xgettext
+        # keeps one only on the line just before the line of the string.
+        msgcat --no-wrap "$TMP/fresh.pot" >"$TMP/fresh.nowrap"
+        for f in $(grep '\.rs$' "$TMP/listed" || true); do
+            [ -f "$f" ] || continue
+            grep -n -o '// TRANSLATORS:.*' "$f" | while IFS= read -r c; do
+                grep -qF -- "#. ${c#*// }" "$TMP/fresh.nowrap" || printf '%s:%s\n' "$f" "$c"
+            done
+        done >"$TMP/lostcomments"
+        if [ -s "$TMP/lostcomments" ]; then
+            fail "translator comments that xgettext did not attach to a message (put the comment on the line just before the string):"
+            sed 's/^/    /' "$TMP/lostcomments" >&2
+        fi
         # Every simple gettext literal in the Rust sources must have been
         # extracted; a miss means xgettext's C lexer went astray.
         for f in $(grep '\.rs$' "$TMP/listed" || true); do

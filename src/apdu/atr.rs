@@ -198,9 +198,9 @@ impl Atr {
         self.historical = pos..hist_end;
         if hist_end - pos < k {
             self.problem(gettext_f(
-                // TRANSLATORS: {k} is the count announced by the ATR's T0 byte
-                // (e.g. 15), {n} the count actually present (e.g. 3).
                 &ngettext(
+                    // TRANSLATORS: {k} is the count announced by the ATR's T0 byte
+                    // (e.g. 15), {n} the count actually present (e.g. 3).
                     "T0 announces {k} historical byte; bytes present: {n}",
                     "T0 announces {k} historical bytes; bytes present: {n}",
                     k as u32,

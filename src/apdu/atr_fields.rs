@@ -125,9 +125,9 @@ fn level_rows(atr: &Atr, i: usize, level: &InterfaceLevel, rows: &mut Vec<AtrFie
                 gettext_f(&template, &[("t", &(ta & 0x0F).to_string())])
             }
             (_, Some(1)) => gettext_f(
-                // TRANSLATORS: IFSC, the card's information field size, is
-                // kept as is.
                 &ngettext(
+                    // TRANSLATORS: IFSC, the card's information field size, is
+                    // kept as is.
                     "T=1: IFSC = {n} byte",
                     "T=1: IFSC = {n} bytes",
                     u32::from(ta),
@@ -167,9 +167,9 @@ fn level_rows(atr: &Atr, i: usize, level: &InterfaceLevel, rows: &mut Vec<AtrFie
         let text = match (i, t) {
             (1, _) if tc == 0xFF => gettext("Minimum guard time"),
             (1, _) => gettext_f(
-                // TRANSLATORS: etu = elementary time unit (ISO 7816-3), usually
-                // kept as is.
                 &ngettext(
+                    // TRANSLATORS: etu = elementary time unit (ISO 7816-3), usually
+                    // kept as is.
                     "Extra guard time: {n} etu",
                     "Extra guard time: {n} etu",
                     u32::from(tc),

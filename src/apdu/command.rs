@@ -64,9 +64,9 @@ impl CommandWarning {
                 &[("n", &len.to_string())],
             ),
             CommandWarning::LcMismatch { lc, available } => gettext_f(
-                // TRANSLATORS: {lc} is the count in the command's Lc byte
-                // (e.g. 5), {n} the count of data bytes after it (e.g. 3).
                 &ngettext(
+                    // TRANSLATORS: {lc} is the count in the command's Lc byte
+                    // (e.g. 5), {n} the count of data bytes after it (e.g. 3).
                     "Lc announces {lc} data byte; data bytes present: {n}",
                     "Lc announces {lc} data bytes; data bytes present: {n}",
                     *lc as u32,

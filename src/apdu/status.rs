@@ -59,8 +59,8 @@ fn specific(sw1: u8, sw2: u8) -> Option<String> {
         (0x61, n) => {
             let n = length_of(n);
             return Some(with_count(
-                // TRANSLATORS: status word 61XX (ISO/IEC 7816-4). {n} is a byte count, e.g. 16.
                 ngettext(
+                    // TRANSLATORS: status word 61XX (ISO/IEC 7816-4). {n} is a byte count, e.g. 16.
                     "{n} byte of response data still available",
                     "{n} bytes of response data still available",
                     n,
@@ -95,9 +95,9 @@ fn specific(sw1: u8, sw2: u8) -> Option<String> {
         (0x63, 0xC0..=0xCF) => {
             let n = u32::from(sw2 & 0x0F);
             return Some(with_count(
-                // TRANSLATORS: status word 63CX (ISO/IEC 7816-4). {n} is how many
-                // tries are left, e.g. 2.
                 ngettext(
+                    // TRANSLATORS: status word 63CX (ISO/IEC 7816-4). {n} is how many
+                    // tries are left, e.g. 2.
                     "Verification failed: {n} try left",
                     "Verification failed: {n} tries left",
                     n,
@@ -176,8 +176,8 @@ fn specific(sw1: u8, sw2: u8) -> Option<String> {
         (0x6C, n) => {
             let n = length_of(n);
             return Some(with_count(
-                // TRANSLATORS: status word 6CXX (ISO/IEC 7816-4). {n} is a byte count, e.g. 16.
                 ngettext(
+                    // TRANSLATORS: status word 6CXX (ISO/IEC 7816-4). {n} is a byte count, e.g. 16.
                     "Wrong Le: {n} byte available",
                     "Wrong Le: {n} bytes available",
                     n,
@@ -194,8 +194,8 @@ fn specific(sw1: u8, sw2: u8) -> Option<String> {
         (0x9F, n) => {
             let n = length_of(n);
             return Some(with_count(
-                // TRANSLATORS: status word 9FXX (ETSI TS 102 221). {n} is a byte count, e.g. 16.
                 ngettext(
+                    // TRANSLATORS: status word 9FXX (ETSI TS 102 221). {n} is a byte count, e.g. 16.
                     "GSM: {n} byte of response data available",
                     "GSM: {n} bytes of response data available",
                     n,
@@ -206,8 +206,8 @@ fn specific(sw1: u8, sw2: u8) -> Option<String> {
         (0x91, n) => {
             let n = length_of(n);
             return Some(with_count(
-                // TRANSLATORS: status word 91XX (ETSI TS 102 221). {n} is a byte count, e.g. 16.
                 ngettext(
+                    // TRANSLATORS: status word 91XX (ETSI TS 102 221). {n} is a byte count, e.g. 16.
                     "Success; a proactive command of {n} byte is pending",
                     "Success; a proactive command of {n} bytes is pending",
                     n,
@@ -218,8 +218,8 @@ fn specific(sw1: u8, sw2: u8) -> Option<String> {
         (0x92, 0x00..=0x0F) => {
             let n = u32::from(sw2);
             return Some(with_count(
-                // TRANSLATORS: status word 92XX (XX from 00 to 0F) (ETSI TS 102 221). {n} is a count, e.g. 2.
                 ngettext(
+                    // TRANSLATORS: status word 92XX (XX from 00 to 0F) (ETSI TS 102 221). {n} is a count, e.g. 2.
                     "Success after {n} internal retry",
                     "Success after {n} internal retries",
                     n,

@@ -264,11 +264,12 @@ pub fn print_error(e: &clap::Error) -> bool {
         let _ = e.print();
         return true;
     };
-    // TRANSLATORS: a command-line mistake, e.g. "unexpected argument “--dmeo”".
-    eprintln!(
-        "{}",
-        gettext_f(&gettext("error: {message}"), &[("message", &message)])
+    let line = gettext_f(
+        // TRANSLATORS: a command-line mistake, e.g. "unexpected argument “--dmeo”".
+        &gettext("error: {message}"),
+        &[("message", &message)],
     );
+    eprintln!("{line}");
     if let Some(ContextValue::StyledStr(usage)) = e.get(ContextKind::Usage) {
         let usage = usage.to_string();
         let usage = usage.trim().trim_start_matches("Usage:").trim();

@@ -348,10 +348,10 @@ impl Editor {
                 // TRANSLATORS: {line} is a line number, e.g. 12.
                 gettext("One error in the script, on line {line}")
             } else {
-                // TRANSLATORS: never for exactly one error (a message of its
-                // own), but for 21, 31… in languages that group them with 1.
-                // {line} is the line number of the first error, e.g. 12.
                 ngettext(
+                    // TRANSLATORS: never for exactly one error (a message of its
+                    // own), but for 21, 31… in languages that group them with 1.
+                    // {line} is the line number of the first error, e.g. 12.
                     "{n} error in the script, the first on line {line}",
                     "{n} errors in the script, the first on line {line}",
                     count,

@@ -298,8 +298,8 @@ pub fn format_duration(d: Duration) -> String {
         // language's symbol and spacing (Russian: "11 мкс").
         gettext_f(&gettext("{n} µs"), &[("n", &us.to_string())])
     } else if us < 10_000_000 {
-        // TRANSLATORS: a duration in milliseconds, e.g. "12.5 ms".
         gettext_f(
+            // TRANSLATORS: a duration in milliseconds, e.g. "12.5 ms".
             &gettext("{n} ms"),
             &[("n", &decimal(us as f64 / 1000.0, 1))],
         )

@@ -401,9 +401,9 @@ impl Window {
             let tip = if n == 1 {
                 gettext("The script has one error: fix it to run the script")
             } else {
-                // TRANSLATORS: never for exactly one error (a message of its
-                // own), but for 21, 31… in languages that group them with 1.
                 ngettext(
+                    // TRANSLATORS: never for exactly one error (a message of its
+                    // own), but for 21, 31… in languages that group them with 1.
                     "The script has {n} error: fix them to run the script",
                     "The script has {n} errors: fix them to run the script",
                     n,

@@ -91,9 +91,9 @@ fn reason_text(r: &InvalidReason) -> String {
             &[("sfi", &n(*s as usize))],
         ),
         InvalidReason::RecordTooLong { record, len, size } => gettext_f(
-            // TRANSLATORS: {record} is a record number (e.g. 3), {len} a byte
-            // count, {size} the record size in bytes (e.g. 16).
             &ngettext(
+                // TRANSLATORS: {record} is a record number (e.g. 3), {len} a byte
+                // count, {size} the record size in bytes (e.g. 16).
                 "record {record} has {len} byte, more than the record size {size}",
                 "record {record} has {len} bytes, more than the record size {size}",
                 u32::try_from(*len).unwrap_or(u32::MAX),
@@ -113,9 +113,9 @@ fn reason_text(r: &InvalidReason) -> String {
             &[("count", &n(*c))],
         ),
         InvalidReason::FileTooLarge(l) => gettext_f(
-            // TRANSLATORS: the size of a file of the demo card; write 32767 as
-            // your language writes large numbers (French: 32 767).
             &ngettext(
+                // TRANSLATORS: the size of a file of the demo card; write 32767 as
+                // your language writes large numbers (French: 32 767).
                 "{len} byte, at most 32767 are allowed",
                 "{len} bytes, at most 32767 are allowed",
                 u32::try_from(*l).unwrap_or(u32::MAX),
