@@ -31,8 +31,9 @@ use gtk::{gio, glib};
 
 /// Set in the child processes: the language under test.
 const CHILD_VAR: &str = "APDU_SCRIPTOR_I18N_TEST_LANG";
-/// Complete languages, read from `po/`, and the partial German test file.
-const LANGS: [&str; 3] = ["fr", "ru", "de"];
+/// English (the source), complete languages read from `po/`, and the
+/// partial German test file.
+const LANGS: [&str; 4] = ["en", "fr", "ru", "de"];
 
 fn main() {
     match std::env::var(CHILD_VAR) {
@@ -44,7 +45,7 @@ fn main() {
 fn parent() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let locale = tmp.path().join("locale");
-    for lang in LANGS {
+    for lang in LANGS.into_iter().filter(|l| *l != "en") {
         let target = locale.join(lang).join("LC_MESSAGES");
         std::fs::create_dir_all(&target).unwrap();
         let status = Command::new("msgfmt")
@@ -263,9 +264,15 @@ fn child(lang: &str) {
     let (app, _hold) = common::gui::start_app();
     let w = common::gui::window(&app);
     let widgets = descendants(w.upcast_ref());
+    let menu = primary_menu(&widgets);
     let mut items = Vec::new();
-    menu_labels(&primary_menu(&widgets), &mut items);
+    menu_labels(&menu, &mut items);
     let buttons = button_labels(&widgets);
+    unique_mnemonics(&menu);
+    if lang == "en" {
+        common::gui::close_window(&w);
+        return;
+    }
 
     let log = if lang == "de" {
         partial_german(&items, &buttons)
@@ -302,6 +309,44 @@ fn child(lang: &str) {
     common::gui::close_window(&w);
 }
 
+/// The mnemonics of one menu level (its sections included, its submenus
+/// apart) differ, in the language of the process.
+fn unique_mnemonics(model: &gio::MenuModel) {
+    fn level(
+        model: &gio::MenuModel,
+        out: &mut Vec<(char, String)>,
+        subs: &mut Vec<gio::MenuModel>,
+    ) {
+        for i in 0..model.n_items() {
+            if let Some(label) = model
+                .item_attribute_value(i, "label", Some(glib::VariantTy::STRING))
+                .and_then(|v| v.get::<String>())
+            {
+                if let Some(c) = label.split_once('_').and_then(|(_, r)| r.chars().next()) {
+                    out.push((c.to_lowercase().next().unwrap_or(c), label.clone()));
+                }
+            }
+            if let Some(sec) = model.item_link(i, "section") {
+                level(&sec, out, subs);
+            }
+            if let Some(sub) = model.item_link(i, "submenu") {
+                subs.push(sub);
+            }
+        }
+    }
+    let mut keys = Vec::new();
+    let mut subs = Vec::new();
+    level(model, &mut keys, &mut subs);
+    for (i, (c, label)) in keys.iter().enumerate() {
+        if let Some((_, other)) = keys[i + 1..].iter().find(|(d, _)| d == c) {
+            panic!("mnemonic {c:?} of {label:?} and {other:?}");
+        }
+    }
+    for sub in subs {
+        unique_mnemonics(&sub);
+    }
+}
+
 /// The main menu, as built from window.ui.
 fn primary_menu(widgets: &[gtk::Widget]) -> gio::MenuModel {
     widgets
@@ -317,7 +362,7 @@ fn primary_menu(widgets: &[gtk::Widget]) -> gio::MenuModel {
 fn partial_german(items: &[String], buttons: &[String]) -> [String; 3] {
     for (want, what) in [
         ("_Neu", "translated menu item"),
-        ("Ö_ffnen …", "translated menu item"),
+        ("_Öffnen …", "translated menu item"),
         ("_Preferences", "untranslated menu item"),
         ("Save _As…", "untranslated menu item"),
     ] {

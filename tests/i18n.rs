@@ -163,3 +163,20 @@ fn french_and_russian_are_complete() {
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("1 untranslated"), "{}", text(&out));
 }
+
+#[test]
+fn command_names_are_not_offered_for_translation() {
+    // ISO/IEC 7816-4 and GlobalPlatform names stay as the standards spell
+    // them; the log still shows them.
+    let pot = std::fs::read_to_string(top().join("po/apdu-scriptor.pot")).unwrap();
+    for name in ["SELECT", "GET RESPONSE", "READ BINARY", "INSTALL", "FETCH"] {
+        assert!(
+            !pot.contains(&format!("msgid \"{name}\"")),
+            "{name} is in the template"
+        );
+    }
+    assert_eq!(
+        apdu_scriptor::apdu::command::ins_name(0x00, 0xA4).as_deref(),
+        Some("SELECT")
+    );
+}
