@@ -270,6 +270,13 @@ fn child(lang: &str) {
     let buttons = button_labels(&widgets);
     unique_mnemonics(&menu);
     if lang == "en" {
+        // Exactly one error has a sentence of its own.
+        let (count, tip) = error_count_texts(&w, 1);
+        assert_eq!(count, "One error in the script, on line 1");
+        assert_eq!(tip, "The script has one error: fix it to run the script");
+        let (count, tip) = error_count_texts(&w, 2);
+        assert_eq!(count, "2 errors in the script, the first on line 1");
+        assert_eq!(tip, "The script has 2 errors: fix them to run the script");
         common::gui::close_window(&w);
         return;
     }
@@ -280,6 +287,15 @@ fn child(lang: &str) {
         complete_language(lang, &widgets, &items, &buttons)
     };
     let cells = run_and_check_log(&w, &log);
+    if lang == "ru" {
+        // 21 takes the form of 1 in Russian, which must still say "21".
+        let (count, tip) = error_count_texts(&w, 21);
+        assert_eq!(count, "21 ошибка в сценарии, первая — в строке 1");
+        assert_eq!(
+            tip,
+            "В сценарии 21 ошибка: исправьте сценарий, чтобы выполнить его"
+        );
+    }
     if lang != "de" {
         // The demo card's name in the reader list, and durations, in the
         // language too.
@@ -307,6 +323,35 @@ fn child(lang: &str) {
         );
     }
     common::gui::close_window(&w);
+}
+
+/// With `n` invalid lines and the cursor on a valid one: the editor's
+/// message and the Run button's tooltip.
+fn error_count_texts(w: &Window, n: usize) -> (String, String) {
+    let editor = w.editor();
+    editor.set_text(&format!("{}00 A4 00 00\n", "zz\n".repeat(n)));
+    editor.validate_now();
+    editor.move_cursor_to_line(n + 1);
+    let mut found = None;
+    wait_until("the error count message", 5, || {
+        let widgets = descendants(w.upcast_ref());
+        let label = widgets
+            .iter()
+            .filter_map(|x| x.downcast_ref::<gtk::Label>())
+            .find(|l| l.has_css_class("editor-message") && l.is_visible())
+            .map(|l| l.label().to_string());
+        let tip = widgets
+            .iter()
+            .filter_map(|x| x.downcast_ref::<gtk::Button>())
+            .find(|b| b.action_name().as_deref() == Some("win.run"))
+            .and_then(|b| b.tooltip_text())
+            .map(String::from);
+        found = label
+            .zip(tip)
+            .filter(|(l, _)| l.contains(&n.to_string()) || n == 1);
+        found.is_some()
+    });
+    found.unwrap()
 }
 
 /// The mnemonics of one menu level (its sections included, its submenus
