@@ -307,6 +307,36 @@ fn child(lang: &str) {
             .map(|r| r.title().to_string())
             .collect();
         assert!(rows.contains(&demo), "{demo:?} in {rows:?}");
+        // An ATR byte and its meaning through one template, so French
+        // writes "3B : Convention directe" with its no-break space.
+        let ts = po
+            .template("{value}: {explanation}")
+            .replace("{value}", "3B")
+            .replace("{explanation}", &po.tr("Direct convention"));
+        w.reader_panel().select_reader(DEMO_READER);
+        WidgetExt::activate_action(&w, "win.connect", None).unwrap();
+        common::gui::iterate_until(10.0, || w.reader_panel().connected_reader().is_some());
+        // The panel shows the ATR of the selected reader's card.
+        w.reader_panel().select_reader(DEMO_READER);
+        let atr_rows = || -> Vec<(String, String)> {
+            descendants(w.upcast_ref())
+                .iter()
+                .filter_map(|x| x.downcast_ref::<adw::ActionRow>())
+                .map(|r| {
+                    (
+                        r.title().to_string(),
+                        r.subtitle().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        };
+        let want = ("TS".to_owned(), ts.clone());
+        common::gui::iterate_until(10.0, || atr_rows().contains(&want));
+        let rows = atr_rows();
+        assert!(rows.contains(&want), "{want:?} in {rows:?}");
+        if lang == "fr" {
+            assert_eq!(ts, "3B\u{a0}: Convention directe");
+        }
         let units: Vec<String> = ["{n} µs", "{n} ms"]
             .iter()
             .map(|id| po.tr(id).replace("{n}", ""))

@@ -400,6 +400,15 @@ cmd_check() {
             fail "messages that start or end with punctuation or a space (concatenated fragments?); use a whole template, or allow one in FRAGMENTS_OK of tools/i18n.sh with a reason:"
             sed 's/^/    /' "$TMP/fragments" >&2
         fi
+        # One quoting style (“…”), and no key names inside messages: tooltips
+        # get their shortcut from the application (src/ui/tooltips.rs).
+        msgcat --no-wrap "$TMP/fresh.pot" |
+            sed -n 's/^msgid\(_plural\)\{0,1\} "\(..*\)"$/\2/p' |
+            grep -E "(^|[[:space:](])'[^']+'|\\\"|\((Ctrl|Shift|Alt|F[0-9]+|Escape)\b" >"$TMP/style" || true
+        if [ -s "$TMP/style" ]; then
+            fail "messages with '…' or \"…\" quotes (use “…”) or a keyboard shortcut in parentheses (src/ui/tooltips.rs adds those):"
+            sed 's/^/    /' "$TMP/style" >&2
+        fi
         # Every `// TRANSLATORS:` comment must reach the template: xgettext
         # keeps one only on the line just before the line of the string.
         msgcat --no-wrap "$TMP/fresh.pot" >"$TMP/fresh.nowrap"

@@ -77,7 +77,9 @@ mod imp {
                 obj,
                 move |_, row| {
                     if let Some(row) = row.and_then(|r| r.downcast_ref::<adw::ActionRow>()) {
-                        obj.imp().wanted.replace(Some(row.title().to_string()));
+                        obj.imp()
+                            .wanted
+                            .replace(Some(row.widget_name().to_string()));
                     }
                     obj.update_card_info();
                 }
@@ -116,7 +118,10 @@ impl ReaderPanel {
         }
         let mut select = None;
         for r in &readers {
+            // The title is for people; the widget name keeps the reader's
+            // PC/SC name (the demo card's title is translated).
             let row = adw::ActionRow::builder()
+                .name(r.name.as_str())
                 .title(card::reader_display_name(&r.name))
                 .subtitle(reader_state(r))
                 .build();
@@ -173,7 +178,7 @@ impl ReaderPanel {
             .reader_list
             .selected_row()
             .and_downcast::<adw::ActionRow>()
-            .map(|r| r.title().to_string())
+            .map(|r| r.widget_name().to_string())
     }
 
     /// The reader the user chose, even while it is absent.
@@ -192,7 +197,7 @@ impl ReaderPanel {
         let mut child = imp.reader_list.first_child();
         while let Some(w) = child {
             if let Some(row) = w.downcast_ref::<adw::ActionRow>() {
-                if row.title() == name {
+                if row.widget_name() == name {
                     imp.reader_list.select_row(Some(row));
                 }
             }
