@@ -424,11 +424,9 @@ fn summary_text(s: &Summary) -> String {
     )];
     if s.assertions_checked > 0 {
         parts.push(gettext_f(
-            &ngettext(
-                "{failed} of {n} expectation failed",
-                "{failed} of {n} expectations failed",
-                s.assertions_checked as u32,
-            ),
+            // TRANSLATORS: two counts, e.g. "failed expectations: 1 of 3"; the
+            // form stays the same for any number.
+            &gettext("failed expectations: {failed} of {n}"),
             &[
                 ("failed", &s.assertions_failed.to_string()),
                 ("n", &s.assertions_checked.to_string()),
