@@ -128,6 +128,7 @@ impl Atr {
             0x3F => Some(Convention::Inverse),
             _ => {
                 self.problem(gettext_f(
+                    // TRANSLATORS: {ts} is the first ATR byte in hex, e.g. 3A.
                     &gettext("TS is {ts}, neither 3B (direct) nor 3F (inverse convention)"),
                     &[("ts", &format!("{ts:02X}"))],
                 ));
@@ -223,6 +224,8 @@ impl Atr {
                     if !ok {
                         let expected = b[1..pos - 1].iter().fold(0u8, |a, x| a ^ x);
                         self.problem(gettext_f(
+                            // TRANSLATORS: {tck} and {expected} are check bytes in hex, e.g. 0F
+                            // and 0E.
                             &gettext("TCK is {tck} but should be {expected}"),
                             &[
                                 ("tck", &format!("{tck:02X}")),

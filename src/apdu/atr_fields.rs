@@ -103,6 +103,9 @@ fn level_rows(atr: &Atr, i: usize, level: &InterfaceLevel, rows: &mut Vec<AtrFie
                 // standard leaves undefined; usually kept as RFU.
                 let na = || gettext("RFU");
                 gettext_f(
+                    // TRANSLATORS: TA1 of an ATR (ISO/IEC 7816-3): clock rate conversion factor
+                    // Fi (e.g. 372), baud rate adjustment factor Di (e.g. 1), maximum clock
+                    // frequency fmax (e.g. 5); a value may be "RFU".
                     &gettext("Fi = {fi}, Di = {di}, fmax = {fmax} MHz"),
                     &[
                         ("fi", &r.fi.map_or_else(na, |v| v.to_string())),
@@ -116,9 +119,12 @@ fn level_rows(atr: &Atr, i: usize, level: &InterfaceLevel, rows: &mut Vec<AtrFie
                     // TRANSLATORS: TA2 of an ATR; {t} is a protocol number
                     // (0 or 1).
                     (false, false) => gettext("Specific mode: T={t}"),
+                    // TRANSLATORS: TA2 of an ATR; {t} is a protocol number (0 or 1).
                     (true, false) => gettext("Specific mode: T={t}, implicit parameters"),
+                    // TRANSLATORS: TA2 of an ATR; {t} is a protocol number (0 or 1).
                     (false, true) => gettext("Specific mode: T={t}, mode cannot change"),
                     (true, true) => {
+                        // TRANSLATORS: TA2 of an ATR; {t} is a protocol number (0 or 1).
                         gettext("Specific mode: T={t}, implicit parameters, mode cannot change")
                     }
                 };
@@ -152,6 +158,8 @@ fn level_rows(atr: &Atr, i: usize, level: &InterfaceLevel, rows: &mut Vec<AtrFie
         let text = match (i, t) {
             (1 | 2, _) => gettext("Programming voltage (deprecated)"),
             (_, Some(1)) => gettext_f(
+                // TRANSLATORS: block and character waiting time integers of T=1, numbers from 0
+                // to 15.
                 &gettext("T=1: BWI = {bwi}, CWI = {cwi}"),
                 &[
                     ("bwi", &(tb >> 4).to_string()),
@@ -188,6 +196,8 @@ fn level_rows(atr: &Atr, i: usize, level: &InterfaceLevel, rows: &mut Vec<AtrFie
     }
     if let Some(td) = level.td {
         let text = gettext_f(
+            // TRANSLATORS: TD of an ATR: {t} is a protocol number (e.g. 1); {list} names the
+            // interface bytes that follow (e.g. "TA2, TB2", or "none").
             &gettext("Protocol T={t}; next: {list}"),
             &[
                 ("t", &(td & 0x0F).to_string()),

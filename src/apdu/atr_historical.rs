@@ -153,6 +153,9 @@ fn pcsc_storage_card(hist: &[u8]) -> Option<AtrField> {
         label: "4F".into(),
         value: hex_spaced(rest),
         explanation: gettext_f(
+            // TRANSLATORS: {rid} is a registered application provider identifier in hex (e.g.
+            // A0 00 00 03 06); {standard} e.g. "ISO 14443 A part 3"; {name} e.g. "MIFARE
+            // Classic 1K".
             &gettext("PC/SC contactless card: RID {rid}, standard {standard}, card {name}"),
             &[
                 ("rid", &hex_spaced(&rest[..5])),

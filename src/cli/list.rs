@@ -75,6 +75,7 @@ pub fn virtual_card(m: &ArgMatches) -> i32 {
     eprintln!(
         "{}",
         gettext_f(
+            // TRANSLATORS: {port} is a TCP port number, e.g. 35963.
             &gettext("Serving the card to the vpcd driver on 127.0.0.1:{port}; stop this program to remove it"),
             &[("port", &port_text)]
         )

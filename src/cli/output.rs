@@ -105,6 +105,7 @@ impl Printer {
             Format::Scriptor => self.write(&line),
             Format::Text => {
                 let msg = gettext_f(
+                    // TRANSLATORS: {protocol} is T=0 or T=1.
                     &gettext("Protocol: {protocol}"),
                     &[("protocol", protocol.label())],
                 );
@@ -223,6 +224,8 @@ impl Printer {
         }
         if let Some((e, false)) = &x.check {
             let msg = gettext_f(
+                // TRANSLATORS: {expected} is the expectation as written in the script, e.g.
+                // "(9000)"; {response} what the card answered, e.g. "6A 82".
                 &gettext("line {line}: expected {expected}, got {response}"),
                 &[
                     ("line", &x.line.to_string()),
@@ -391,6 +394,8 @@ fn text_exchange(x: &Exchange) -> String {
     let meaning = match status_word(&x.response) {
         Some((a, b)) => format!("{} {}", hex_spaced(sw), status::meaning(a, b)),
         None => gettext_f(
+            // TRANSLATORS: {response} is the card's answer in hex, fewer than 2 bytes, e.g.
+            // "90".
             &gettext("Response too short: {response}"),
             &[("response", &hex_spaced(&x.response))],
         ),
@@ -402,11 +407,15 @@ fn text_exchange(x: &Exchange) -> String {
     if let Some((e, ok)) = &x.check {
         let t = if *ok {
             gettext_f(
+                // TRANSLATORS: {expected} is the expectation as written in the script, e.g.
+                // "(9000)".
                 &gettext("Expected {expected}: passed"),
                 &[("expected", &expectation_text(e))],
             )
         } else {
             gettext_f(
+                // TRANSLATORS: {expected} is the expectation as written in the script, e.g.
+                // "(9000)".
                 &gettext("Expected {expected}: FAILED"),
                 &[("expected", &expectation_text(e))],
             )

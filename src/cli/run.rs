@@ -35,6 +35,7 @@ pub fn run(m: &ArgMatches) -> i32 {
             None => {
                 eprintln!(
                     "{}",
+                    // TRANSLATORS: {protocol} is what the user typed after -p, e.g. "T=2".
                     gettext_f(&gettext("Unknown protocol: {protocol}"), &[("protocol", p)])
                 );
                 return EXIT_USAGE;

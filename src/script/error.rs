@@ -8,6 +8,7 @@ impl ParseError {
     pub fn message(&self) -> String {
         match &self.kind {
             ParseErrorKind::InvalidChar(c) => gettext_f(
+                // TRANSLATORS: {char} is one character of the script, e.g. "z".
                 &gettext("Invalid character “{char}”: expected a hex digit"),
                 &[("char", &shown(*c))],
             ),
@@ -33,10 +34,14 @@ impl ParseError {
                 "Misplaced “\\”: expected it only at the end of a line, to continue the APDU",
             ),
             ParseErrorKind::TextAfterKeyword(keyword) => gettext_f(
+                // TRANSLATORS: {keyword} is "reset" or "exit", words of the script language:
+                // keep them.
                 &gettext("Unexpected text after “{keyword}”: expected the keyword alone on its line"),
                 &[("keyword", keyword)],
             ),
             ParseErrorKind::UnknownWord(word) => gettext_f(
+                // TRANSLATORS: {word} is a word of the script, e.g. "select"; keep “reset” and
+                // “exit”.
                 &gettext("Unknown word “{word}”: expected hex bytes, “reset” or “exit”"),
                 &[("word", word)],
             ),
@@ -58,6 +63,8 @@ impl std::fmt::Display for ParseError {
         let line = self.pos.line.to_string();
         let col = self.pos.col.to_string();
         f.write_str(&gettext_f(
+            // TRANSLATORS: {line} and {column} are numbers; {message} one of the script error
+            // messages.
             &gettext("line {line}, column {column}: {message}"),
             &[
                 ("line", &line),

@@ -37,9 +37,11 @@ fn after(line: &str, i: usize, closer: &str) -> String {
     let c = line[i..].chars().next().unwrap_or(' ');
     let msg = if closer == "]" {
         gettext(
+            // TRANSLATORS: {char} is one character of the script, e.g. "x".
             "unexpected “{char}” after “]”: expected “(” with status words, or the end of the line",
         )
     } else {
+        // TRANSLATORS: {char} is one character of the script, e.g. "x".
         gettext("unexpected “{char}” after “)”: expected the end of the line or a comment")
     };
     gettext_f(&msg, &[("char", &shown(c))])
@@ -79,6 +81,8 @@ fn sw_list(
             return Err((
                 start,
                 gettext_f(
+                    // TRANSLATORS: {sw} is what the script has between the parentheses, e.g.
+                    // "900".
                     &gettext("“{sw}” is not a status word: expected two bytes such as 9000 or 61XX, and commas between status words"),
                     &[("sw", text)],
                 ),
@@ -159,6 +163,7 @@ fn token(
                 i,
                 gettext_f(
                     &gettext(
+                        // TRANSLATORS: {pair} is two characters of the script, e.g. "6X".
                         "half-byte wildcard “{pair}”: a wildcard covers a whole byte, expected XX",
                     ),
                     &[("pair", &line[i..i + 2])],
@@ -174,6 +179,7 @@ fn token(
 fn bad_char(line: &str, i: usize) -> String {
     let c = line[i..].chars().next().unwrap_or(' ');
     gettext_f(
+        // TRANSLATORS: {char} is one character of the script, e.g. "z".
         &gettext("invalid character “{char}”: expected a hex digit or XX"),
         &[("char", &shown(c))],
     )

@@ -313,6 +313,8 @@ impl Editor {
             .filter(|e| e.pos.line == line)
             .map(|e| {
                 gettext_f(
+                    // TRANSLATORS: {line} and {column} are numbers; {message} one of the script
+                    // error messages.
                     &gettext("Line {line}, column {column}: {message}"),
                     &[
                         ("line", &e.pos.line.to_string()),

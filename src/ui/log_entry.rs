@@ -148,6 +148,8 @@ impl LogEntry {
             [_, _, ..] if plain => String::new(),
             [.., a, b] => crate::apdu::status::meaning(*a, *b),
             _ => gettext_f(
+                // TRANSLATORS: {bytes} is the card's answer in hex, fewer than 2 bytes, e.g.
+                // "90".
                 &gettext("Response too short: {bytes}"),
                 &[("bytes", &hex_spaced(&x.response))],
             ),
@@ -165,6 +167,8 @@ impl LogEntry {
             text = format!(
                 "{} {text}",
                 gettext_f(
+                    // TRANSLATORS: {expected} is the expectation as written in the script, e.g.
+                    // "(9000)".
                     &gettext("Expectation failed (wanted {expected})."),
                     &[("expected", &want.join(", "))]
                 )

@@ -190,6 +190,7 @@ impl Window {
                 } => {
                     panel.set_connected(Some((reader.clone(), atr.clone())));
                     let text = gettext_f(
+                        // TRANSLATORS: {reader} is a reader name; {protocol} is T=0 or T=1.
                         &gettext("Connected to {reader} ({protocol})"),
                         &[("reader", &reader), ("protocol", protocol.label())],
                     );

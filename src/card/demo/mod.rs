@@ -69,24 +69,29 @@ impl std::error::Error for DemoCardError {}
 fn reason_text(r: &InvalidReason) -> String {
     let n = |v: usize| v.to_string();
     match r {
+        // TRANSLATORS: {hex} is the text found in the card description, e.g. "3B 8Z".
         InvalidReason::BadHex(s) => gettext_f(&gettext("invalid hex bytes “{hex}”"), &[("hex", s)]),
         InvalidReason::AtrLength(l) => gettext_f(
             &gettext("an ATR has 2 to 33 bytes, not {len}"),
             &[("len", &n(*l))],
         ),
         InvalidReason::MfFid(fid) => gettext_f(
+            // TRANSLATORS: {fid} is a file identifier in hex, e.g. 2F00.
             &gettext("the MF must have the file identifier 3F00, not {fid}"),
             &[("fid", &format!("{fid:04X}"))],
         ),
         InvalidReason::DuplicateFid(fid) => gettext_f(
+            // TRANSLATORS: {fid} is a file identifier in hex, e.g. 2F00.
             &gettext("file identifier {fid} is used twice"),
             &[("fid", &format!("{fid:04X}"))],
         ),
         InvalidReason::ReservedFid(fid) => gettext_f(
+            // TRANSLATORS: {fid} is a file identifier in hex, e.g. 3FFF.
             &gettext("file identifier {fid} is reserved"),
             &[("fid", &format!("{fid:04X}"))],
         ),
         InvalidReason::BadSfi(s) => gettext_f(
+            // TRANSLATORS: {sfi} is a number, e.g. 31.
             &gettext("a short file identifier is 1 to 30, not {sfi}"),
             &[("sfi", &n(*s as usize))],
         ),
@@ -132,6 +137,7 @@ fn reason_text(r: &InvalidReason) -> String {
             &[("count", &n(*c as usize))],
         ),
         InvalidReason::UnknownPin(r) => gettext_f(
+            // TRANSLATORS: {ref} is a PIN reference in hex, e.g. 81.
             &gettext("no PIN with reference {ref}"),
             &[("ref", &format!("{r:02X}"))],
         ),
