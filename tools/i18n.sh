@@ -162,7 +162,8 @@ init_header() {
         msginit --no-translator --no-wrap -l "$lang" -i "$po" -o "$TMP/init.po" >/dev/null 2>&1 ||
             die "msginit failed for $po"
         sed -e 's/charset=ASCII/charset=UTF-8/' "$TMP/init.po" >"$po"
-        echo "i18n: filled in the header of $po (Language: $lang)"
+        echo "i18n: filled in the header of $po (Language: $lang); now put your name in"
+        echo "      Last-Translator, Language-Team and the message translator-credits (po/README.md)"
     fi
 }
 
