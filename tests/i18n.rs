@@ -180,3 +180,17 @@ fn command_names_are_not_offered_for_translation() {
         Some("SELECT")
     );
 }
+
+#[test]
+fn french_typography_is_checked() {
+    // A plain space before a colon in fr.po: the check of the complete
+    // languages names it.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = planted(dir.path(), "fr", |t| {
+        in_first_msgstr(t, "Script arrêté\u{a0}:", "Script arrêté :")
+    });
+    let out = i18n(&["complete", bad.to_str().unwrap()]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("French typography"), "{}", text(&out));
+    assert!(text(&out).contains("Script arrêté :"), "{}", text(&out));
+}

@@ -315,6 +315,17 @@ cmd_complete() {
             bad=1
             continue
         fi
+        # French typography: a no-break space (U+00A0 or U+202F) before
+        # : ; ? ! and inside « », never a plain one.
+        if grep -q '^"Language: fr' "$po" &&
+            msgcat --no-wrap "$po" | grep '^msgstr' |
+            sed -e 's/\xc2\xa0/~/g' -e 's/\xe2\x80\xaf/~/g' -e 's/\xc2\xab/LAQ/g' -e 's/\xc2\xbb/RAQ/g' |
+            grep -E ' [:;?!]| RAQ|LAQ |[^~]RAQ|LAQ[^~]|[^~ ]: |[^~ ]; |[^~ ][?!]( |"$)' >"$TMP/typo"; then
+            printf 'i18n: FAIL: %s: French typography (a no-break space before : ; ? ! » and after «, shown as ~):\n' "$po" >&2
+            sed 's/^/    /' "$TMP/typo" >&2
+            bad=1
+            continue
+        fi
         echo "i18n: $po: complete ($stats)"
     done
     [ "$bad" -eq 0 ] || die "incomplete translation(s)"
