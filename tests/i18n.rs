@@ -194,3 +194,14 @@ fn french_typography_is_checked() {
     assert!(text(&out).contains("French typography"), "{}", text(&out));
     assert!(text(&out).contains("Script arrêté :"), "{}", text(&out));
 }
+
+#[test]
+fn russian_quotes_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = planted(dir.path(), "ru", |t| {
+        in_first_msgstr(t, "«exit»", "\\\"exit\\\"")
+    });
+    let out = i18n(&["complete", bad.to_str().unwrap()]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("English quotes"), "{}", text(&out));
+}

@@ -326,6 +326,16 @@ cmd_complete() {
             bad=1
             continue
         fi
+        # Both: the … character, not three dots; Russian: «ёлочки», not
+        # English quotes.
+        if msgcat --no-wrap "$po" | grep '^msgstr' | grep -F '...' >"$TMP/typo" ||
+            { grep -q '^"Language: ru' "$po" &&
+                msgcat --no-wrap "$po" | grep '^msgstr' | grep -E '\\"|“|”' >"$TMP/typo"; }; then
+            printf 'i18n: FAIL: %s: "..." instead of …, or English quotes instead of «»:\n' "$po" >&2
+            sed 's/^/    /' "$TMP/typo" >&2
+            bad=1
+            continue
+        fi
         echo "i18n: $po: complete ($stats)"
     done
     [ "$bad" -eq 0 ] || die "incomplete translation(s)"
