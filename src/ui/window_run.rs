@@ -192,7 +192,10 @@ impl Window {
                     let text = gettext_f(
                         // TRANSLATORS: {reader} is a reader name; {protocol} is T=0 or T=1.
                         &gettext("Connected to {reader} ({protocol})"),
-                        &[("reader", &reader), ("protocol", protocol.label())],
+                        &[
+                            ("reader", &card::reader_display_name(&reader)),
+                            ("protocol", protocol.label()),
+                        ],
                     );
                     rows.push(LogEntry {
                         response: atr,
