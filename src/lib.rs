@@ -6,6 +6,7 @@ pub mod card;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod files;
 pub mod i18n;
 pub mod script;
 pub mod settings;

@@ -3,7 +3,6 @@
 //! a corrupt file is moved aside and defaults are used; on the very first run
 //! gscriptor's `~/.gscriptor` is imported.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -126,12 +125,12 @@ impl Settings {
     }
 
     /// Write to the default place.
-    pub fn save(&self) -> std::io::Result<()> {
+    pub fn save(&self) -> Result<(), crate::files::SaveError> {
         self.save_to(&Settings::default_path())
     }
 
     /// Write atomically: a temp file in the same directory, then a rename.
-    pub fn save_to(&self, path: &Path) -> std::io::Result<()> {
+    pub fn save_to(&self, path: &Path) -> Result<(), crate::files::SaveError> {
         let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
             .map_err(std::io::Error::other)?;
         if let Some(dir) = path.parent() {
@@ -174,32 +173,8 @@ fn set_aside(path: &Path, error: String) -> LoadOutcome {
     LoadOutcome::Corrupt { moved_to, error }
 }
 
-/// Write `bytes` to `path` through a temp file in the same directory and a
-/// rename, so a crash never leaves a half-written file. Keeps the target's
-/// permissions when it exists.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut name = std::ffi::OsString::from(".");
-    name.push(path.file_name().unwrap_or_default());
-    name.push(format!(".tmp-{}", std::process::id()));
-    let tmp = dir.join(name);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+/// Save `bytes` to `path` safely (see [`crate::files::save`]).
+pub use crate::files::save as write_atomic;
 
 /// Read gscriptor's `key = 'value'` lines: WindowSize (`W H`), reader,
 /// protocol (PC/SC protocol bits), script.
