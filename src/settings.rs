@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::card::{Protocol, ShareMode};
+use crate::files::TextError;
 
 /// How many recent files are remembered.
 pub const MAX_RECENT: usize = 10;
@@ -101,26 +102,26 @@ impl Settings {
 
     /// Load from `path`; when it does not exist, import `home/.gscriptor`.
     pub fn load_from(path: &Path, home: Option<&Path>) -> (Settings, LoadOutcome) {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        let text = match crate::files::read_text_file(path) {
+            Ok(t) => t,
+            Err(TextError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 let imported = home
                     .map(|h| h.join(".gscriptor"))
-                    .and_then(|p| std::fs::read(p).ok())
-                    .map(|b| import_gscriptor(&String::from_utf8_lossy(&b)));
+                    .and_then(|p| crate::files::read_text_file(&p).ok())
+                    .and_then(|t| import_gscriptor(&t));
                 return match imported {
                     Some(s) => (s, LoadOutcome::ImportedGscriptor),
                     None => (Settings::default(), LoadOutcome::Defaults),
                 };
             }
-            Err(e) => return (Settings::default(), set_aside(path, e.to_string())),
+            Err(e) => return (Settings::default(), set_aside(path, e.message())),
         };
-        let parsed = std::str::from_utf8(&bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|t| ron::from_str::<Settings>(t).map_err(|e| e.to_string()));
-        match parsed {
+        match ron::from_str::<Settings>(&text) {
             Ok(s) => (s.sanitized(), LoadOutcome::Loaded),
-            Err(e) => (Settings::default(), set_aside(path, e)),
+            Err(e) => (
+                Settings::default(),
+                set_aside(path, crate::files::ron_error_text(&e)),
+            ),
         }
     }
 
@@ -177,9 +178,11 @@ fn set_aside(path: &Path, error: String) -> LoadOutcome {
 pub use crate::files::save as write_atomic;
 
 /// Read gscriptor's `key = 'value'` lines: WindowSize (`W H`), reader,
-/// protocol (PC/SC protocol bits), script.
-pub fn import_gscriptor(text: &str) -> Settings {
+/// protocol (PC/SC protocol bits), script. `None` when no line holds a
+/// value to import (random bytes are not gscriptor's settings).
+pub fn import_gscriptor(text: &str) -> Option<Settings> {
     let mut s = Settings::default();
+    let mut found = false;
     for line in text.lines() {
         let line = line.trim();
         if line.starts_with('#') {
@@ -198,10 +201,15 @@ pub fn import_gscriptor(text: &str) -> Settings {
                 if let (Some(Ok(w)), Some(Ok(h))) = (it.next(), it.next()) {
                     s.window_width = w;
                     s.window_height = h;
+                    found = true;
                 }
             }
-            "reader" if !value.is_empty() => s.reader = Some(value.to_owned()),
+            "reader" if !value.is_empty() => {
+                s.reader = Some(value.to_owned());
+                found = true;
+            }
             "protocol" => {
+                found = true;
                 // SCARD_PROTOCOL_T0 = 1, T1 = 2, RAW = 4 in pcsc-lite.
                 s.protocol = match value.parse::<u32>() {
                     Ok(1) => Protocol::T0,
@@ -210,11 +218,14 @@ pub fn import_gscriptor(text: &str) -> Settings {
                     _ => Protocol::Any,
                 }
             }
-            "script" if !value.is_empty() => s.last_script = Some(PathBuf::from(value)),
+            "script" if !value.is_empty() => {
+                s.last_script = Some(PathBuf::from(value));
+                found = true;
+            }
             _ => {}
         }
     }
-    s.sanitized()
+    found.then(|| s.sanitized())
 }
 
 fn home_dir() -> Option<PathBuf> {
@@ -342,6 +353,37 @@ mod tests {
     }
 
     #[test]
+    fn random_bytes_in_gscriptor_are_not_imported() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut noise: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+        noise.extend(b"\nkey = 'value'\n");
+        std::fs::write(dir.path().join(".gscriptor"), &noise).unwrap();
+        let path = dir.path().join("config/settings.ron");
+        let (s, outcome) = Settings::load_from(&path, Some(dir.path()));
+        assert_eq!(outcome, LoadOutcome::Defaults);
+        assert_eq!(s, Settings::default());
+        // Text without any gscriptor key is not imported either.
+        std::fs::write(dir.path().join(".gscriptor"), "hello = 'world'\n").unwrap();
+        let (_, outcome) = Settings::load_from(&path, Some(dir.path()));
+        assert_eq!(outcome, LoadOutcome::Defaults);
+    }
+
+    #[test]
+    fn a_huge_settings_file_is_set_aside_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        let f = std::fs::File::create(&path).unwrap();
+        f.set_len(crate::files::MAX_FILE_SIZE + 1).unwrap();
+        let (s, outcome) = Settings::load_from(&path, None);
+        assert_eq!(s, Settings::default());
+        let LoadOutcome::Corrupt { moved_to, error } = outcome else {
+            panic!("{outcome:?}");
+        };
+        assert_eq!(error, "the file is larger than 64 MiB");
+        assert!(moved_to.is_some());
+    }
+
+    #[test]
     fn no_file_gives_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let (s, outcome) = Settings::load_from(&dir.path().join("s.ron"), Some(dir.path()));
@@ -357,10 +399,17 @@ mod tests {
             ("3", Protocol::Any),
             ("4", Protocol::Raw),
         ] {
-            assert_eq!(import_gscriptor(&format!("protocol = '{v}'")).protocol, p);
+            assert_eq!(
+                import_gscriptor(&format!("protocol = '{v}'"))
+                    .unwrap()
+                    .protocol,
+                p
+            );
         }
-        let s = import_gscriptor("WindowSize = 'big'\nnonsense\nreader = ''");
-        assert_eq!(s, Settings::default());
+        assert_eq!(
+            import_gscriptor("WindowSize = 'big'\nnonsense\nreader = ''"),
+            None
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub fn smartcard_list_paths() -> Vec<PathBuf> {
 pub fn lookup_names(atr: &[u8]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for path in smartcard_list_paths() {
-        let Ok(bytes) = std::fs::read(&path) else {
+        let Ok(bytes) = crate::files::read_file_limited(&path) else {
             continue;
         };
         for name in lookup_names_in(&String::from_utf8_lossy(&bytes), atr) {

@@ -287,6 +287,7 @@ fn interactive(
                 // Like a typo: said, skipped, and the session goes on.
                 report_read_error(&script::ReadError::NotText {
                     file: None,
+                    kind: crate::files::NotText::InvalidUtf8,
                     offset: offset - bytes.len() + e.valid_up_to(),
                     line: line_no,
                 });

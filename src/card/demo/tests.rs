@@ -264,7 +264,7 @@ fn from_ron_errors_are_clear() {
         .err()
         .unwrap();
     assert!(matches!(e, DemoCardError::Syntax(_)), "{e:?}");
-    assert!(e.to_string().contains("1:"), "position given: {e}");
+    assert!(e.to_string().contains("line 1, column "), "position given: {e}");
     let e = DemoCard::from_ron(
         "(atr: Hex(\"3B 00\"), mf: (fid: 0x3F00, children: [Ef((fid: 1, structure: Transparent(Text(\"\")))), Ef((fid: 1, structure: Transparent(Text(\"\"))))]))",
         Protocol::T1,
@@ -287,6 +287,21 @@ fn from_ron_errors_are_clear() {
         .err()
         .unwrap();
     assert!(e.to_string().contains("/nonexistent/card.ron"), "{e}");
+    let e = DemoCard::from_file(Path::new("/dev/zero"), Protocol::T1)
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("NUL byte on line 1"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.ron");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(crate::files::MAX_FILE_SIZE + 1)
+        .unwrap();
+    let e = DemoCard::from_file(&big, Protocol::T1).err().unwrap();
+    assert!(e.to_string().ends_with("the file is larger than 64 MiB"), "{e}");
+    let deep = format!("(atr: {}", "[".repeat(1000));
+    let e = DemoCard::from_ron(&deep, Protocol::T1).err().unwrap();
+    assert!(!e.to_string().contains("serde_stacker"), "{e}");
 }
 
 #[test]
