@@ -9,6 +9,28 @@ use crate::engine::{EngineEvent, Exchange, Observer, Origin, Outcome, Summary};
 use crate::i18n::{gettext, gettext_f, ngettext};
 use crate::script::{Statement, StatementKind};
 
+fn stdout_is_pipe() -> bool {
+    // SAFETY: fstat on fd 1 into a zeroed struct we own.
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        libc::fstat(1, &mut st) == 0
+            && matches!(st.st_mode & libc::S_IFMT, libc::S_IFIFO | libc::S_IFSOCK)
+    }
+}
+
+/// Has the reading end of the standard output pipe been closed? Asked
+/// without writing, before each command.
+fn reader_gone() -> bool {
+    let mut fd = libc::pollfd {
+        fd: 1,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one pollfd we own, no wait.
+    let n = unsafe { libc::poll(&mut fd, 1, 0) };
+    n > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Scriptor,
@@ -21,9 +43,14 @@ pub struct Printer {
     format: Format,
     out: std::io::BufWriter<std::io::Stdout>,
     unbuffered: bool,
-    /// The file's lines with their line ends, echoed as scriptor does.
-    echo: Vec<String>,
+    /// The file, echoed line by line as scriptor does; `echo_at` is the
+    /// byte offset of the next line to echo, `echoed` how many were.
+    echo: String,
+    echo_at: usize,
     echoed: usize,
+    /// Standard output is a pipe: flush after each statement so that the
+    /// reader sees it, and notice at once when the reader has gone.
+    pipe: bool,
     /// Standard output is gone (a closed pipe): the run should stop.
     closed: bool,
 }
@@ -73,8 +100,10 @@ impl Printer {
             format,
             out: std::io::BufWriter::new(std::io::stdout()),
             unbuffered,
-            echo: Vec::new(),
+            echo: String::new(),
+            echo_at: 0,
             echoed: 0,
+            pipe: stdout_is_pipe(),
             closed: false,
         }
     }
@@ -91,7 +120,10 @@ impl Printer {
 
     /// Nobody reads the output any more (`run … | head`): scriptor dies of
     /// SIGPIPE there; we stop sending commands.
-    pub fn closed(&self) -> bool {
+    pub fn closed(&mut self) -> bool {
+        if self.pipe && !self.closed && (self.out.flush().is_err() || reader_gone()) {
+            self.closed = true;
+        }
         self.closed
     }
 
@@ -117,7 +149,7 @@ impl Printer {
     /// Echo the source's lines before the statements they hold (scriptor's file mode).
     pub fn echo_source(&mut self, text: &str) {
         if self.format == Format::Scriptor {
-            self.echo = text.split_inclusive('\n').map(str::to_owned).collect();
+            self.echo = text.to_owned();
         }
     }
 
@@ -139,13 +171,28 @@ impl Printer {
         }
     }
 
+    /// Echo the file's lines up to `line`, with their line ends as typed;
+    /// a line ended by a lone CR (old Mac files) is echoed with LF, so that
+    /// each line shows on its own, lines being what the parser counts.
     fn echo_through(&mut self, line: usize) {
-        let upto = line.min(self.echo.len());
-        while self.echoed < upto {
-            let l = std::mem::take(&mut self.echo[self.echoed]);
+        let echo = std::mem::take(&mut self.echo);
+        let mut lines = crate::script::parse::LineIter::new(&echo).skip_from(self.echo_at);
+        while self.echoed < line {
+            let Some((start, text)) = lines.next() else {
+                break;
+            };
+            let end = start + text.len();
+            let next = lines.offset();
+            let ending = match &echo.as_bytes()[end..next] {
+                b"\r" => "\n",
+                e => std::str::from_utf8(e).unwrap_or("\n"),
+            };
+            self.write(text);
+            self.write(ending);
             self.echoed += 1;
-            self.write(&l);
+            self.echo_at = next;
         }
+        self.echo = echo;
     }
 
     /// After the run: echo what scriptor would still have printed.

@@ -78,10 +78,12 @@ pub fn run(m: &ArgMatches) -> i32 {
         Some(p) if !dash => p.display().to_string(),
         _ => gettext("standard input"),
     };
-    let parsed = source.as_deref().map(script::parse);
-    if let Some(parsed) = &parsed {
-        if !parsed.errors.is_empty() {
-            print_parse_errors(&name, parsed);
+    // A first pass keeps the errors only, so that a large script is never
+    // held parsed whole; the statements are parsed again as they run.
+    if let Some(text) = source.as_deref() {
+        let checked = script::statements(text).finish();
+        if !checked.errors.is_empty() {
+            print_parse_errors(&name, &checked);
             return EXIT_SCRIPT;
         }
     }
@@ -101,7 +103,7 @@ pub fn run(m: &ArgMatches) -> i32 {
         }
     };
 
-    let mut printer = Printer::new(format, m.get_flag("unbuffered") || parsed.is_none());
+    let mut printer = Printer::new(format, m.get_flag("unbuffered") || source.is_none());
     printer.protocol(card.protocol());
     match file {
         Some(path) => eprintln!(
@@ -116,14 +118,14 @@ pub fn run(m: &ArgMatches) -> i32 {
 
     let stop = AtomicBool::new(false);
     let mut summary = Summary::default();
-    match (&parsed, &source) {
-        (Some(parsed), Some(text)) => {
+    match &source {
+        Some(text) => {
             // scriptor echoes the file's lines, not piped input.
             if file.is_some() {
                 printer.echo_source(text);
             }
             run_statements(
-                &parsed.statements,
+                script::statements(text),
                 card.as_mut(),
                 &options,
                 &mut printer,
@@ -142,7 +144,7 @@ pub fn run(m: &ArgMatches) -> i32 {
 /// Run statements one at a time, so that the printer shows each command
 /// before it is sent, as scriptor does. Returns `false` once the run ended.
 fn run_statements(
-    statements: &[Statement],
+    statements: impl IntoIterator<Item = Statement>,
     card: &mut dyn Card,
     options: &EngineOptions,
     printer: &mut Printer,
@@ -154,9 +156,9 @@ fn run_statements(
             total.outcome = Outcome::Stopped;
             return false;
         }
-        printer.before(statement);
+        printer.before(&statement);
         let s = engine::run(
-            std::slice::from_ref(statement),
+            std::slice::from_ref(&statement),
             card,
             options,
             printer,
@@ -206,7 +208,20 @@ fn print_errors(name: &str, parsed: &Script) {
 /// The errors of a whole script, and that none of it was sent.
 fn print_parse_errors(name: &str, parsed: &Script) {
     print_errors(name, parsed);
-    let n = parsed.errors.len();
+    if parsed.more_errors > 0 {
+        eprintln!(
+            "{}",
+            gettext_f(
+                &crate::i18n::ngettext(
+                    "{name}: and {count} more error",
+                    "{name}: and {count} more errors",
+                    u32::try_from(parsed.more_errors).unwrap_or(u32::MAX)
+                ),
+                &[("name", name), ("count", &parsed.more_errors.to_string())]
+            )
+        );
+    }
+    let n = parsed.error_count();
     let count = n.to_string();
     eprintln!(
         "{}",
@@ -214,7 +229,7 @@ fn print_parse_errors(name: &str, parsed: &Script) {
             &crate::i18n::ngettext(
                 "{count} error in the script; nothing was sent",
                 "{count} errors in the script; nothing was sent",
-                n as u32
+                u32::try_from(n).unwrap_or(u32::MAX)
             ),
             &[("count", &count)]
         )
@@ -314,7 +329,7 @@ fn interactive(
             print_errors(&gettext("standard input"), &parsed);
             continue;
         }
-        if !run_statements(&parsed.statements, card, options, printer, stop, total) {
+        if !run_statements(parsed.statements, card, options, printer, stop, total) {
             return;
         }
     }

@@ -264,7 +264,10 @@ fn from_ron_errors_are_clear() {
         .err()
         .unwrap();
     assert!(matches!(e, DemoCardError::Syntax(_)), "{e:?}");
-    assert!(e.to_string().contains("line 1, column "), "position given: {e}");
+    assert!(
+        e.to_string().contains("line 1, column "),
+        "position given: {e}"
+    );
     let e = DemoCard::from_ron(
         "(atr: Hex(\"3B 00\"), mf: (fid: 0x3F00, children: [Ef((fid: 1, structure: Transparent(Text(\"\")))), Ef((fid: 1, structure: Transparent(Text(\"\"))))]))",
         Protocol::T1,
@@ -298,7 +301,10 @@ fn from_ron_errors_are_clear() {
         .set_len(crate::files::MAX_FILE_SIZE + 1)
         .unwrap();
     let e = DemoCard::from_file(&big, Protocol::T1).err().unwrap();
-    assert!(e.to_string().ends_with("the file is larger than 64 MiB"), "{e}");
+    assert!(
+        e.to_string().ends_with("the file is larger than 64 MiB"),
+        "{e}"
+    );
     let deep = format!("(atr: {}", "[".repeat(1000));
     let e = DemoCard::from_ron(&deep, Protocol::T1).err().unwrap();
     assert!(!e.to_string().contains("serde_stacker"), "{e}");

@@ -1,0 +1,145 @@
+//! The command line against hostile input and misbehaving readers: endless
+//! and binary files, scripts full of errors, CR-only lines, a reader of the
+//! output that goes away.
+
+#[path = "common/cli.rs"]
+#[allow(dead_code)]
+mod cli_common;
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use cli_common::{cli, on, output, run_file, script};
+use common::card::{TestCard, ATR_T0};
+use common::Bench;
+
+const EXIT_SCRIPT: i32 = 3;
+
+#[test]
+fn dev_zero_is_refused_at_its_first_byte() {
+    let mut c = cli();
+    c.args(["run", "--demo", "/dev/zero"]);
+    let out = output(c, b"");
+    assert_eq!(out.code, EXIT_SCRIPT, "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "“/dev/zero” is not text: it holds a NUL byte on line 1, at offset 0\n\
+             Hint: Choose a script file, not a binary file\n"
+        ),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn endless_standard_input_stops_at_the_limit() {
+    // 64 MiB of blank lines and a bit more: refused, naming the limit.
+    let input = vec![b'\n'; 64 * 1024 * 1024 + 10];
+    let mut c = cli();
+    c.args(["run", "--demo", "-"]);
+    let out = output(c, &input);
+    assert_eq!(out.code, EXIT_SCRIPT, "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "The standard input is larger than 64 MiB, the largest script APDU Scriptor reads\n\
+             Hint: Split the script into smaller files\n"
+        ),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn utf16_scripts_are_named_as_such() {
+    let mut text = vec![0xFF, 0xFE];
+    for b in "00 A4 00 00\n".bytes() {
+        text.extend([b, 0]);
+    }
+    let (_dir, path) = script("utf16.script", &text);
+    let out = run_file(&["run", "--demo"], &path);
+    assert_eq!(out.code, EXIT_SCRIPT, "{out:?}");
+    assert!(
+        out.stderr
+            .contains("is UTF-16 text; scripts are UTF-8 text\n"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("iconv -f UTF-16 -t UTF-8"), "{out:?}");
+}
+
+#[test]
+fn a_hundred_errors_are_listed_then_counted() {
+    let (_dir, path) = script("bad.script", &"zz top\n".repeat(500).into_bytes());
+    let out = run_file(&["run", "--demo"], &path);
+    assert_eq!(out.code, EXIT_SCRIPT, "{out:?}");
+    let name = path.display().to_string();
+    let listed = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with(&format!("{name}:")) && l.contains(": "))
+        .filter(|l| !l.contains("more errors"))
+        .count();
+    assert_eq!(listed, 100, "{out:?}");
+    assert!(
+        out.stderr
+            .contains(&format!("{name}:100:1: Unknown word 'zz'")),
+        "{out:?}"
+    );
+    assert!(!out.stderr.contains(&format!("{name}:101:")), "{out:?}");
+    assert!(
+        out.stderr.ends_with(&format!(
+            "{name}: and 400 more errors\n500 errors in the script; nothing was sent\n"
+        )),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn cr_only_lines_are_echoed_one_by_one() {
+    let (_dir, path) = script(
+        "mac.script",
+        b"# old Mac file\r00 A4 00 0C 02 3F 00\r# end\r",
+    );
+    let out = run_file(&["run", "--demo"], &path);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "Using T=0 protocol\n# old Mac file\n00 A4 00 0C 02 3F 00\n\
+         > 00 A4 00 0C 02 3F 00\n< 90 00 : Normal processing.\n# end\n",
+        "{out:?}"
+    );
+}
+
+/// `run … | head -3`: once the reader of the output has gone, at most one
+/// more command reaches the card.
+#[test]
+fn a_closed_pipe_stops_the_run_within_one_command() {
+    let mut bench = Bench::start();
+    let card = TestCard::new(ATR_T0);
+    let journal = card.journal();
+    bench.insert_card(Box::new(card));
+    let (_dir, path) = script(
+        "many.script",
+        &"00 A4 00 0C 02 3F 00\n".repeat(400).into_bytes(),
+    );
+    let mut child = on(&bench)
+        .args(["run", "-r", &bench.reader_name()])
+        .arg(&path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for _ in 0..3 {
+        lines.next().unwrap().unwrap();
+    }
+    drop(lines);
+    let sent_at_close = journal.lock().unwrap().commands.len();
+    let status = child.wait().unwrap();
+    let sent = journal.lock().unwrap().commands.len();
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        sent <= sent_at_close + 1,
+        "{sent} commands sent, {sent_at_close} when the pipe closed"
+    );
+    assert!(sent < 400);
+}
