@@ -175,6 +175,11 @@ pub enum ParseErrorKind {
     TextAfterKeyword(String),
     /// A line that starts with a word that is neither hex nor a keyword.
     UnknownWord(String),
+    /// An APDU of this many bytes, fewer than the 4 of a header (such a
+    /// command can wedge a reader).
+    ApduTooShort(usize),
+    /// An APDU of this many bytes, more than the longest extended command.
+    ApduTooLong(usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 use super::{
     expect, ApduStatement, ParseError, ParseErrorKind, Pos, Script, Span, Statement, StatementKind,
 };
+use crate::apdu::command::{MAX_COMMAND_LEN, MIN_COMMAND_LEN};
 use crate::i18n::gettext;
 
 /// How many errors a parse keeps (with their positions); the others are
@@ -405,6 +406,15 @@ impl Parser {
         }
         if p.bytes.is_empty() {
             self.error(l.pos(expect_at), ParseErrorKind::ExpectationWithoutApdu);
+            return;
+        }
+        let len = p.bytes.len();
+        if len < MIN_COMMAND_LEN {
+            self.error(p.start, ParseErrorKind::ApduTooShort(len));
+            return;
+        }
+        if len > MAX_COMMAND_LEN {
+            self.error(p.start, ParseErrorKind::ApduTooLong(len));
             return;
         }
         if tokens > 0 {
