@@ -143,3 +143,96 @@ fn a_closed_pipe_stops_the_run_within_one_command() {
     );
     assert!(sent < 400);
 }
+
+/// A `virtual-card` process whose stderr lines arrive on a channel.
+struct Served {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Served {
+    fn start(port: u16) -> Served {
+        let mut child = cli()
+            .args(["virtual-card", "--port", &port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let err = child.stderr.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Served { child, lines }
+    }
+
+    /// The next status line (after the "Serving…" one).
+    fn next_status(&self) -> String {
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(std::time::Duration::from_secs(20))
+                .expect("a status line");
+            if !line.starts_with("Serving the card") {
+                return line;
+            }
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn virtual_card_checks_its_port_and_says_when_it_waits_and_connects() {
+    let out = output(
+        {
+            let mut c = cli();
+            c.args(["virtual-card", "--port", "0"]);
+            c
+        },
+        b"",
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("'--port <PORT>'"), "{out:?}");
+
+    let bench = Bench::start();
+    let port = bench.port(0);
+    let first = Served::start(port);
+    assert_eq!(
+        first.next_status(),
+        "Connected to the vpcd driver: the card is in the reader"
+    );
+    bench.wait_card(0, true);
+    // The reader has its card: a second one waits, and says why.
+    let second = Served::start(port);
+    let waiting = second.next_status();
+    assert!(
+        waiting.starts_with(&format!("Waiting for the vpcd driver on port {port}: ")),
+        "{waiting}"
+    );
+    // The first card leaves: the second gets in.
+    drop(first);
+    assert_eq!(
+        second.next_status(),
+        "Connected to the vpcd driver: the card is in the reader"
+    );
+
+    // No driver at all on that port.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let free_port = free.local_addr().unwrap().port();
+    drop(free);
+    let lonely = Served::start(free_port);
+    assert!(lonely.next_status().starts_with(&format!(
+        "Waiting for the vpcd driver on port {free_port}: "
+    )));
+}

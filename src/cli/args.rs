@@ -27,7 +27,7 @@ pub fn command() -> Command {
                     Arg::new("port")
                         .long("port")
                         .value_name("PORT")
-                        .value_parser(clap::value_parser!(u16))
+                        .value_parser(clap::value_parser!(u16).range(1..))
                         .default_value("35963")
                         .help(gettext("TCP port of the vpcd reader (35963 is 'Virtual PCD 00 00')")),
                 )
