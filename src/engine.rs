@@ -254,7 +254,7 @@ fn run_apdu(
     loop {
         let t = Instant::now();
         let result = card.transmit(&command);
-        let duration = t.elapsed();
+        let duration = card.last_card_time().unwrap_or_else(|| t.elapsed());
         let response = match result {
             Ok(r) => r,
             Err(error) => {

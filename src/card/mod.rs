@@ -168,6 +168,12 @@ pub trait Card: Send {
     fn protocol(&self) -> Protocol;
     /// End the connection.
     fn disconnect(&mut self, disposition: Disposition) -> Result<(), CardError>;
+    /// How long the card itself took for the last [`Card::transmit`],
+    /// without the checks the backend made after it (is a card that gave
+    /// no status word still there?). `None`: the whole call.
+    fn last_card_time(&self) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// A reader as the panel and `list` show it.
