@@ -268,11 +268,17 @@ fn run_apdu(
         };
         summary.commands += 1;
         summary.card_time += duration;
-        let next = if options.auto_get_response && rounds < options.max_rounds {
+        let mut next = if options.auto_get_response {
             follow_up(&command, &response, script_cla)
         } else {
             None
         };
+        // The card still asks for more after the last allowed round: its
+        // expectation is checked on what came, then the run fails.
+        let endless = next.is_some() && rounds >= options.max_rounds;
+        if endless {
+            next = None;
+        }
         let mut failed = false;
         let check = match (&next, &apdu.expect) {
             (None, Some(e)) => {
@@ -296,6 +302,15 @@ fn run_apdu(
             duration,
             check,
         }));
+        if endless {
+            let error = CardError::TooManyRounds(options.max_rounds);
+            summary.errors += 1;
+            observer.event(&EngineEvent::Error {
+                line,
+                error: error.clone(),
+            });
+            return Some(Outcome::CardError(error));
+        }
         let Some((next_command, next_origin)) = next else {
             return (failed && !options.continue_on_mismatch).then_some(Outcome::AssertionFailed);
         };

@@ -236,3 +236,52 @@ fn virtual_card_checks_its_port_and_says_when_it_waits_and_connects() {
         "Waiting for the vpcd driver on port {free_port}: "
     )));
 }
+
+/// Answers every command with `61 10`: more data, for ever.
+struct EndlessCard;
+
+impl apdu_scriptor::card::Card for EndlessCard {
+    fn transmit(&mut self, _c: &[u8]) -> Result<Vec<u8>, apdu_scriptor::card::CardError> {
+        Ok(vec![0x61, 0x10])
+    }
+    fn reset(&mut self, _cold: bool) -> Result<Vec<u8>, apdu_scriptor::card::CardError> {
+        Ok(ATR_T0.to_vec())
+    }
+    fn atr(&self) -> Vec<u8> {
+        ATR_T0.to_vec()
+    }
+    fn protocol(&self) -> apdu_scriptor::card::Protocol {
+        apdu_scriptor::card::Protocol::T0
+    }
+    fn disconnect(
+        &mut self,
+        _d: apdu_scriptor::card::Disposition,
+    ) -> Result<(), apdu_scriptor::card::CardError> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_card_asking_for_ever_fails_the_run_after_32_rounds() {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(EndlessCard));
+    let (_dir, path) = script("endless.script", b"00 CA 00 00 00\n00 A4 00 00\n");
+    let mut c = on(&bench);
+    c.args(["run", "--auto-get-response", "-r", &bench.reader_name()])
+        .arg(&path);
+    let out = output(c, b"");
+    assert_eq!(out.code, 4, "{out:?}");
+    assert_eq!(
+        out.stdout.matches("> 00 C0 00 00 10").count(),
+        32,
+        "{out:?}"
+    );
+    assert!(!out.stdout.contains("> 00 A4 00 00"), "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "The card still asks for more after 32 automatic GET RESPONSE or Le rounds\n\
+             Hint: The card keeps answering 61XX or 6CXX"
+        ),
+        "{out:?}"
+    );
+}

@@ -388,7 +388,10 @@ fn scriptor_error(e: &CardError) -> String {
         CardError::NotConnected => "Invalid handle.",
         CardError::Cancelled => "Command cancelled.",
         CardError::Timeout => "Command timeout.",
-        CardError::NoReaders | CardError::Other(_) => return e.to_string(),
+        CardError::NoAnswer(_) => "Command timeout.",
+        CardError::NoReaders | CardError::TooManyRounds(_) | CardError::Other(_) => {
+            return e.to_string()
+        }
     }
     .to_owned()
 }
