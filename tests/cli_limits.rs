@@ -285,3 +285,123 @@ fn a_card_asking_for_ever_fails_the_run_after_32_rounds() {
         "{out:?}"
     );
 }
+
+/// Bumped by the test to end the hanging command in progress.
+static RELEASE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn release() {
+    RELEASE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Never answers INS FF (until the test releases it, so that the next step
+/// and the bench can go on); `90 00` to anything else.
+struct HangingCard;
+
+impl apdu_scriptor::card::Card for HangingCard {
+    fn transmit(&mut self, c: &[u8]) -> Result<Vec<u8>, apdu_scriptor::card::CardError> {
+        if c.get(1) == Some(&0xFF) {
+            let t = std::time::Instant::now();
+            let at = RELEASE.load(std::sync::atomic::Ordering::SeqCst);
+            while RELEASE.load(std::sync::atomic::Ordering::SeqCst) == at
+                && t.elapsed() < std::time::Duration::from_secs(60)
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
+        Ok(vec![0x90, 0x00])
+    }
+    fn reset(&mut self, _cold: bool) -> Result<Vec<u8>, apdu_scriptor::card::CardError> {
+        Ok(ATR_T0.to_vec())
+    }
+    fn atr(&self) -> Vec<u8> {
+        ATR_T0.to_vec()
+    }
+    fn protocol(&self) -> apdu_scriptor::card::Protocol {
+        apdu_scriptor::card::Protocol::T0
+    }
+    fn disconnect(
+        &mut self,
+        _d: apdu_scriptor::card::Disposition,
+    ) -> Result<(), apdu_scriptor::card::CardError> {
+        Ok(())
+    }
+}
+
+const HANGING_SCRIPT: &[u8] = b"00 A4 00 00\n00 FF 00 00\n00 B0 00 00 01\n";
+
+/// Release the hanging card when the test ends, even on failure.
+struct Release;
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        release();
+    }
+}
+
+// One test for both: the hanging card is process-wide.
+#[test]
+fn a_card_that_never_answers_is_given_up_on_timeout_or_signal() {
+    let _release = Release;
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(HangingCard));
+    let (_dir, path) = script("hang.script", HANGING_SCRIPT);
+
+    // --timeout: exit 4 with a clear message; nothing after the command.
+    let mut c = on(&bench);
+    c.args(["run", "--timeout", "1", "-r", &bench.reader_name()])
+        .arg(&path);
+    let out = output(c, b"");
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "The card did not answer within 1 second\n\
+             Hint: The card or the reader hangs"
+        ),
+        "{out:?}"
+    );
+    assert!(out.stdout.contains("> 00 FF 00 00\n"), "{out:?}");
+    assert!(!out.stdout.contains("00 B0 00 00 01"), "{out:?}");
+    release();
+    let out = output(
+        {
+            let mut c = cli();
+            c.args(["run", "--demo", "--timeout", "0", "-"]);
+            c
+        },
+        b"",
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+
+    // SIGINT and SIGTERM while the card hangs: the output is finished (the
+    // RON summary is there) and the exit code says which signal.
+    for (signal, code) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
+        let mut child = on(&bench)
+            .args(["run", "-u", "--format", "ron", "-r", &bench.reader_name()])
+            .arg(&path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        assert!(first.starts_with("Exchange("), "{first}");
+        // The first exchange is out: the card is on the hanging command.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        // SAFETY: a signal to our own child.
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{rest}{stderr}");
+        assert!(rest.contains("Summary("), "{rest}");
+        assert!(!rest.contains("00 B0 00 00 01"), "{rest}");
+        assert!(
+            stderr.contains("Stopped by a signal; the output above is complete"),
+            "{stderr}"
+        );
+        release();
+    }
+}

@@ -107,6 +107,15 @@ fn run_command() -> Command {
                 .help(gettext("Open the reader in exclusive mode")),
         )
         .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(1..=86_400))
+                .help(gettext(
+                    "Give up a command the card has not answered within SECONDS (1 to 86400; exit code 4)",
+                )),
+        )
+        .arg(
             Arg::new("continue-on-error")
                 .long("continue-on-error")
                 .action(ArgAction::SetTrue)

@@ -2,18 +2,36 @@
 //! engine and print what scriptor prints (or text / RON).
 
 use std::io::{BufRead, IsTerminal};
+use std::os::fd::AsFd;
 use std::sync::atomic::AtomicBool;
 
 use clap::ArgMatches;
 
 use super::output::{Format, Printer};
+use super::signals;
 use super::{report_card_error, EXIT_ASSERTION, EXIT_OK, EXIT_PCSC, EXIT_SCRIPT, EXIT_USAGE};
+use crate::card::timed::TimedCard;
 use crate::card::{self, Card, CardError, Disposition, Protocol, ShareMode, DEMO_READER};
 use crate::engine::{self, EngineOptions, Outcome, Summary};
 use crate::i18n::{gettext, gettext_f};
 use crate::script::{self, Script, Statement, StatementKind};
 
 pub fn run(m: &ArgMatches) -> i32 {
+    signals::install();
+    let code = run_script(m);
+    match signals::received() {
+        Some(signal) => {
+            eprintln!(
+                "{}",
+                gettext("Stopped by a signal; the output above is complete")
+            );
+            128 + signal
+        }
+        None => code,
+    }
+}
+
+fn run_script(m: &ArgMatches) -> i32 {
     let format = match m.get_one::<String>("format").map(String::as_str) {
         Some("text") => Format::Text,
         Some("ron") => Format::Ron,
@@ -95,10 +113,22 @@ pub fn run(m: &ArgMatches) -> i32 {
             return EXIT_PCSC;
         }
     };
-    let mut card = match card::open(&reader, protocol, share) {
+    let card = match card::open(&reader, protocol, share) {
         Ok(c) => c,
         Err(e) => {
             report_card_error(&e);
+            return EXIT_PCSC;
+        }
+    };
+    // On a thread of its own, so that a card that never answers can be
+    // given up after --timeout or on a signal.
+    let timeout = m
+        .get_one::<u64>("timeout")
+        .map(|s| std::time::Duration::from_secs(*s));
+    let mut card = match TimedCard::new(card, timeout, &signals::STOP) {
+        Ok(c) => c,
+        Err(e) => {
+            report_card_error(&CardError::Other(e.to_string()));
             return EXIT_PCSC;
         }
     };
@@ -116,7 +146,7 @@ pub fn run(m: &ArgMatches) -> i32 {
         None => eprintln!("{}", gettext("Reading commands from STDIN")),
     }
 
-    let stop = AtomicBool::new(false);
+    let stop = &signals::STOP;
     let mut summary = Summary::default();
     match &source {
         Some(text) => {
@@ -126,15 +156,15 @@ pub fn run(m: &ArgMatches) -> i32 {
             }
             run_statements(
                 script::statements(text),
-                card.as_mut(),
+                &mut card,
                 &options,
                 &mut printer,
-                &stop,
+                stop,
                 &mut summary,
             );
             printer.finish_source(&summary.outcome);
         }
-        _ => interactive(card.as_mut(), &options, &mut printer, &stop, &mut summary),
+        _ => interactive(&mut card, &options, &mut printer, stop, &mut summary),
     }
     printer.summary(&summary);
     let _ = card.disconnect(Disposition::Leave);
@@ -282,10 +312,23 @@ fn interactive(
     let mut first_line = 1;
     let mut line_no = 0;
     let mut offset = 0;
-    let mut input = std::io::stdin().lock();
+    // Our own buffer on standard input, so that what it holds is known
+    // before waiting on the descriptor.
+    let mut input = match std::io::stdin().as_fd().try_clone_to_owned() {
+        Ok(fd) => std::io::BufReader::new(std::fs::File::from(fd)),
+        Err(error) => {
+            report_read_error(&script::ReadError::Io { file: None, error });
+            return;
+        }
+    };
     let mut bytes = Vec::new();
     loop {
         bytes.clear();
+        // A signal ends the session even while it waits for a line.
+        if input.buffer().is_empty() && !super::signals::wait_for_input() {
+            total.outcome = Outcome::Stopped;
+            break;
+        }
         match input.read_until(b'\n', &mut bytes) {
             Ok(0) => break,
             Ok(_) => {}
