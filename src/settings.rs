@@ -148,6 +148,9 @@ impl Settings {
         self.recent_files.truncate(MAX_RECENT);
     }
 
+    /// Every field brought back into what the window can show: sizes in
+    /// range, dividers inside the window, column widths that fit across it
+    /// (else the defaults), no relative paths.
     fn sanitized(mut self) -> Settings {
         let d = Settings::default();
         if !(200..=20000).contains(&self.window_width) {
@@ -156,10 +159,49 @@ impl Settings {
         if !(150..=20000).contains(&self.window_height) {
             self.window_height = d.window_height;
         }
+        let (w, h) = (self.window_width, self.window_height);
+        if !(0..=h).contains(&self.log_pane) {
+            self.log_pane = d.log_pane.min(h / 2);
+        }
+        if !(0..=w).contains(&self.side_pane) {
+            self.side_pane = d.side_pane.min(w * 3 / 4);
+        }
+        // Larger than the log means "details at their smallest": any
+        // non-negative value is meaningful, but keep it sane.
+        if !(0..=20000).contains(&self.detail_pane) {
+            self.detail_pane = d.detail_pane;
+        }
+        let fixed: i64 = self.log_columns.iter().map(|&c| i64::from(c)).sum();
+        let fits = fixed + i64::from(SHARED_COLUMNS * MIN_SHARED_WIDTH) <= i64::from(w);
+        if self.log_columns.len() != LOG_COLUMNS || self.log_columns.iter().any(|&c| c < 0) || !fits
+        {
+            self.log_columns.clear();
+        }
+        if self.reader.as_deref().is_some_and(|r| {
+            r.is_empty() || r.len() > MAX_READER_NAME || r.chars().any(char::is_control)
+        }) {
+            self.reader = None;
+        }
+        self.recent_files.retain(|p| p.is_absolute());
         self.recent_files.truncate(MAX_RECENT);
+        if self
+            .last_script
+            .as_deref()
+            .is_some_and(|p| !p.is_absolute())
+        {
+            self.last_script = None;
+        }
         self
     }
 }
+
+/// The result log's columns, two of which share the width left over.
+const LOG_COLUMNS: usize = 7;
+const SHARED_COLUMNS: i32 = 2;
+/// The narrowest a shared column should be.
+const MIN_SHARED_WIDTH: i32 = 60;
+/// PC/SC reader names are at most 128 bytes (MAX_READERNAME in pcsc-lite).
+const MAX_READER_NAME: usize = 128;
 
 /// Move a bad settings file aside as `settings.ron.corrupt-<unix time>`.
 fn set_aside(path: &Path, error: String) -> LoadOutcome {
@@ -381,6 +423,51 @@ mod tests {
         };
         assert_eq!(error, "the file is larger than 64 MiB");
         assert!(moved_to.is_some());
+    }
+
+    #[test]
+    fn every_field_is_sanitized_against_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        std::fs::write(
+            &path,
+            "(window_width: 1000, window_height: 700, log_pane: 90000, side_pane: -4, \
+             detail_pane: -1, log_columns: [2000, 2000, 2000, 0, 2000, 0, 2000], \
+             reader: Some(\"bad\\u{7}name\"), recent_files: [\"relative.apdu\", \"/abs.apdu\"], \
+             last_script: Some(\"rel.apdu\"))",
+        )
+        .unwrap();
+        let (s, outcome) = Settings::load_from(&path, None);
+        assert_eq!(outcome, LoadOutcome::Loaded);
+        assert_eq!((s.window_width, s.window_height), (1000, 700));
+        assert_eq!(s.log_pane, 260);
+        assert_eq!(s.side_pane, 750);
+        assert_eq!(s.detail_pane, 4000);
+        // Columns that would push the others off the window: the defaults.
+        assert!(s.log_columns.is_empty());
+        assert_eq!(s.reader, None);
+        assert_eq!(s.recent_files, vec![PathBuf::from("/abs.apdu")]);
+        assert_eq!(s.last_script, None);
+        // Saved back sanitized.
+        s.save_to(&path).unwrap();
+        assert_eq!(Settings::load_from(&path, None).0, s);
+        // Widths that fit are kept; a list of another length is not.
+        let fits = Settings {
+            log_columns: vec![90, 40, 300, 0, 50, 0, 70],
+            ..Settings::default()
+        };
+        assert_eq!(fits.clone().sanitized(), fits);
+        let short = Settings {
+            log_columns: vec![90, 40],
+            ..Settings::default()
+        };
+        assert!(short.sanitized().log_columns.is_empty());
+        let narrow = Settings {
+            window_width: 400,
+            log_columns: vec![90, 40, 300, 0, 50, 0, 70],
+            ..Settings::default()
+        };
+        assert!(narrow.sanitized().log_columns.is_empty());
     }
 
     #[test]

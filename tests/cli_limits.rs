@@ -152,8 +152,13 @@ struct Served {
 
 impl Served {
     fn start(port: u16) -> Served {
+        Served::start_with(port, &[])
+    }
+
+    fn start_with(port: u16, env: &[(&str, &str)]) -> Served {
         let mut child = cli()
             .args(["virtual-card", "--port", &port.to_string()])
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -207,10 +212,23 @@ fn virtual_card_checks_its_port_and_says_when_it_waits_and_connects() {
 
     let bench = Bench::start();
     let port = bench.port(0);
-    let first = Served::start(port);
+    // With GLib's debug variable, the log (on stderr) says more.
+    let first = Served::start_with(port, &[("G_MESSAGES_DEBUG", "all")]);
+    let mut connected = first.next_status();
+    let mut logged = Vec::new();
+    while connected.contains("vpcd:") {
+        logged.push(connected);
+        connected = first.next_status();
+    }
     assert_eq!(
-        first.next_status(),
+        connected,
         "Connected to the vpcd driver: the card is in the reader"
+    );
+    assert!(
+        logged
+            .iter()
+            .any(|l| l.contains(&format!("vpcd: connected to 127.0.0.1:{port}"))),
+        "{logged:?}"
     );
     bench.wait_card(0, true);
     // The reader has its card: a second one waits, and says why.

@@ -116,10 +116,10 @@ impl ReaderPanel {
         }
         let mut select = None;
         for r in &readers {
-            let row = adw::ActionRow::builder()
-                .title(r.name.as_str())
-                .subtitle(reader_state(r))
-                .build();
+            // Reader names are text, not markup ("R&D Reader <1>").
+            let row = adw::ActionRow::builder().use_markup(false).build();
+            row.set_title(&r.name);
+            row.set_subtitle(&reader_state(r));
             let icon = if r.name == card::DEMO_READER {
                 "applications-science-symbolic"
             } else if r.card_present {
@@ -277,10 +277,9 @@ impl ReaderPanel {
         let parsed = atr.as_deref().map(glue::atr_fields).unwrap_or_default();
         fields.set_visible(!parsed.is_empty());
         for (k, v) in parsed {
-            let row = adw::ActionRow::builder()
-                .title(k.as_str())
-                .subtitle(v.as_str())
-                .build();
+            let row = adw::ActionRow::builder().use_markup(false).build();
+            row.set_title(&k);
+            row.set_subtitle(&v);
             row.add_css_class("property");
             fields.append(&row);
         }
@@ -313,6 +312,8 @@ impl ReaderPanel {
             (None, _) => None,
         };
         imp.name_row.set_visible(name.is_some());
+        // Names from smartcard_list.txt hold "&" and "<": text, not markup.
+        imp.name_row.set_use_markup(false);
         imp.name_row.set_subtitle(name.as_deref().unwrap_or(""));
     }
 }

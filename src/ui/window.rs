@@ -4,7 +4,7 @@
 //! worker events in `window_run.rs`.
 
 use std::cell::{Cell, OnceCell, RefCell};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use adw::prelude::*;
 use adw::subclass::prelude::*;
@@ -182,16 +182,22 @@ impl Window {
         GtkWindowExt::set_focus(self, Some(&imp.editor.view()));
         let (settings, outcome) = Settings::load();
         self.apply_settings(&settings);
-        imp.settings.replace(settings);
         match outcome {
             LoadOutcome::Corrupt { moved_to, error } => {
-                let msg = match moved_to {
-                    Some(p) => gettext_f(
-                        &gettext("The settings could not be read ({error}); defaults are used and the old file was kept as {file}"),
-                        &[("error", &error), ("file", &p.display().to_string())],
+                // Short enough for a toast to show whole: the kept file's
+                // name, not its folder (that of the settings) nor the error,
+                // which go to the log.
+                log::warn!(
+                    "settings unreadable ({error}); kept as {}",
+                    moved_to.as_deref().unwrap_or(Path::new("-")).display()
+                );
+                let msg = match moved_to.as_deref().and_then(Path::file_name) {
+                    Some(name) => gettext_f(
+                        &gettext("Settings reset: the unreadable file was kept as {file}"),
+                        &[("file", &name.to_string_lossy())],
                     ),
                     None => gettext_f(
-                        &gettext("The settings could not be read ({error}); defaults are used"),
+                        &gettext("Settings reset: they could not be read ({error})"),
                         &[("error", &error)],
                     ),
                 };
@@ -202,6 +208,10 @@ impl Window {
             }
             LoadOutcome::Loaded | LoadOutcome::Defaults => {}
         }
+        // Saved at once, sanitized: a settings folder that cannot be
+        // written is said now, not silently when the window closes.
+        self.save_settings_as(&settings);
+        imp.settings.replace(settings);
 
         let buffer = imp.editor.buffer();
         buffer.connect_modified_changed(clone!(
@@ -296,10 +306,22 @@ impl Window {
 
     pub fn save_settings(&self) {
         let s = self.current_settings();
-        if let Err(e) = s.save() {
-            log::warn!("could not save the settings: {e}");
-        }
+        self.save_settings_as(&s);
         self.imp().settings.replace(s);
+    }
+
+    /// Save `s`; say so in a toast (and the log) when that fails.
+    fn save_settings_as(&self, s: &Settings) {
+        if let Err(e) = s.save() {
+            log::warn!(
+                "could not save the settings to {}: {e}",
+                Settings::default_path().display()
+            );
+            self.toast(&gettext_f(
+                &gettext("Settings cannot be saved: {error}"),
+                &[("error", &e.to_string())],
+            ));
+        }
     }
 
     pub fn editor(&self) -> Editor {

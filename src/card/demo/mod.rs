@@ -96,6 +96,9 @@ fn reason_text(r: &InvalidReason) -> String {
                 ("size", &n(*size as usize)),
             ],
         ),
+        InvalidReason::ZeroRecordSize => {
+            gettext("the record size is 0: a record has 1 to 255 bytes")
+        }
         InvalidReason::TooManyRecords(c) => gettext_f(
             &gettext("{count} records, at most 254 are allowed"),
             &[("count", &n(*c))],

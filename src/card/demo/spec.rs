@@ -122,7 +122,13 @@ pub enum InvalidReason {
     DuplicateFid(u16),
     ReservedFid(u16),
     BadSfi(u8),
-    RecordTooLong { record: usize, len: usize, size: u8 },
+    RecordTooLong {
+        record: usize,
+        len: usize,
+        size: u8,
+    },
+    /// `record_size: 0`: a record has 1 to 255 bytes.
+    ZeroRecordSize,
     TooManyRecords(usize),
     FileTooLarge(usize),
     DuplicatePin(u8),
@@ -307,10 +313,13 @@ fn add_ef(image: &mut Image, ef: &EfSpec, parent: usize) -> Result<usize, DemoCa
             if records.len() > 254 {
                 return Err(invalid(what, InvalidReason::TooManyRecords(records.len())));
             }
+            if *record_size == 0 {
+                return Err(invalid(what, InvalidReason::ZeroRecordSize));
+            }
             let mut out = Vec::with_capacity(records.len());
             for (n, r) in records.iter().enumerate() {
                 let mut d = r.decode(&what)?;
-                if d.len() > *record_size as usize || *record_size == 0 {
+                if d.len() > *record_size as usize {
                     return Err(invalid(
                         what,
                         InvalidReason::RecordTooLong {

@@ -305,6 +305,17 @@ fn from_ron_errors_are_clear() {
         e.to_string().ends_with("the file is larger than 64 MiB"),
         "{e}"
     );
+    let e = DemoCard::from_ron(
+        "(atr: Hex(\"3B 00\"), mf: (fid: 0x3F00, children: [Ef((fid: 1, structure: LinearFixed(record_size: 0, records: [Hex(\"\")])))]))",
+        Protocol::T1,
+    )
+    .err()
+    .unwrap();
+    assert!(
+        e.to_string()
+            .ends_with("the record size is 0: a record has 1 to 255 bytes"),
+        "{e}"
+    );
     let deep = format!("(atr: {}", "[".repeat(1000));
     let e = DemoCard::from_ron(&deep, Protocol::T1).err().unwrap();
     assert!(!e.to_string().contains("serde_stacker"), "{e}");
