@@ -16,24 +16,12 @@ impl Bytes {
     fn decode(&self, what: &str) -> Result<Vec<u8>, DemoCardError> {
         match self {
             Bytes::Text(s) => Ok(s.as_bytes().to_vec()),
-            Bytes::Hex(s) => parse_hex(s).ok_or_else(|| DemoCardError::Invalid {
+            Bytes::Hex(s) => crate::apdu::parse_hex(s).ok_or_else(|| DemoCardError::Invalid {
                 what: what.to_owned(),
                 reason: InvalidReason::BadHex(s.clone()),
             }),
         }
     }
-}
-
-/// Hex digits, spaces allowed between bytes.
-pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
-        return None;
-    }
-    digits
-        .chunks(2)
-        .map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
-        .collect()
 }
 
 /// Who may run a command on a file.

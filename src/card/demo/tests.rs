@@ -1,7 +1,7 @@
 use super::*;
 
 fn hex(s: &str) -> Vec<u8> {
-    spec::parse_hex(s).expect("test hex")
+    crate::apdu::parse_hex(s).expect("test hex")
 }
 
 fn up(b: &[u8]) -> String {
