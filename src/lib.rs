@@ -10,6 +10,7 @@ pub mod files;
 pub mod i18n;
 pub mod script;
 pub mod settings;
+pub mod transcript;
 pub mod worker;
 
 #[cfg(feature = "gui")]

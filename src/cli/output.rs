@@ -8,6 +8,7 @@ use crate::card::{CardError, Protocol};
 use crate::engine::{EngineEvent, Exchange, Observer, Origin, Outcome, Summary};
 use crate::i18n::{gettext, gettext_f, ngettext};
 use crate::script::{Statement, StatementKind};
+use crate::transcript::{self, micros, Record};
 
 fn stdout_is_pipe() -> bool {
     // SAFETY: fstat on fd 1 into a zeroed struct we own.
@@ -53,45 +54,6 @@ pub struct Printer {
     pipe: bool,
     /// Standard output is gone (a closed pipe): the run should stop.
     closed: bool,
-}
-
-#[derive(serde::Serialize)]
-enum Record {
-    Exchange {
-        line: usize,
-        origin: Origin,
-        command: String,
-        response: String,
-        sw: Option<String>,
-        meaning: Option<String>,
-        duration_us: u64,
-        expected: Option<String>,
-        ok: Option<bool>,
-    },
-    Reset {
-        line: usize,
-        atr: Option<String>,
-        error: Option<String>,
-        duration_us: u64,
-    },
-    Error {
-        line: usize,
-        error: String,
-        hint: Option<String>,
-    },
-    Exit {
-        line: usize,
-    },
-    Summary {
-        commands: usize,
-        resets: usize,
-        assertions_checked: usize,
-        assertions_failed: usize,
-        errors: usize,
-        card_time_us: u64,
-        elapsed_us: u64,
-        outcome: String,
-    },
 }
 
 impl Printer {
@@ -163,10 +125,10 @@ impl Printer {
         self.echo_through(statement.span.end.line);
         match &statement.kind {
             StatementKind::Apdu(a) => {
-                let text = format!("> {}\n", a.echo);
+                let text = transcript::scriptor_command(Some(&a.echo), &a.bytes);
                 self.write(&text);
             }
-            StatementKind::Reset => self.write("> RESET\n"),
+            StatementKind::Reset => self.write(transcript::SCRIPTOR_RESET),
             StatementKind::Exit => {}
         }
     }
@@ -231,20 +193,19 @@ impl Printer {
     }
 
     fn record(&mut self, r: &Record) {
-        if let Ok(s) = ron::to_string(r) {
-            self.write(&format!("{s}\n"));
-        }
+        let line = r.line();
+        self.write(&line);
     }
 
     fn exchange(&mut self, x: &Exchange) {
         match self.format {
             Format::Scriptor => {
                 // A scripted command was shown by `before`; automatic ones were not.
-                let cmd = match x.origin {
+                let mut text = match x.origin {
                     Origin::Script => String::new(),
-                    _ => format!("> {}\n", hex_spaced(&x.command)),
+                    _ => transcript::scriptor_command(None, &x.command),
                 };
-                let text = format!("{cmd}< {}\n", status::scriptor_response(&x.response));
+                text.push_str(&transcript::scriptor_response(&x.response));
                 self.write(&text);
             }
             Format::Text => {
@@ -252,20 +213,16 @@ impl Printer {
                 self.write(&text);
             }
             Format::Ron => {
-                let (sw, meaning) = status_word(&x.response)
-                    .map(|(a, b)| (Some(format!("{a:02X}{b:02X}")), Some(status::meaning(a, b))))
-                    .unwrap_or((None, None));
-                self.record(&Record::Exchange {
-                    line: x.line,
-                    origin: x.origin,
-                    command: hex::encode_upper(&x.command),
-                    response: hex::encode_upper(&x.response),
-                    sw,
-                    meaning,
-                    duration_us: micros(x.duration),
-                    expected: x.check.as_ref().map(|(e, _)| expectation_text(e)),
-                    ok: x.check.as_ref().map(|(_, ok)| *ok),
-                });
+                self.record(&Record::exchange(
+                    x.line,
+                    x.origin,
+                    &x.command,
+                    &x.response,
+                    x.duration,
+                    x.check.as_ref().map(|(e, _)| expectation_text(e)),
+                    x.check.as_ref().map(|(_, ok)| *ok),
+                    None,
+                ));
             }
         }
         if let Some((e, false)) = &x.check {
@@ -303,13 +260,17 @@ impl Observer for Printer {
                         line: *line,
                         error: error.message(),
                         hint: error.hint(),
+                        time: None,
                     });
                 }
                 self.report(*line, error);
             }
             EngineEvent::Exit { line } => {
                 if self.format == Format::Ron {
-                    self.record(&Record::Exit { line: *line });
+                    self.record(&Record::Exit {
+                        line: *line,
+                        time: None,
+                    });
                 }
             }
         }
@@ -322,11 +283,8 @@ impl Printer {
         match self.format {
             Format::Scriptor => {
                 let text = match result {
-                    Ok(atr) => {
-                        let bytes: String = atr.iter().map(|b| format!("{b:02X} ")).collect();
-                        format!("< OK: {bytes}\n")
-                    }
-                    Err(e) => format!("< KO: {}\n", scriptor_error(e)),
+                    Ok(atr) => transcript::scriptor_reset(Ok(atr)),
+                    Err(e) => transcript::scriptor_reset(Err(&scriptor_error(e))),
                 };
                 self.write(&text);
             }
@@ -352,6 +310,7 @@ impl Printer {
                 atr: result.as_ref().ok().map(hex::encode_upper),
                 error: result.as_ref().err().map(|e| e.message()),
                 duration_us: micros(duration),
+                time: None,
             }),
         }
     }
@@ -394,10 +353,6 @@ fn scriptor_error(e: &CardError) -> String {
         }
     }
     .to_owned()
-}
-
-fn micros(d: Duration) -> u64 {
-    d.as_micros().min(u64::MAX as u128) as u64
 }
 
 fn expectation_text(e: &crate::script::Expectation) -> String {
