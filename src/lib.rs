@@ -5,6 +5,7 @@ pub mod apdu;
 pub mod card;
 pub mod cli;
 pub mod config;
+pub mod dirs;
 pub mod engine;
 pub mod files;
 pub mod i18n;

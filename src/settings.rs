@@ -87,17 +87,13 @@ pub enum LoadOutcome {
 impl Settings {
     /// `$XDG_CONFIG_HOME/apdu-scriptor/settings.ron` (or `~/.config/...`).
     pub fn default_path() -> PathBuf {
-        let base = std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-            .or_else(|| home_dir().map(|h| h.join(".config")))
-            .unwrap_or_else(std::env::temp_dir);
+        let base = crate::dirs::config_home().unwrap_or_else(std::env::temp_dir);
         base.join("apdu-scriptor").join("settings.ron")
     }
 
     /// Load from the default place, importing `~/.gscriptor` on first run.
     pub fn load() -> (Settings, LoadOutcome) {
-        Settings::load_from(&Settings::default_path(), home_dir().as_deref())
+        Settings::load_from(&Settings::default_path(), crate::dirs::home().as_deref())
     }
 
     /// Load from `path`; when it does not exist, import `home/.gscriptor`.
@@ -268,12 +264,6 @@ pub fn import_gscriptor(text: &str) -> Option<Settings> {
         }
     }
     found.then(|| s.sanitized())
-}
-
-fn home_dir() -> Option<PathBuf> {
-    std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
 }
 
 #[cfg(test)]

@@ -123,6 +123,26 @@ fn reader_names_are_shown_as_text(ctx: &Ctx) {
     common::gui::close_window(&w);
 }
 
+fn folders_follow_glib(ctx: &Ctx) {
+    use gtk::glib;
+    assert_eq!(
+        apdu_scriptor::dirs::config_home().as_deref(),
+        Some(glib::user_config_dir().as_path())
+    );
+    assert_eq!(
+        apdu_scriptor::dirs::cache_home().as_deref(),
+        Some(glib::user_cache_dir().as_path())
+    );
+    assert_eq!(
+        Settings::default_path(),
+        glib::user_config_dir().join("apdu-scriptor/settings.ron")
+    );
+    assert_eq!(
+        apdu_scriptor::dirs::tilde(&ctx.home.join("scripts")),
+        "~/scripts"
+    );
+}
+
 type Test = (&'static str, fn(&Ctx));
 
 fn main() {
@@ -150,6 +170,7 @@ fn main() {
             "reader_names_are_shown_as_text",
             reader_names_are_shown_as_text,
         ),
+        ("folders_follow_glib", folders_follow_glib),
     ];
     common::gui::run_tests(&ctx.app, tests, |f| f(&ctx));
 }

@@ -387,13 +387,7 @@ impl Window {
             .borrow()
             .as_ref()
             .and_then(|p| p.parent())
-            .map(|d| {
-                let home = std::env::var_os("HOME").map(PathBuf::from);
-                match home.as_deref().and_then(|h| d.strip_prefix(h).ok()) {
-                    Some(rest) => format!("~/{}", rest.display()),
-                    None => d.display().to_string(),
-                }
-            })
+            .map(crate::dirs::tilde)
             .unwrap_or_default();
         imp.window_title.set_subtitle(dir.trim_end_matches('/'));
         self.set_title(Some(&format!("{title} — {}", gettext("APDU Scriptor"))));
