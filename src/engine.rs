@@ -90,7 +90,7 @@ pub trait Observer {
 
 impl<F: FnMut(&EngineEvent)> Observer for F {
     fn event(&mut self, event: &EngineEvent) {
-        self(event)
+        self(event);
     }
 }
 

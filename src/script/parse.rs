@@ -262,7 +262,7 @@ impl Parser {
         }
     }
 
-    fn line(&mut self, l: &Line) -> Flow {
+    fn line(&mut self, l: &Line<'_>) -> Flow {
         let text = l.text;
         let b = text.as_bytes();
         let first = skip_ws(text, 0, b.len());
@@ -295,7 +295,7 @@ impl Parser {
         Flow::Go
     }
 
-    fn keyword(&mut self, kind: StatementKind, l: &Line, first: usize, end: usize) -> Flow {
+    fn keyword(&mut self, kind: StatementKind, l: &Line<'_>, first: usize, end: usize) -> Flow {
         if let Some(p) = self.pending.take() {
             self.error(p.cont, ParseErrorKind::DanglingContinuation);
         }
@@ -317,7 +317,7 @@ impl Parser {
     /// A line of hex bytes, maybe with `\` or an expectation at its end.
     fn apdu_line(
         &mut self,
-        l: &Line,
+        l: &Line<'_>,
         first: usize,
         content_end: usize,
         end: usize,

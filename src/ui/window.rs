@@ -141,7 +141,7 @@ fn install_actions(klass: &mut <imp::Window as ObjectSubclass>::Class) {
     klass.install_action("win.disconnect", None, |w, _, _| {
         w.send(Request::Disconnect {
             disposition: crate::card::Disposition::Leave,
-        })
+        });
     });
     klass.install_action("win.reset", Some(glib::VariantTy::STRING), |w, _, p| {
         let cold = p.and_then(|p| p.get::<String>()).as_deref() == Some("cold");
@@ -444,7 +444,7 @@ impl Window {
         let imp = self.imp();
         let menu = &imp.recent_menu;
         menu.remove_all();
-        for p in imp.settings.borrow().recent_files.iter() {
+        for p in &imp.settings.borrow().recent_files {
             let label = p
                 .file_name()
                 .map(|n| n.to_string_lossy().replace('_', "__"))
