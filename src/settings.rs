@@ -112,13 +112,18 @@ impl Settings {
             }
             Err(e) => return (Settings::default(), set_aside(path, e.message())),
         };
-        match ron::from_str::<Settings>(&text) {
-            Ok(s) => (s.sanitized(), LoadOutcome::Loaded),
-            Err(e) => (
-                Settings::default(),
-                set_aside(path, crate::files::ron_error_text(&e)),
-            ),
+        match Settings::from_ron(&text) {
+            Ok(s) => (s, LoadOutcome::Loaded),
+            Err(e) => (Settings::default(), set_aside(path, e)),
         }
+    }
+
+    /// Settings from the text of a settings file, sanitized; the error as
+    /// the user reads it.
+    pub fn from_ron(text: &str) -> Result<Settings, String> {
+        ron::from_str::<Settings>(text)
+            .map(Settings::sanitized)
+            .map_err(|e| crate::files::ron_error_text(&e))
     }
 
     /// Write to the default place.
