@@ -32,6 +32,21 @@ impl Ctx {
     }
 }
 
+/// With `RELIABLE_SHOTS=DIR`, a screenshot of the screen into DIR/NAME.png
+/// (to look at the toasts; nothing is asserted on it).
+fn shot(name: &str) {
+    let Some(dir) = std::env::var_os("RELIABLE_SHOTS") else {
+        return;
+    };
+    common::gui::iterate_until(1.0, || false);
+    let path = std::path::Path::new(&dir).join(format!("{name}.png"));
+    let status = std::process::Command::new("import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .status();
+    eprintln!("screenshot {}: {status:?}", path.display());
+}
+
 fn settings_that_cannot_be_saved_are_said_at_once(ctx: &Ctx) {
     ctx.clean();
     // The settings folder's place is taken by a file.
@@ -39,6 +54,7 @@ fn settings_that_cannot_be_saved_are_said_at_once(ctx: &Ctx) {
     let w = common::gui::window(&ctx.app);
     let toast = w.last_toast().unwrap_or_default();
     assert!(toast.starts_with("Settings cannot be saved: "), "{toast:?}");
+    shot("settings-cannot-be-saved");
     // Closing tries again, and says so again, without a panic.
     common::gui::close_window(&w);
     std::fs::remove_file(ctx.config()).unwrap();
@@ -67,6 +83,7 @@ fn a_corrupt_settings_file_is_named_in_a_short_toast(ctx: &Ctx) {
             kept[0]
         )
     );
+    shot("settings-reset");
     common::gui::close_window(&w);
 }
 
