@@ -329,8 +329,14 @@ fn interactive(
             total.outcome = Outcome::Stopped;
             break;
         }
-        match input.read_until(b'\n', &mut bytes) {
+        // A line is bounded as a script file is.
+        let limit = crate::files::MAX_FILE_SIZE;
+        match std::io::Read::take(&mut input, limit + 1).read_until(b'\n', &mut bytes) {
             Ok(0) => break,
+            Ok(n) if n as u64 > limit => {
+                report_read_error(&script::ReadError::TooLarge { file: None, limit });
+                break;
+            }
             Ok(_) => {}
             Err(error) => {
                 report_read_error(&script::ReadError::Io { file: None, error });
