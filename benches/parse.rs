@@ -30,7 +30,7 @@ fn script() -> String {
         text.push_str(patterns[i % patterns.len()]);
     }
     // Close a continuation the pattern may have left open.
-    text.push_str("00\n");
+    text.push_str("00 A4 00 00\n");
     text
 }
 
