@@ -12,6 +12,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::apdu::{Case, CommandApdu};
 use crate::card::{Card, CardError};
 use crate::script::{ApduStatement, Expectation, Statement, StatementKind};
 
@@ -89,7 +90,7 @@ pub trait Observer {
 
 impl<F: FnMut(&EngineEvent)> Observer for F {
     fn event(&mut self, event: &EngineEvent) {
-        self(event)
+        self(event);
     }
 }
 
@@ -198,41 +199,28 @@ fn follow_up(command: &[u8], response: &[u8], script_cla: u8) -> Option<(Vec<u8>
 /// `command` with its Le replaced (or added) by `xx` (00 meaning 256).
 /// `None` when the command is no well-formed APDU.
 pub fn with_le(command: &[u8], xx: u8) -> Option<Vec<u8>> {
-    let mut c = command.to_vec();
-    let n = c.len();
-    let ext = |c: &mut Vec<u8>| {
-        let le: u16 = if xx == 0 { 256 } else { xx as u16 };
-        c.extend_from_slice(&le.to_be_bytes());
-    };
-    match n {
-        0..=3 => return None,
-        4 => c.push(xx),
-        5 => c[4] = xx,
-        _ if c[4] != 0 => {
-            let lc = c[4] as usize;
-            if n == 5 + lc {
-                c.push(xx);
-            } else if n == 6 + lc {
-                c[n - 1] = xx;
-            } else {
-                return None;
-            }
+    let info = CommandApdu::parse(command);
+    let case = info.case.filter(|_| info.warnings.is_empty())?;
+    let mut c = command.get(..4)?.to_vec();
+    let le = u16::from(xx);
+    let extended_le = if xx == 0 { 256 } else { le }.to_be_bytes();
+    let data = command.get(info.data.clone())?;
+    match case {
+        Case::Case1 | Case::Case2S => c.push(xx),
+        Case::Case3S | Case::Case4S => {
+            c.push(u8::try_from(data.len()).ok()?);
+            c.extend_from_slice(data);
+            c.push(xx);
         }
-        6 => return None,
-        7 => {
-            c.truncate(5);
-            ext(&mut c);
+        Case::Case2E => {
+            c.push(0);
+            c.extend_from_slice(&extended_le);
         }
-        _ => {
-            let lc = u16::from_be_bytes([c[5], c[6]]) as usize;
-            if n == 7 + lc {
-                ext(&mut c);
-            } else if n == 9 + lc {
-                c.truncate(n - 2);
-                ext(&mut c);
-            } else {
-                return None;
-            }
+        Case::Case3E | Case::Case4E => {
+            c.push(0);
+            c.extend_from_slice(&u16::try_from(data.len()).ok()?.to_be_bytes());
+            c.extend_from_slice(data);
+            c.extend_from_slice(&extended_le);
         }
     }
     Some(c)
@@ -254,7 +242,7 @@ fn run_apdu(
     loop {
         let t = Instant::now();
         let result = card.transmit(&command);
-        let duration = t.elapsed();
+        let duration = card.last_card_time().unwrap_or_else(|| t.elapsed());
         let response = match result {
             Ok(r) => r,
             Err(error) => {
@@ -268,11 +256,17 @@ fn run_apdu(
         };
         summary.commands += 1;
         summary.card_time += duration;
-        let next = if options.auto_get_response && rounds < options.max_rounds {
+        let mut next = if options.auto_get_response {
             follow_up(&command, &response, script_cla)
         } else {
             None
         };
+        // The card still asks for more after the last allowed round: its
+        // expectation is checked on what came, then the run fails.
+        let endless = next.is_some() && rounds >= options.max_rounds;
+        if endless {
+            next = None;
+        }
         let mut failed = false;
         let check = match (&next, &apdu.expect) {
             (None, Some(e)) => {
@@ -296,6 +290,15 @@ fn run_apdu(
             duration,
             check,
         }));
+        if endless {
+            let error = CardError::TooManyRounds(options.max_rounds);
+            summary.errors += 1;
+            observer.event(&EngineEvent::Error {
+                line,
+                error: error.clone(),
+            });
+            return Some(Outcome::CardError(error));
+        }
         let Some((next_command, next_origin)) = next else {
             return (failed && !options.continue_on_mismatch).then_some(Outcome::AssertionFailed);
         };

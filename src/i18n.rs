@@ -67,14 +67,35 @@ pub fn decimal(x: f64, places: usize) -> String {
     }
 }
 
-/// Replace `{name}` placeholders in an already translated string.
+/// Replace `{name}` placeholders in an already translated string, in one
+/// pass: a value that holds `{other}` (a file named `{error}.apdu`) stays
+/// as it is. Unknown placeholders are kept.
 ///
 /// `gettext_f(&gettext("Reader {reader} not found"), &[("reader", name)])`
 pub fn gettext_f(translated: &str, args: &[(&str, &str)]) -> String {
-    let mut out = translated.to_owned();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(translated.len());
+    let mut rest = translated;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -104,5 +125,19 @@ mod tests {
             "x and y and x"
         );
         assert_eq!(gettext_f("no {c}", &[("a", "x")]), "no {c}");
+        assert_eq!(gettext_f("{ {a}} {", &[("a", "x")]), "{ x} {");
+    }
+
+    #[test]
+    fn values_are_not_substituted_again() {
+        // A file named "{error}.apdu" whose save failed.
+        assert_eq!(
+            gettext_f(
+                "Could not save “{file}”: {error}",
+                &[("file", "{error}.apdu"), ("error", "Permission denied")]
+            ),
+            "Could not save “{error}.apdu”: Permission denied"
+        );
+        assert_eq!(gettext_f("{a}{b}", &[("a", "{b}"), ("b", "{a}")]), "{b}{a}");
     }
 }

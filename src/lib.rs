@@ -5,10 +5,13 @@ pub mod apdu;
 pub mod card;
 pub mod cli;
 pub mod config;
+pub mod dirs;
 pub mod engine;
+pub mod files;
 pub mod i18n;
 pub mod script;
 pub mod settings;
+pub mod transcript;
 pub mod worker;
 
 #[cfg(feature = "gui")]

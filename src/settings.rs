@@ -3,12 +3,12 @@
 //! a corrupt file is moved aside and defaults are used; on the very first run
 //! gscriptor's `~/.gscriptor` is imported.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::card::{Protocol, ShareMode};
+use crate::files::TextError;
 
 /// How many recent files are remembered.
 pub const MAX_RECENT: usize = 10;
@@ -87,51 +87,52 @@ pub enum LoadOutcome {
 impl Settings {
     /// `$XDG_CONFIG_HOME/apdu-scriptor/settings.ron` (or `~/.config/...`).
     pub fn default_path() -> PathBuf {
-        let base = std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-            .or_else(|| home_dir().map(|h| h.join(".config")))
-            .unwrap_or_else(std::env::temp_dir);
+        let base = crate::dirs::config_home().unwrap_or_else(std::env::temp_dir);
         base.join("apdu-scriptor").join("settings.ron")
     }
 
     /// Load from the default place, importing `~/.gscriptor` on first run.
     pub fn load() -> (Settings, LoadOutcome) {
-        Settings::load_from(&Settings::default_path(), home_dir().as_deref())
+        Settings::load_from(&Settings::default_path(), crate::dirs::home().as_deref())
     }
 
     /// Load from `path`; when it does not exist, import `home/.gscriptor`.
     pub fn load_from(path: &Path, home: Option<&Path>) -> (Settings, LoadOutcome) {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        let text = match crate::files::read_text_file(path) {
+            Ok(t) => t,
+            Err(TextError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 let imported = home
                     .map(|h| h.join(".gscriptor"))
-                    .and_then(|p| std::fs::read(p).ok())
-                    .map(|b| import_gscriptor(&String::from_utf8_lossy(&b)));
+                    .and_then(|p| crate::files::read_text_file(&p).ok())
+                    .and_then(|t| import_gscriptor(&t));
                 return match imported {
                     Some(s) => (s, LoadOutcome::ImportedGscriptor),
                     None => (Settings::default(), LoadOutcome::Defaults),
                 };
             }
-            Err(e) => return (Settings::default(), set_aside(path, e.to_string())),
+            Err(e) => return (Settings::default(), set_aside(path, e.message())),
         };
-        let parsed = std::str::from_utf8(&bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|t| ron::from_str::<Settings>(t).map_err(|e| e.to_string()));
-        match parsed {
-            Ok(s) => (s.sanitized(), LoadOutcome::Loaded),
+        match Settings::from_ron(&text) {
+            Ok(s) => (s, LoadOutcome::Loaded),
             Err(e) => (Settings::default(), set_aside(path, e)),
         }
     }
 
+    /// Settings from the text of a settings file, sanitized; the error as
+    /// the user reads it.
+    pub fn from_ron(text: &str) -> Result<Settings, String> {
+        ron::from_str::<Settings>(text)
+            .map(Settings::sanitized)
+            .map_err(|e| crate::files::ron_error_text(&e))
+    }
+
     /// Write to the default place.
-    pub fn save(&self) -> std::io::Result<()> {
+    pub fn save(&self) -> Result<(), crate::files::SaveError> {
         self.save_to(&Settings::default_path())
     }
 
     /// Write atomically: a temp file in the same directory, then a rename.
-    pub fn save_to(&self, path: &Path) -> std::io::Result<()> {
+    pub fn save_to(&self, path: &Path) -> Result<(), crate::files::SaveError> {
         let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
             .map_err(std::io::Error::other)?;
         if let Some(dir) = path.parent() {
@@ -148,6 +149,9 @@ impl Settings {
         self.recent_files.truncate(MAX_RECENT);
     }
 
+    /// Every field brought back into what the window can show: sizes in
+    /// range, dividers inside the window, column widths that fit across it
+    /// (else the defaults), no relative paths.
     fn sanitized(mut self) -> Settings {
         let d = Settings::default();
         if !(200..=20000).contains(&self.window_width) {
@@ -156,10 +160,49 @@ impl Settings {
         if !(150..=20000).contains(&self.window_height) {
             self.window_height = d.window_height;
         }
+        let (w, h) = (self.window_width, self.window_height);
+        if !(0..=h).contains(&self.log_pane) {
+            self.log_pane = d.log_pane.min(h / 2);
+        }
+        if !(0..=w).contains(&self.side_pane) {
+            self.side_pane = d.side_pane.min(w * 3 / 4);
+        }
+        // Larger than the log means "details at their smallest": any
+        // non-negative value is meaningful, but keep it sane.
+        if !(0..=20000).contains(&self.detail_pane) {
+            self.detail_pane = d.detail_pane;
+        }
+        let fixed: i64 = self.log_columns.iter().map(|&c| i64::from(c)).sum();
+        let fits = fixed + i64::from(SHARED_COLUMNS * MIN_SHARED_WIDTH) <= i64::from(w);
+        if self.log_columns.len() != LOG_COLUMNS || self.log_columns.iter().any(|&c| c < 0) || !fits
+        {
+            self.log_columns.clear();
+        }
+        if self.reader.as_deref().is_some_and(|r| {
+            r.is_empty() || r.len() > MAX_READER_NAME || r.chars().any(char::is_control)
+        }) {
+            self.reader = None;
+        }
+        self.recent_files.retain(|p| p.is_absolute());
         self.recent_files.truncate(MAX_RECENT);
+        if self
+            .last_script
+            .as_deref()
+            .is_some_and(|p| !p.is_absolute())
+        {
+            self.last_script = None;
+        }
         self
     }
 }
+
+/// The result log's columns, two of which share the width left over.
+const LOG_COLUMNS: usize = 7;
+const SHARED_COLUMNS: i32 = 2;
+/// The narrowest a shared column should be.
+const MIN_SHARED_WIDTH: i32 = 60;
+/// PC/SC reader names are at most 128 bytes (MAX_READERNAME in pcsc-lite).
+const MAX_READER_NAME: usize = 128;
 
 /// Move a bad settings file aside as `settings.ron.corrupt-<unix time>`.
 fn set_aside(path: &Path, error: String) -> LoadOutcome {
@@ -174,37 +217,15 @@ fn set_aside(path: &Path, error: String) -> LoadOutcome {
     LoadOutcome::Corrupt { moved_to, error }
 }
 
-/// Write `bytes` to `path` through a temp file in the same directory and a
-/// rename, so a crash never leaves a half-written file. Keeps the target's
-/// permissions when it exists.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut name = std::ffi::OsString::from(".");
-    name.push(path.file_name().unwrap_or_default());
-    name.push(format!(".tmp-{}", std::process::id()));
-    let tmp = dir.join(name);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+/// Save `bytes` to `path` safely (see [`crate::files::save`]).
+pub use crate::files::save as write_atomic;
 
 /// Read gscriptor's `key = 'value'` lines: WindowSize (`W H`), reader,
-/// protocol (PC/SC protocol bits), script.
-pub fn import_gscriptor(text: &str) -> Settings {
+/// protocol (PC/SC protocol bits), script. `None` when no line holds a
+/// value to import (random bytes are not gscriptor's settings).
+pub fn import_gscriptor(text: &str) -> Option<Settings> {
     let mut s = Settings::default();
+    let mut found = false;
     for line in text.lines() {
         let line = line.trim();
         if line.starts_with('#') {
@@ -223,10 +244,15 @@ pub fn import_gscriptor(text: &str) -> Settings {
                 if let (Some(Ok(w)), Some(Ok(h))) = (it.next(), it.next()) {
                     s.window_width = w;
                     s.window_height = h;
+                    found = true;
                 }
             }
-            "reader" if !value.is_empty() => s.reader = Some(value.to_owned()),
+            "reader" if !value.is_empty() => {
+                s.reader = Some(value.to_owned());
+                found = true;
+            }
             "protocol" => {
+                found = true;
                 // SCARD_PROTOCOL_T0 = 1, T1 = 2, RAW = 4 in pcsc-lite.
                 s.protocol = match value.parse::<u32>() {
                     Ok(1) => Protocol::T0,
@@ -235,17 +261,14 @@ pub fn import_gscriptor(text: &str) -> Settings {
                     _ => Protocol::Any,
                 }
             }
-            "script" if !value.is_empty() => s.last_script = Some(PathBuf::from(value)),
+            "script" if !value.is_empty() => {
+                s.last_script = Some(PathBuf::from(value));
+                found = true;
+            }
             _ => {}
         }
     }
-    s.sanitized()
-}
-
-fn home_dir() -> Option<PathBuf> {
-    std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
+    found.then(|| s.sanitized())
 }
 
 #[cfg(test)]
@@ -367,6 +390,82 @@ mod tests {
     }
 
     #[test]
+    fn random_bytes_in_gscriptor_are_not_imported() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut noise: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+        noise.extend(b"\nkey = 'value'\n");
+        std::fs::write(dir.path().join(".gscriptor"), &noise).unwrap();
+        let path = dir.path().join("config/settings.ron");
+        let (s, outcome) = Settings::load_from(&path, Some(dir.path()));
+        assert_eq!(outcome, LoadOutcome::Defaults);
+        assert_eq!(s, Settings::default());
+        // Text without any gscriptor key is not imported either.
+        std::fs::write(dir.path().join(".gscriptor"), "hello = 'world'\n").unwrap();
+        let (_, outcome) = Settings::load_from(&path, Some(dir.path()));
+        assert_eq!(outcome, LoadOutcome::Defaults);
+    }
+
+    #[test]
+    fn a_huge_settings_file_is_set_aside_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        let f = std::fs::File::create(&path).unwrap();
+        f.set_len(crate::files::MAX_FILE_SIZE + 1).unwrap();
+        let (s, outcome) = Settings::load_from(&path, None);
+        assert_eq!(s, Settings::default());
+        let LoadOutcome::Corrupt { moved_to, error } = outcome else {
+            panic!("{outcome:?}");
+        };
+        assert_eq!(error, "the file is larger than 64 MiB");
+        assert!(moved_to.is_some());
+    }
+
+    #[test]
+    fn every_field_is_sanitized_against_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        std::fs::write(
+            &path,
+            "(window_width: 1000, window_height: 700, log_pane: 90000, side_pane: -4, \
+             detail_pane: -1, log_columns: [2000, 2000, 2000, 0, 2000, 0, 2000], \
+             reader: Some(\"bad\\u{7}name\"), recent_files: [\"relative.apdu\", \"/abs.apdu\"], \
+             last_script: Some(\"rel.apdu\"))",
+        )
+        .unwrap();
+        let (s, outcome) = Settings::load_from(&path, None);
+        assert_eq!(outcome, LoadOutcome::Loaded);
+        assert_eq!((s.window_width, s.window_height), (1000, 700));
+        assert_eq!(s.log_pane, 260);
+        assert_eq!(s.side_pane, 750);
+        assert_eq!(s.detail_pane, 4000);
+        // Columns that would push the others off the window: the defaults.
+        assert!(s.log_columns.is_empty());
+        assert_eq!(s.reader, None);
+        assert_eq!(s.recent_files, vec![PathBuf::from("/abs.apdu")]);
+        assert_eq!(s.last_script, None);
+        // Saved back sanitized.
+        s.save_to(&path).unwrap();
+        assert_eq!(Settings::load_from(&path, None).0, s);
+        // Widths that fit are kept; a list of another length is not.
+        let fits = Settings {
+            log_columns: vec![90, 40, 300, 0, 50, 0, 70],
+            ..Settings::default()
+        };
+        assert_eq!(fits.clone().sanitized(), fits);
+        let short = Settings {
+            log_columns: vec![90, 40],
+            ..Settings::default()
+        };
+        assert!(short.sanitized().log_columns.is_empty());
+        let narrow = Settings {
+            window_width: 400,
+            log_columns: vec![90, 40, 300, 0, 50, 0, 70],
+            ..Settings::default()
+        };
+        assert!(narrow.sanitized().log_columns.is_empty());
+    }
+
+    #[test]
     fn no_file_gives_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let (s, outcome) = Settings::load_from(&dir.path().join("s.ron"), Some(dir.path()));
@@ -382,10 +481,17 @@ mod tests {
             ("3", Protocol::Any),
             ("4", Protocol::Raw),
         ] {
-            assert_eq!(import_gscriptor(&format!("protocol = '{v}'")).protocol, p);
+            assert_eq!(
+                import_gscriptor(&format!("protocol = '{v}'"))
+                    .unwrap()
+                    .protocol,
+                p
+            );
         }
-        let s = import_gscriptor("WindowSize = 'big'\nnonsense\nreader = ''");
-        assert_eq!(s, Settings::default());
+        assert_eq!(
+            import_gscriptor("WindowSize = 'big'\nnonsense\nreader = ''"),
+            None
+        );
     }
 
     #[test]

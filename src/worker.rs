@@ -348,7 +348,7 @@ mod tests {
         ));
         match next(&rx) {
             Event::RunFinished(s) => {
-                assert_eq!(s.outcome, Outcome::CardError(CardError::NotConnected))
+                assert_eq!(s.outcome, Outcome::CardError(CardError::NotConnected));
             }
             other => panic!("unexpected {other:?}"),
         }

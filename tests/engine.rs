@@ -336,8 +336,18 @@ fn automatic_rounds_are_bounded() {
     assert!(card.sent[1..].iter().all(|c| c == &bytes("A0 C0 00 00 10")));
     let x = r.exchanges();
     assert_eq!(x[3].check, Some((sw(&["9000"]), false)));
-    assert_eq!(r.summary.outcome, Outcome::AssertionFailed);
+    // The card still asked for more: not a silent success, a failed run
+    // whose error says why (a row in the window, a line on stderr).
+    assert_eq!(
+        r.summary.outcome,
+        Outcome::CardError(CardError::TooManyRounds(3))
+    );
     assert_eq!(r.summary.commands, 4);
+    assert_eq!(r.summary.errors, 1);
+    assert_eq!(
+        CardError::TooManyRounds(3).message(),
+        "The card still asks for more after 3 automatic GET RESPONSE or Le rounds"
+    );
 }
 
 #[test]
@@ -356,7 +366,10 @@ fn a_6cxx_loop_is_bounded_too() {
             bytes("00B0000005")
         ]
     );
-    assert_eq!(r.summary.outcome, Outcome::Completed);
+    assert_eq!(
+        r.summary.outcome,
+        Outcome::CardError(CardError::TooManyRounds(2))
+    );
 }
 
 #[test]

@@ -409,7 +409,8 @@ fn log_export_and_copy(ctx: &Ctx) {
         apdu_scriptor::ui::export::export(&rows, apdu_scriptor::ui::export::Format::Scriptor);
     assert!(scriptor.contains("> 00 A4 00 00 02 3F 00"), "{scriptor}");
     let ron = apdu_scriptor::ui::export::export(&rows, apdu_scriptor::ui::export::Format::Ron);
-    assert!(ron.contains("kind: Exchange"), "{ron}");
+    // The records `run --format ron` writes.
+    assert!(ron.contains("Exchange(line:1,origin:Script,"), "{ron}");
 
     // Copy the exchange row through the log's own action.
     let i = rows

@@ -168,7 +168,7 @@ fn main() {
         ("run_on_the_virtual_card", run_on_the_virtual_card),
         ("card_removed_mid_script", card_removed_mid_script),
         ("reader_list_follows_the_card", |a, _| {
-            reader_list_follows_the_card(a)
+            reader_list_follows_the_card(a);
         }),
     ];
     common::gui::run_tests(&app, tests, |f| f(&app, tmp.path()));

@@ -233,3 +233,53 @@ fn a_reset_by_another_program_is_reported_as_such() {
     assert_eq!(err, CardError::CardReset);
     assert_eq!(err.message(), "The card was reset by another program");
 }
+
+/// Answers `90` alone (no SW2) to INS 0E, `90 00` to anything else.
+struct ShortCard;
+
+impl Card for ShortCard {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
+        Ok(if command.get(1) == Some(&0x0E) {
+            vec![0x90]
+        } else {
+            vec![0x90, 0x00]
+        })
+    }
+    fn reset(&mut self, _cold: bool) -> Result<Vec<u8>, CardError> {
+        Ok(ATR_T0.to_vec())
+    }
+    fn atr(&self) -> Vec<u8> {
+        ATR_T0.to_vec()
+    }
+    fn protocol(&self) -> Protocol {
+        Protocol::T0
+    }
+    fn disconnect(&mut self, _d: Disposition) -> Result<(), CardError> {
+        Ok(())
+    }
+}
+
+/// A card still in the reader keeps its short answer (no status word) and
+/// the backend asks the reader, not pcscd's next poll, whether it is there;
+/// the card's time is that of the exchange alone.
+#[test]
+fn a_short_answer_from_a_present_card_is_kept() {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(ShortCard));
+    let mut card = connect(&bench, Protocol::Any, ShareMode::Shared).unwrap();
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        assert_eq!(card.transmit(&[0x00, 0x0E, 0x00, 0x00]), Ok(vec![0x90]));
+        let whole = t.elapsed();
+        let card_time = card.last_card_time().expect("the card's own time");
+        assert!(card_time <= whole);
+        eprintln!("short answer: call {whole:?}, card {card_time:?}");
+    }
+    assert_eq!(card.transmit(SELECT_MF), Ok(vec![0x90, 0x00]));
+    // Once the card is gone, a transfer says so.
+    bench.remove_card();
+    assert_eq!(
+        card.transmit(&[0x00, 0x0E, 0x00, 0x00]),
+        Err(CardError::CardRemoved)
+    );
+}

@@ -61,7 +61,7 @@ fn compact_hex_is_expanded_with_a_trailing_space_in_the_echo() {
     let a = one("00a4040000");
     assert_eq!(a.bytes, SELECT);
     assert_eq!(a.echo, "00 a4 04 00 00 ");
-    assert_eq!(one("00").echo, "00 ");
+    assert_eq!(one("00A40000").echo, "00 A4 00 00 ");
 }
 
 #[test]
@@ -76,7 +76,7 @@ fn trailing_spaces_are_accepted_and_echoed_as_typed() {
     let a = one("00 A4 04 00 00   ");
     assert_eq!(a.bytes, SELECT);
     assert_eq!(a.echo, "00 A4 04 00 00   ");
-    assert_eq!(one("00 ").echo, "00 ");
+    assert_eq!(one("00 A4 00 00 ").echo, "00 A4 00 00 ");
 }
 
 #[test]
@@ -344,11 +344,11 @@ fn a_final_backslash_is_a_dangling_continuation() {
 
 #[test]
 fn a_keyword_inside_a_continuation_leaves_it_dangling() {
-    let s = parse("00 A4 \\\nreset\n04 00 00");
+    let s = parse("00 A4 \\\nreset\n04 00 00 00");
     assert_eq!(s.errors.len(), 1);
     assert_eq!(s.errors[0].kind, ParseErrorKind::DanglingContinuation);
     assert_eq!(s.errors[0].pos, pos(1, 7));
-    assert_eq!(s.statements.len(), 2); // reset, then 04 00 00 on its own
+    assert_eq!(s.statements.len(), 2); // reset, then 04 00 00 00 on its own
     assert_eq!(s.statements[0].kind, StatementKind::Reset);
 
     let s = parse("00 A4 \\\nexit\n");
@@ -524,7 +524,7 @@ fn statement_at_line_finds_the_covering_statement() {
 
 #[test]
 fn errors_on_line() {
-    let s = parse("00\n0x\n00 :");
+    let s = parse("00 A4 00 00\n0x\n00 :");
     let on3: Vec<_> = s.errors_on_line(3).collect();
     assert_eq!(on3.len(), 1);
     assert_eq!(on3[0].pos, pos(3, 4));
@@ -769,4 +769,51 @@ mod never_panics {
             check(&parts.concat());
         }
     }
+}
+
+// ---- APDU length (checked at parse time, unlike scriptor).
+
+#[test]
+fn apdus_shorter_than_a_header_are_refused_where_they_start() {
+    for (text, len, at) in [
+        ("00", 1, pos(1, 1)),
+        ("  00 A4", 2, pos(1, 3)),
+        ("# c\n00A4B0 (9000)", 3, pos(2, 1)),
+        ("00 \\\n# note\nA4 00", 3, pos(1, 1)),
+    ] {
+        let s = parse(text);
+        assert_eq!(s.statements, vec![], "{text:?}");
+        assert_eq!(s.errors.len(), 1, "{text:?}");
+        assert_eq!(s.errors[0].pos, at, "{text:?}");
+        assert_eq!(
+            s.errors[0].kind,
+            ParseErrorKind::ApduTooShort(len),
+            "{text:?}"
+        );
+    }
+    assert_eq!(
+        error("00 A4").message(),
+        "APDU of 2 bytes: expected at least the 4 bytes CLA INS P1 P2"
+    );
+    assert_eq!(
+        error("00").message(),
+        "APDU of 1 byte: expected at least the 4 bytes CLA INS P1 P2"
+    );
+    assert_eq!(bytes("00 A4 00 00"), [vec![0, 0xA4, 0, 0]]);
+}
+
+#[test]
+fn apdus_longer_than_an_extended_command_are_refused() {
+    let longest = format!("00 D6 00 00 00 FF FF {}00 00", "AB ".repeat(65_535));
+    assert_eq!(bytes(&longest)[0].len(), 65_544);
+    let too_long = format!("{longest} 00");
+    let e = error(&format!("# c\n{too_long}"));
+    assert_eq!(
+        (e.pos, e.kind.clone()),
+        (pos(2, 1), ParseErrorKind::ApduTooLong(65_545))
+    );
+    assert_eq!(
+        e.message(),
+        "APDU of 65545 bytes: expected at most 65544 bytes, the longest extended command"
+    );
 }

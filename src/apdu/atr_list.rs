@@ -9,11 +9,8 @@ use std::path::PathBuf;
 /// Where the list is looked for, freshest first: the copy pcsc-tools'
 /// `ATR_analysis -u` keeps in the cache, the user's own, the system one.
 pub fn smartcard_list_paths() -> Vec<PathBuf> {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| home.as_ref().map(|h| h.join(".cache")));
+    let home = crate::dirs::home();
+    let cache = crate::dirs::cache_home();
     let mut paths = Vec::new();
     if let Some(c) = cache {
         paths.push(c.join("smartcard_list.txt"));
@@ -31,7 +28,7 @@ pub fn smartcard_list_paths() -> Vec<PathBuf> {
 pub fn lookup_names(atr: &[u8]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for path in smartcard_list_paths() {
-        let Ok(bytes) = std::fs::read(&path) else {
+        let Ok(bytes) = crate::files::read_file_limited(&path) else {
             continue;
         };
         for name in lookup_names_in(&String::from_utf8_lossy(&bytes), atr) {

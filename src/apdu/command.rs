@@ -5,6 +5,12 @@ use std::ops::Range;
 
 use crate::i18n::{gettext, gettext_f, ngettext};
 
+/// The shortest command: CLA INS P1 P2.
+pub const MIN_COMMAND_LEN: usize = 4;
+/// The longest command: a header, an extended Lc (3 bytes), 65 535 bytes of
+/// data and an extended Le (2 bytes).
+pub const MAX_COMMAND_LEN: usize = 4 + 3 + 65_535 + 2;
+
 /// The ISO/IEC 7816-4 command case (S = short, E = extended length fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Case {

@@ -61,7 +61,7 @@ impl Response {
 }
 
 impl fmt::Display for Response {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&super::hex_spaced(&self.to_bytes()))
     }
 }

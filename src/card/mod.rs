@@ -4,9 +4,10 @@
 pub mod demo;
 pub mod monitor;
 pub mod pcsc_backend;
+pub mod timed;
 pub mod vpcd;
 
-use crate::i18n::{gettext, pgettext};
+use crate::i18n::{gettext, ngettext, pgettext};
 
 /// Name under which the built-in demo card is listed as a reader.
 pub const DEMO_READER: &str = "APDU Scriptor Demo Card";
@@ -110,6 +111,13 @@ pub enum CardError {
     Cancelled,
     #[error("timeout")]
     Timeout,
+    /// No answer to a command within the time allowed (`run --timeout`).
+    #[error("no answer within {0:?}")]
+    NoAnswer(std::time::Duration),
+    /// After this many automatic GET RESPONSE / Le rounds the card still
+    /// asked for another one.
+    #[error("still 61XX/6CXX after {0} automatic rounds")]
+    TooManyRounds(u32),
     /// Any other error, with the PC/SC text.
     #[error("{0}")]
     Other(String),
@@ -136,6 +144,22 @@ impl CardError {
             CardError::NotConnected => gettext("Not connected to a card"),
             CardError::Cancelled => gettext("Operation canceled"),
             CardError::Timeout => gettext("The operation timed out"),
+            CardError::NoAnswer(d) => crate::i18n::gettext_f(
+                &ngettext(
+                    "The card did not answer within {seconds} second",
+                    "The card did not answer within {seconds} seconds",
+                    u32::try_from(d.as_secs()).unwrap_or(u32::MAX),
+                ),
+                &[("seconds", &d.as_secs().to_string())],
+            ),
+            CardError::TooManyRounds(n) => crate::i18n::gettext_f(
+                &ngettext(
+                    "The card still asks for more after {n} automatic GET RESPONSE or Le round",
+                    "The card still asks for more after {n} automatic GET RESPONSE or Le rounds",
+                    *n,
+                ),
+                &[("n", &n.to_string())],
+            ),
             CardError::Other(s) => {
                 crate::i18n::gettext_f(&gettext("PC/SC error: {error}"), &[("error", s)])
             }
@@ -162,6 +186,12 @@ impl CardError {
             }
             CardError::Unresponsive => gettext("Check that the card is inserted the right way"),
             CardError::NotConnected => gettext("Connect to a reader first"),
+            CardError::NoAnswer(_) => gettext(
+                "The card or the reader hangs: remove the card and insert it again, or allow more time with --timeout",
+            ),
+            CardError::TooManyRounds(_) => gettext(
+                "The card keeps answering 61XX or 6CXX; send its GET RESPONSE commands in the script instead",
+            ),
             _ => return None,
         })
     }
@@ -180,6 +210,12 @@ pub trait Card: Send {
     fn protocol(&self) -> Protocol;
     /// End the connection.
     fn disconnect(&mut self, disposition: Disposition) -> Result<(), CardError>;
+    /// How long the card itself took for the last [`Card::transmit`],
+    /// without the checks the backend made after it (is a card that gave
+    /// no status word still there?). `None`: the whole call.
+    fn last_card_time(&self) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// A reader as the panel and `list` show it.

@@ -178,7 +178,7 @@ fn watch(
             .map(reader_info)
             .collect();
         emit(MonitorEvent::Readers(readers));
-        for s in states.iter_mut() {
+        for s in &mut states {
             s.sync_current_state();
             if s.name() == pcsc::PNP_NOTIFICATION() {
                 pnp_state = Some(s.current_state());

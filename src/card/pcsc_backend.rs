@@ -75,6 +75,7 @@ impl PcscContext {
             protocol: Protocol::Any,
             buffer: vec![0; pcsc::MAX_BUFFER_SIZE_EXTENDED],
             pulled: false,
+            card_time: None,
         };
         match card.refresh_atr() {
             // A direct connection may have no card behind it.
@@ -139,6 +140,8 @@ pub struct PcscCard {
     /// The card was pulled and no fresh connection replaced the handle:
     /// pcscd then answers on it as if the card had been reset.
     pulled: bool,
+    /// How long the card took for the last transmit.
+    card_time: Option<Duration>,
 }
 
 impl PcscCard {
@@ -249,17 +252,22 @@ impl PcscCard {
 
 impl Card for PcscCard {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
+        self.card_time = None;
         let card = self.card.as_ref().ok_or(CardError::NotConnected)?;
-        let err = match card.transmit(command, &mut self.buffer) {
-            Ok(response) if response.len() >= 2 => return Ok(response.to_vec()),
-            // No status word: the vpcd driver answers so when the card goes
-            // away mid-exchange. A present card's short answer is kept.
-            Ok(response) => {
-                let response = response.to_vec();
+        let started = Instant::now();
+        let result = card.transmit(command, &mut self.buffer);
+        self.card_time = Some(started.elapsed());
+        let err = match result {
+            // Even a 1-byte answer came from a card: no need to ask whether
+            // it is still there.
+            Ok(response) if !response.is_empty() => return Ok(response.to_vec()),
+            // Nothing at all: the vpcd driver answers so when the card goes
+            // away mid-exchange (its socket closed). Wait for pcscd to tell.
+            Ok(_) => {
                 if self.card_gone() {
                     return Err(CardError::CardRemoved);
                 }
-                return Ok(response);
+                return Ok(Vec::new());
             }
             Err(e) => e,
         };
@@ -287,6 +295,10 @@ impl Card for PcscCard {
 
     fn protocol(&self) -> Protocol {
         self.protocol
+    }
+
+    fn last_card_time(&self) -> Option<Duration> {
+        self.card_time
     }
 
     fn disconnect(&mut self, d: Disposition) -> Result<(), CardError> {

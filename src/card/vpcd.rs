@@ -25,8 +25,21 @@ const GET_ATR: u8 = 4;
 
 /// How often a blocked read or a connection attempt looks at `stop`.
 const POLL: Duration = Duration::from_millis(50);
+/// A driver that says nothing for this long after the connection is busy
+/// with another card.
+const SILENCE: Duration = Duration::from_secs(1);
 /// Wait between connection attempts while the driver is not listening.
 const RETRY: Duration = Duration::from_millis(100);
+
+/// Where a card being served stands, as [`serve_reporting`] tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// No driver talks to us: it is not listening, or its reader already
+    /// has a card (another program serving this port).
+    Waiting,
+    /// The driver spoke: the card is in the reader.
+    Connected,
+}
 
 /// Serve `card` to the vpcd driver at `addr` until `stop` is set.
 ///
@@ -34,42 +47,83 @@ const RETRY: Duration = Duration::from_millis(100);
 /// driver, and connects again when the driver goes away (pcscd restarted).
 /// Returns `Ok` once `stop` is set; the socket is closed, so pcscd sees
 /// the card removed.
-pub fn serve(mut card: Box<dyn Card>, addr: SocketAddr, stop: Arc<AtomicBool>) -> io::Result<()> {
+pub fn serve(card: Box<dyn Card>, addr: SocketAddr, stop: Arc<AtomicBool>) -> io::Result<()> {
+    serve_reporting(card, addr, stop, |_| {})
+}
+
+/// [`serve`], calling `report` each time the [`Status`] changes (first
+/// `Waiting` or `Connected`).
+pub fn serve_reporting(
+    mut card: Box<dyn Card>,
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    mut report: impl FnMut(Status),
+) -> io::Result<()> {
     let mut powered = true;
+    let mut status = None;
+    let mut set = |s: Status| {
+        if status != Some(s) {
+            status = Some(s);
+            report(s);
+        }
+    };
     while !stop.load(Ordering::SeqCst) {
         let stream = match TcpStream::connect_timeout(&addr, Duration::from_millis(500)) {
             Ok(s) => s,
             Err(_) => {
+                set(Status::Waiting);
                 std::thread::sleep(RETRY);
                 continue;
             }
         };
         log::debug!("vpcd: connected to {addr}");
-        match session(&mut *card, stream, &stop, &mut powered) {
+        let mut spoke = false;
+        match session(&mut *card, stream, &stop, &mut powered, &mut |s| {
+            spoke |= s == Status::Connected;
+            set(s);
+        }) {
             Ok(()) => {}
             Err(e) => log::debug!("vpcd: connection ended: {e}"),
+        }
+        if !stop.load(Ordering::SeqCst) {
+            set(Status::Waiting);
+            if !spoke {
+                // Accepted and dropped unheard: the slot has a card already.
+                std::thread::sleep(RETRY);
+            }
         }
     }
     Ok(())
 }
 
-/// One connection to the driver; `Ok` when `stop` was set.
+/// One connection to the driver; `Ok` when `stop` was set. `report` gets
+/// `Connected` at each message from the driver, `Waiting` when it stays
+/// silent after the connection (its reader has a card: it accepted us
+/// into its queue only).
 fn session(
     card: &mut dyn Card,
     mut stream: TcpStream,
     stop: &AtomicBool,
     powered: &mut bool,
+    report: &mut dyn FnMut(Status),
 ) -> io::Result<()> {
     stream.set_nodelay(true)?;
     stream.set_read_timeout(Some(POLL))?;
     let mut inbox = Inbox::default();
+    let connected = std::time::Instant::now();
+    let mut heard = false;
     loop {
         if stop.load(Ordering::SeqCst) {
             return Ok(());
         }
         let Some(message) = inbox.next(&mut stream)? else {
+            if !heard && connected.elapsed() > SILENCE {
+                report(Status::Waiting);
+            }
             continue;
         };
+        heard = true;
+        report(Status::Connected);
         let reply = answer(card, &message, powered);
         if let Some(reply) = reply {
             let len = u16::try_from(reply.len())
@@ -83,10 +137,16 @@ fn session(
     }
 }
 
-/// What to send back for one message from the driver, if anything.
+/// What to send back for one message from the driver, if anything. The
+/// driver waits for no answer to its power and reset codes only; anything
+/// else it sent (an unknown code, or a 1-byte APDU a program sent) is
+/// answered, or the driver would wait for ever.
 fn answer(card: &mut dyn Card, message: &[u8], powered: &mut bool) -> Option<Vec<u8>> {
     match message {
-        [] => None,
+        // Wrong length.
+        [] | [_] if !matches!(message, [POWER_OFF | POWER_ON | RESET | GET_ATR]) => {
+            Some(vec![0x67, 0x00])
+        }
         [POWER_OFF] => {
             *powered = false;
             None
@@ -105,7 +165,6 @@ fn answer(card: &mut dyn Card, message: &[u8], powered: &mut bool) -> Option<Vec
             None
         }
         [GET_ATR] => Some(card.atr()),
-        [_] => None,
         apdu => Some(card.transmit(apdu).unwrap_or_else(|_| vec![0x6F, 0x00])),
     }
 }
@@ -246,6 +305,18 @@ mod tests {
         assert_eq!(recv(&mut s), vec![0x00, 0xA4, 0x00, 0x0C, 0x00, 0x90, 0x00]);
         send(&mut s, &[0x00, 0xFF, 0x00, 0x00]);
         assert_eq!(recv(&mut s), vec![0x6F, 0x00]);
+        // What is neither a control code nor a command is answered too,
+        // or the driver (and its reader) would wait for ever.
+        for odd in [&[][..], &[0x03], &[0xA4], &[0x00, 0xA4]] {
+            send(&mut s, odd);
+            let r = recv(&mut s);
+            let expected: &[u8] = if odd.len() < 2 {
+                &[0x67, 0x00]
+            } else {
+                &[0x00, 0xA4, 0x90, 0x00]
+            };
+            assert_eq!(r, expected, "{odd:02X?}");
+        }
         stop.store(true, Ordering::SeqCst);
         server.join().unwrap().unwrap();
         // The card side closed the socket: the driver sees the card removed.

@@ -34,7 +34,7 @@ fn base_command() -> Command {
                     Arg::new("port")
                         .long("port")
                         .value_name("PORT")
-                        .value_parser(clap::value_parser!(u16))
+                        .value_parser(clap::value_parser!(u16).range(1..))
                         .default_value("35963")
                         .help(gettext("TCP port of the vpcd reader (35963 is “Virtual PCD 00 00”)")),
                 )
@@ -112,6 +112,15 @@ fn run_command() -> Command {
                 .long("exclusive")
                 .action(ArgAction::SetTrue)
                 .help(gettext("Open the reader in exclusive mode")),
+        )
+        .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(1..=86_400))
+                .help(gettext(
+                    "Give up a command the card has not answered within SECONDS (1 to 86400; exit code 4)",
+                )),
         )
         .arg(
             Arg::new("continue-on-error")

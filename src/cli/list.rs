@@ -82,7 +82,19 @@ pub fn virtual_card(m: &ArgMatches) -> i32 {
     );
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let stop = Arc::new(AtomicBool::new(false));
-    match vpcd::serve(Box::new(card), addr, stop) {
+    let report = |status| {
+        let text = match status {
+            vpcd::Status::Waiting => gettext_f(
+                &gettext("Waiting for the vpcd driver on port {port}: is pcscd running with vsmartcard's vpcd driver, and is no other card served on this port?"),
+                &[("port", &port_text)],
+            ),
+            vpcd::Status::Connected => {
+                gettext("Connected to the vpcd driver: the card is in the reader")
+            }
+        };
+        eprintln!("{text}");
+    };
+    match vpcd::serve_reporting(Box::new(card), addr, stop, report) {
         Ok(()) => EXIT_OK,
         Err(e) => {
             eprintln!("{e}");

@@ -4,6 +4,7 @@ mod args;
 mod list;
 mod output;
 mod run;
+mod signals;
 
 use std::ffi::OsString;
 

@@ -8,6 +8,29 @@ use crate::card::{CardError, Protocol};
 use crate::engine::{EngineEvent, Exchange, Observer, Origin, Outcome, Summary};
 use crate::i18n::{decimal, gettext, gettext_f, ngettext};
 use crate::script::{Statement, StatementKind};
+use crate::transcript::{self, micros, Record};
+
+fn stdout_is_pipe() -> bool {
+    // SAFETY: fstat on fd 1 into a zeroed struct we own.
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        libc::fstat(1, &mut st) == 0
+            && matches!(st.st_mode & libc::S_IFMT, libc::S_IFIFO | libc::S_IFSOCK)
+    }
+}
+
+/// Has the reading end of the standard output pipe been closed? Asked
+/// without writing, before each command.
+fn reader_gone() -> bool {
+    let mut fd = libc::pollfd {
+        fd: 1,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one pollfd we own, no wait.
+    let n = unsafe { libc::poll(&mut fd, 1, 0) };
+    n > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -21,50 +44,16 @@ pub struct Printer {
     format: Format,
     out: std::io::BufWriter<std::io::Stdout>,
     unbuffered: bool,
-    /// The file's lines with their line ends, echoed as scriptor does.
-    echo: Vec<String>,
+    /// The file, echoed line by line as scriptor does; `echo_at` is the
+    /// byte offset of the next line to echo, `echoed` how many were.
+    echo: String,
+    echo_at: usize,
     echoed: usize,
+    /// Standard output is a pipe: flush after each statement so that the
+    /// reader sees it, and notice at once when the reader has gone.
+    pipe: bool,
     /// Standard output is gone (a closed pipe): the run should stop.
     closed: bool,
-}
-
-#[derive(serde::Serialize)]
-enum Record {
-    Exchange {
-        line: usize,
-        origin: Origin,
-        command: String,
-        response: String,
-        sw: Option<String>,
-        meaning: Option<String>,
-        duration_us: u64,
-        expected: Option<String>,
-        ok: Option<bool>,
-    },
-    Reset {
-        line: usize,
-        atr: Option<String>,
-        error: Option<String>,
-        duration_us: u64,
-    },
-    Error {
-        line: usize,
-        error: String,
-        hint: Option<String>,
-    },
-    Exit {
-        line: usize,
-    },
-    Summary {
-        commands: usize,
-        resets: usize,
-        assertions_checked: usize,
-        assertions_failed: usize,
-        errors: usize,
-        card_time_us: u64,
-        elapsed_us: u64,
-        outcome: String,
-    },
 }
 
 impl Printer {
@@ -73,8 +62,10 @@ impl Printer {
             format,
             out: std::io::BufWriter::new(std::io::stdout()),
             unbuffered,
-            echo: Vec::new(),
+            echo: String::new(),
+            echo_at: 0,
             echoed: 0,
+            pipe: stdout_is_pipe(),
             closed: false,
         }
     }
@@ -91,7 +82,10 @@ impl Printer {
 
     /// Nobody reads the output any more (`run … | head`): scriptor dies of
     /// SIGPIPE there; we stop sending commands.
-    pub fn closed(&self) -> bool {
+    pub fn closed(&mut self) -> bool {
+        if self.pipe && !self.closed && (self.out.flush().is_err() || reader_gone()) {
+            self.closed = true;
+        }
         self.closed
     }
 
@@ -118,7 +112,7 @@ impl Printer {
     /// Echo the source's lines before the statements they hold (scriptor's file mode).
     pub fn echo_source(&mut self, text: &str) {
         if self.format == Format::Scriptor {
-            self.echo = text.split_inclusive('\n').map(str::to_owned).collect();
+            self.echo = text.to_owned();
         }
     }
 
@@ -132,21 +126,36 @@ impl Printer {
         self.echo_through(statement.span.end.line);
         match &statement.kind {
             StatementKind::Apdu(a) => {
-                let text = format!("> {}\n", a.echo);
+                let text = transcript::scriptor_command(Some(&a.echo), &a.bytes);
                 self.write(&text);
             }
-            StatementKind::Reset => self.write("> RESET\n"),
+            StatementKind::Reset => self.write(transcript::SCRIPTOR_RESET),
             StatementKind::Exit => {}
         }
     }
 
+    /// Echo the file's lines up to `line`, with their line ends as typed;
+    /// a line ended by a lone CR (old Mac files) is echoed with LF, so that
+    /// each line shows on its own, lines being what the parser counts.
     fn echo_through(&mut self, line: usize) {
-        let upto = line.min(self.echo.len());
-        while self.echoed < upto {
-            let l = std::mem::take(&mut self.echo[self.echoed]);
+        let echo = std::mem::take(&mut self.echo);
+        let mut lines = crate::script::parse::LineIter::new(&echo).skip_from(self.echo_at);
+        while self.echoed < line {
+            let Some((start, text)) = lines.next() else {
+                break;
+            };
+            let end = start + text.len();
+            let next = lines.offset();
+            let ending = match &echo.as_bytes()[end..next] {
+                b"\r" => "\n",
+                e => std::str::from_utf8(e).unwrap_or("\n"),
+            };
+            self.write(text);
+            self.write(ending);
             self.echoed += 1;
-            self.write(&l);
+            self.echo_at = next;
         }
+        self.echo = echo;
     }
 
     /// After the run: echo what scriptor would still have printed.
@@ -185,20 +194,19 @@ impl Printer {
     }
 
     fn record(&mut self, r: &Record) {
-        if let Ok(s) = ron::to_string(r) {
-            self.write(&format!("{s}\n"));
-        }
+        let line = r.line();
+        self.write(&line);
     }
 
     fn exchange(&mut self, x: &Exchange) {
         match self.format {
             Format::Scriptor => {
                 // A scripted command was shown by `before`; automatic ones were not.
-                let cmd = match x.origin {
+                let mut text = match x.origin {
                     Origin::Script => String::new(),
-                    _ => format!("> {}\n", hex_spaced(&x.command)),
+                    _ => transcript::scriptor_command(None, &x.command),
                 };
-                let text = format!("{cmd}< {}\n", status::scriptor_response(&x.response));
+                text.push_str(&transcript::scriptor_response(&x.response));
                 self.write(&text);
             }
             Format::Text => {
@@ -206,20 +214,16 @@ impl Printer {
                 self.write(&text);
             }
             Format::Ron => {
-                let (sw, meaning) = status_word(&x.response)
-                    .map(|(a, b)| (Some(format!("{a:02X}{b:02X}")), Some(status::meaning(a, b))))
-                    .unwrap_or((None, None));
-                self.record(&Record::Exchange {
-                    line: x.line,
-                    origin: x.origin,
-                    command: hex::encode_upper(&x.command),
-                    response: hex::encode_upper(&x.response),
-                    sw,
-                    meaning,
-                    duration_us: micros(x.duration),
-                    expected: x.check.as_ref().map(|(e, _)| expectation_text(e)),
-                    ok: x.check.as_ref().map(|(_, ok)| *ok),
-                });
+                self.record(&Record::exchange(
+                    x.line,
+                    x.origin,
+                    &x.command,
+                    &x.response,
+                    x.duration,
+                    x.check.as_ref().map(|(e, _)| expectation_text(e)),
+                    x.check.as_ref().map(|(_, ok)| *ok),
+                    None,
+                ));
             }
         }
         if let Some((e, false)) = &x.check {
@@ -259,13 +263,17 @@ impl Observer for Printer {
                         line: *line,
                         error: error.message(),
                         hint: error.hint(),
+                        time: None,
                     });
                 }
                 self.report(*line, error);
             }
             EngineEvent::Exit { line } => {
                 if self.format == Format::Ron {
-                    self.record(&Record::Exit { line: *line });
+                    self.record(&Record::Exit {
+                        line: *line,
+                        time: None,
+                    });
                 }
             }
         }
@@ -278,11 +286,8 @@ impl Printer {
         match self.format {
             Format::Scriptor => {
                 let text = match result {
-                    Ok(atr) => {
-                        let bytes: String = atr.iter().map(|b| format!("{b:02X} ")).collect();
-                        format!("< OK: {bytes}\n")
-                    }
-                    Err(e) => format!("< KO: {}\n", scriptor_error(e)),
+                    Ok(atr) => transcript::scriptor_reset(Ok(atr)),
+                    Err(e) => transcript::scriptor_reset(Err(&scriptor_error(e))),
                 };
                 self.write(&text);
             }
@@ -311,6 +316,7 @@ impl Printer {
                 atr: result.as_ref().ok().map(hex::encode_upper),
                 error: result.as_ref().err().map(|e| e.message()),
                 duration_us: micros(duration),
+                time: None,
             }),
         }
     }
@@ -347,13 +353,12 @@ fn scriptor_error(e: &CardError) -> String {
         CardError::NotConnected => "Invalid handle.",
         CardError::Cancelled => "Command cancelled.",
         CardError::Timeout => "Command timeout.",
-        CardError::NoReaders | CardError::Other(_) => return e.to_string(),
+        CardError::NoAnswer(_) => "Command timeout.",
+        CardError::NoReaders | CardError::TooManyRounds(_) | CardError::Other(_) => {
+            return e.to_string()
+        }
     }
     .to_owned()
-}
-
-fn micros(d: Duration) -> u64 {
-    d.as_micros().min(u64::MAX as u128) as u64
 }
 
 fn expectation_text(e: &crate::script::Expectation) -> String {

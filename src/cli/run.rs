@@ -2,18 +2,36 @@
 //! engine and print what scriptor prints (or text / RON).
 
 use std::io::{BufRead, IsTerminal};
+use std::os::fd::AsFd;
 use std::sync::atomic::AtomicBool;
 
 use clap::ArgMatches;
 
 use super::output::{Format, Printer};
+use super::signals;
 use super::{report_card_error, EXIT_ASSERTION, EXIT_OK, EXIT_PCSC, EXIT_SCRIPT, EXIT_USAGE};
+use crate::card::timed::TimedCard;
 use crate::card::{self, Card, CardError, Disposition, Protocol, ShareMode, DEMO_READER};
 use crate::engine::{self, EngineOptions, Outcome, Summary};
 use crate::i18n::{gettext, gettext_f};
 use crate::script::{self, Script, Statement, StatementKind};
 
 pub fn run(m: &ArgMatches) -> i32 {
+    signals::install();
+    let code = run_script(m);
+    match signals::received() {
+        Some(signal) => {
+            eprintln!(
+                "{}",
+                gettext("Stopped by a signal; the output above is complete")
+            );
+            128 + signal
+        }
+        None => code,
+    }
+}
+
+fn run_script(m: &ArgMatches) -> i32 {
     let format = match m.get_one::<String>("format").map(String::as_str) {
         Some("text") => Format::Text,
         Some("ron") => Format::Ron,
@@ -79,10 +97,12 @@ pub fn run(m: &ArgMatches) -> i32 {
         Some(p) if !dash => p.display().to_string(),
         _ => gettext("standard input"),
     };
-    let parsed = source.as_deref().map(script::parse);
-    if let Some(parsed) = &parsed {
-        if !parsed.errors.is_empty() {
-            print_parse_errors(&name, parsed);
+    // A first pass keeps the errors only, so that a large script is never
+    // held parsed whole; the statements are parsed again as they run.
+    if let Some(text) = source.as_deref() {
+        let checked = script::statements(text).finish();
+        if !checked.errors.is_empty() {
+            print_parse_errors(&name, &checked);
             return EXIT_SCRIPT;
         }
     }
@@ -94,15 +114,27 @@ pub fn run(m: &ArgMatches) -> i32 {
             return EXIT_PCSC;
         }
     };
-    let mut card = match card::open(&reader, protocol, share) {
+    let card = match card::open(&reader, protocol, share) {
         Ok(c) => c,
         Err(e) => {
             report_card_error(&e);
             return EXIT_PCSC;
         }
     };
+    // On a thread of its own, so that a card that never answers can be
+    // given up after --timeout or on a signal.
+    let timeout = m
+        .get_one::<u64>("timeout")
+        .map(|s| std::time::Duration::from_secs(*s));
+    let mut card = match TimedCard::new(card, timeout, &signals::STOP) {
+        Ok(c) => c,
+        Err(e) => {
+            report_card_error(&CardError::Other(e.to_string()));
+            return EXIT_PCSC;
+        }
+    };
 
-    let mut printer = Printer::new(format, m.get_flag("unbuffered") || parsed.is_none());
+    let mut printer = Printer::new(format, m.get_flag("unbuffered") || source.is_none());
     printer.protocol(card.protocol());
     match file {
         Some(path) => eprintln!(
@@ -115,25 +147,25 @@ pub fn run(m: &ArgMatches) -> i32 {
         None => eprintln!("{}", gettext("Reading commands from STDIN")),
     }
 
-    let stop = AtomicBool::new(false);
+    let stop = &signals::STOP;
     let mut summary = Summary::default();
-    match (&parsed, &source) {
-        (Some(parsed), Some(text)) => {
+    match &source {
+        Some(text) => {
             // scriptor echoes the file's lines, not piped input.
             if file.is_some() {
                 printer.echo_source(text);
             }
             run_statements(
-                &parsed.statements,
-                card.as_mut(),
+                script::statements(text),
+                &mut card,
                 &options,
                 &mut printer,
-                &stop,
+                stop,
                 &mut summary,
             );
             printer.finish_source(&summary.outcome);
         }
-        _ => interactive(card.as_mut(), &options, &mut printer, &stop, &mut summary),
+        _ => interactive(&mut card, &options, &mut printer, stop, &mut summary),
     }
     printer.summary(&summary);
     let _ = card.disconnect(Disposition::Leave);
@@ -143,7 +175,7 @@ pub fn run(m: &ArgMatches) -> i32 {
 /// Run statements one at a time, so that the printer shows each command
 /// before it is sent, as scriptor does. Returns `false` once the run ended.
 fn run_statements(
-    statements: &[Statement],
+    statements: impl IntoIterator<Item = Statement>,
     card: &mut dyn Card,
     options: &EngineOptions,
     printer: &mut Printer,
@@ -155,9 +187,9 @@ fn run_statements(
             total.outcome = Outcome::Stopped;
             return false;
         }
-        printer.before(statement);
+        printer.before(&statement);
         let s = engine::run(
-            std::slice::from_ref(statement),
+            std::slice::from_ref(&statement),
             card,
             options,
             printer,
@@ -207,7 +239,20 @@ fn print_errors(name: &str, parsed: &Script) {
 /// The errors of a whole script, and that none of it was sent.
 fn print_parse_errors(name: &str, parsed: &Script) {
     print_errors(name, parsed);
-    let n = parsed.errors.len();
+    if parsed.more_errors > 0 {
+        eprintln!(
+            "{}",
+            gettext_f(
+                &crate::i18n::ngettext(
+                    "{name}: and {count} more error",
+                    "{name}: and {count} more errors",
+                    u32::try_from(parsed.more_errors).unwrap_or(u32::MAX)
+                ),
+                &[("name", name), ("count", &parsed.more_errors.to_string())]
+            )
+        );
+    }
+    let n = parsed.error_count();
     let count = n.to_string();
     eprintln!(
         "{}",
@@ -215,7 +260,7 @@ fn print_parse_errors(name: &str, parsed: &Script) {
             &crate::i18n::ngettext(
                 "{count} error in the script; nothing was sent",
                 "{count} errors in the script; nothing was sent",
-                n as u32
+                u32::try_from(n).unwrap_or(u32::MAX)
             ),
             &[("count", &count)]
         )
@@ -268,12 +313,31 @@ fn interactive(
     let mut first_line = 1;
     let mut line_no = 0;
     let mut offset = 0;
-    let mut input = std::io::stdin().lock();
+    // Our own buffer on standard input, so that what it holds is known
+    // before waiting on the descriptor.
+    let mut input = match std::io::stdin().as_fd().try_clone_to_owned() {
+        Ok(fd) => std::io::BufReader::new(std::fs::File::from(fd)),
+        Err(error) => {
+            report_read_error(&script::ReadError::Io { file: None, error });
+            return;
+        }
+    };
     let mut bytes = Vec::new();
     loop {
         bytes.clear();
-        match input.read_until(b'\n', &mut bytes) {
+        // A signal ends the session even while it waits for a line.
+        if input.buffer().is_empty() && !super::signals::wait_for_input() {
+            total.outcome = Outcome::Stopped;
+            break;
+        }
+        // A line is bounded as a script file is.
+        let limit = crate::files::MAX_FILE_SIZE;
+        match std::io::Read::take(&mut input, limit + 1).read_until(b'\n', &mut bytes) {
             Ok(0) => break,
+            Ok(n) if n as u64 > limit => {
+                report_read_error(&script::ReadError::TooLarge { file: None, limit });
+                break;
+            }
             Ok(_) => {}
             Err(error) => {
                 report_read_error(&script::ReadError::Io { file: None, error });
@@ -288,6 +352,7 @@ fn interactive(
                 // Like a typo: said, skipped, and the session goes on.
                 report_read_error(&script::ReadError::NotText {
                     file: None,
+                    kind: crate::files::NotText::InvalidUtf8,
                     offset: offset - bytes.len() + e.valid_up_to(),
                     line: line_no,
                 });
@@ -314,7 +379,7 @@ fn interactive(
             print_errors(&gettext("standard input"), &parsed);
             continue;
         }
-        if !run_statements(&parsed.statements, card, options, printer, stop, total) {
+        if !run_statements(parsed.statements, card, options, printer, stop, total) {
             return;
         }
     }

@@ -1,7 +1,8 @@
 //! Translated messages for parse errors.
 
 use super::{ParseError, ParseErrorKind};
-use crate::i18n::{gettext, gettext_f};
+use crate::apdu::command::MAX_COMMAND_LEN;
+use crate::i18n::{gettext, gettext_f, ngettext};
 
 impl ParseError {
     /// What is wrong and what was expected, translated.
@@ -44,6 +45,18 @@ impl ParseError {
                 // “exit”.
                 &gettext("Unknown word “{word}”: expected hex bytes, “reset” or “exit”"),
                 &[("word", word)],
+            ),
+            ParseErrorKind::ApduTooShort(n) => gettext_f(
+                &ngettext(
+                    "APDU of {n} byte: expected at least the 4 bytes CLA INS P1 P2",
+                    "APDU of {n} bytes: expected at least the 4 bytes CLA INS P1 P2",
+                    u32::try_from(*n).unwrap_or(u32::MAX),
+                ),
+                &[("n", &n.to_string())],
+            ),
+            ParseErrorKind::ApduTooLong(n) => gettext_f(
+                &gettext("APDU of {n} bytes: expected at most {max} bytes, the longest extended command"),
+                &[("n", &n.to_string()), ("max", &MAX_COMMAND_LEN.to_string())],
             ),
         }
     }

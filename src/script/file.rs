@@ -4,6 +4,7 @@
 use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
+use crate::files::{self, os_error_text, NotText, TextError, MAX_FILE_SIZE};
 use crate::i18n::{gettext, gettext_f};
 
 /// Why a script could not be read. `file` is `None` for standard input.
@@ -15,11 +16,18 @@ pub enum ReadError {
         #[source]
         error: std::io::Error,
     },
-    /// The bytes are not UTF-8: the first bad byte is at `offset` (from 0,
-    /// counted in the file) on `line` (from 1).
-    #[error("{} is not UTF-8 text (byte {offset}, line {line})", shown(file))]
+    /// Larger than [`MAX_FILE_SIZE`].
+    #[error("{} is larger than {limit} bytes", shown(file))]
+    TooLarge { file: Option<PathBuf>, limit: u64 },
+    /// The bytes are not UTF-8 text: the first bad byte is at `offset`
+    /// (from 0, counted in the file) on `line` (from 1).
+    #[error(
+        "{} is not UTF-8 text ({kind:?} at byte {offset}, line {line})",
+        shown(file)
+    )]
     NotText {
         file: Option<PathBuf>,
+        kind: NotText,
         offset: usize,
         line: usize,
     },
@@ -30,106 +38,99 @@ fn shown(file: &Option<PathBuf>) -> String {
         .map_or_else(|| "standard input".to_owned(), |p| p.display().to_string())
 }
 
-/// Read the script at `path`. A UTF-8 byte order mark at the start is
-/// dropped, so that columns on line 1 count from the first real character.
+/// Read the script at `path`, at most [`MAX_FILE_SIZE`] bytes. A UTF-8 byte
+/// order mark at the start is dropped, so that columns on line 1 count from
+/// the first real character.
 pub fn read_file(path: &Path) -> Result<String, ReadError> {
-    let bytes = std::fs::read(path).map_err(|error| ReadError::Io {
-        file: Some(path.to_owned()),
-        error,
-    })?;
-    decode(bytes, Some(path))
+    files::read_text_file(path).map_err(|e| ReadError::from_text(e, Some(path)))
 }
 
 /// Read a whole script from `input` (standard input), as [`read_file`] does.
-pub fn read_stream(mut input: impl Read) -> Result<String, ReadError> {
-    let mut bytes = Vec::new();
-    input
-        .read_to_end(&mut bytes)
-        .map_err(|error| ReadError::Io { file: None, error })?;
-    decode(bytes, None)
-}
-
-fn decode(mut bytes: Vec<u8>, file: Option<&Path>) -> Result<String, ReadError> {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
-    let bom = if bytes.starts_with(BOM) { BOM.len() } else { 0 };
-    match std::str::from_utf8(&bytes[bom..]) {
-        Ok(_) => {
-            bytes.drain(..bom);
-            // Checked just above; this only avoids a second copy.
-            Ok(String::from_utf8(bytes).unwrap_or_default())
-        }
-        Err(e) => {
-            let good = &bytes[bom..bom + e.valid_up_to()];
-            Err(ReadError::NotText {
-                file: file.map(Path::to_owned),
-                offset: bom + e.valid_up_to(),
-                line: 1 + line_breaks(good),
-            })
-        }
-    }
-}
-
-/// Line ends as the parser counts them: LF, CRLF or a lone CR.
-fn line_breaks(bytes: &[u8]) -> usize {
-    let lf = bytes.iter().filter(|&&b| b == b'\n').count();
-    let lone_cr = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-        .count();
-    lf + lone_cr
+pub fn read_stream(input: impl Read) -> Result<String, ReadError> {
+    files::read_text(input, MAX_FILE_SIZE, 0).map_err(|e| ReadError::from_text(e, None))
 }
 
 impl ReadError {
+    fn from_text(e: TextError, file: Option<&Path>) -> ReadError {
+        let file = file.map(Path::to_owned);
+        match e {
+            TextError::Io(error) => ReadError::Io { file, error },
+            TextError::TooLarge { limit } => ReadError::TooLarge { file, limit },
+            TextError::NotText { kind, offset, line } => ReadError::NotText {
+                file,
+                kind,
+                offset,
+                line,
+            },
+        }
+    }
+
     /// One translated sentence naming the file and the problem.
     pub fn message(&self) -> String {
-        match self {
-            ReadError::Io {
-                file: Some(p),
-                error,
-            } => gettext_f(
-                &gettext("Cannot open “{file}”: {error}"),
-                &[
-                    ("file", &p.display().to_string()),
-                    ("error", &os_error_text(error)),
-                ],
+        let file = match self {
+            ReadError::Io { file, .. }
+            | ReadError::TooLarge { file, .. }
+            | ReadError::NotText { file, .. } => file.as_deref().map(|p| p.display().to_string()),
+        };
+        let (template, args): (String, Vec<(&str, String)>) = match (self, file) {
+            (ReadError::Io { error, .. }, Some(f)) => (
+                gettext("Cannot open “{file}”: {error}"),
+                vec![("file", f), ("error", os_error_text(error))],
             ),
-            ReadError::Io { file: None, error } => gettext_f(
-                &gettext("Cannot read the standard input: {error}"),
-                &[("error", &os_error_text(error))],
+            (ReadError::Io { error, .. }, None) => (
+                gettext("Cannot read the standard input: {error}"),
+                vec![("error", os_error_text(error))],
             ),
-            ReadError::NotText {
-                file: Some(p),
-                offset,
-                line,
-            } => gettext_f(
-                &gettext("“{file}” is not UTF-8 text (invalid byte on line {line}, at offset {offset})"),
-                &[
-                    ("file", &p.display().to_string()),
-                    ("line", &line.to_string()),
-                    ("offset", &offset.to_string()),
-                ],
+            (ReadError::TooLarge { .. }, Some(f)) => (
+                gettext("“{file}” is larger than {limit}, the largest script APDU Scriptor reads"),
+                vec![("file", f), ("limit", files::max_file_size_text())],
             ),
-            ReadError::NotText {
-                file: None,
-                offset,
-                line,
-            } => gettext_f(
-                &gettext("The standard input is not UTF-8 text (invalid byte on line {line}, at offset {offset})"),
-                &[
-                    ("line", &line.to_string()),
-                    ("offset", &offset.to_string()),
-                ],
+            (ReadError::TooLarge { .. }, None) => (
+                gettext("The standard input is larger than {limit}, the largest script APDU Scriptor reads"),
+                vec![("limit", files::max_file_size_text())],
             ),
-        }
+            (ReadError::NotText { kind, offset, line, .. }, f) => {
+                let template = match (kind, f.is_some()) {
+                    (NotText::InvalidUtf8, true) => gettext("“{file}” is not UTF-8 text (invalid byte on line {line}, at offset {offset})"),
+                    (NotText::InvalidUtf8, false) => gettext("The standard input is not UTF-8 text (invalid byte on line {line}, at offset {offset})"),
+                    (NotText::Nul, true) => gettext("“{file}” is not text: it holds a NUL byte on line {line}, at offset {offset}"),
+                    (NotText::Nul, false) => gettext("The standard input is not text: it holds a NUL byte on line {line}, at offset {offset}"),
+                    (NotText::Utf16, true) => gettext("“{file}” is UTF-16 text; scripts are UTF-8 text"),
+                    (NotText::Utf16, false) => gettext("The standard input is UTF-16 text; scripts are UTF-8 text"),
+                };
+                (
+                    template,
+                    vec![
+                        ("file", f.unwrap_or_default()),
+                        ("line", line.to_string()),
+                        ("offset", offset.to_string()),
+                    ],
+                )
+            }
+        };
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        gettext_f(&template, &args)
     }
 
     /// What the user can do about it, translated.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
-            ReadError::NotText { .. } => gettext(
+            ReadError::NotText {
+                kind: NotText::InvalidUtf8,
+                ..
+            } => gettext(
                 "Convert the script to UTF-8 text, for example with: iconv -f LATIN1 -t UTF-8 OLD > NEW",
             ),
+            ReadError::NotText {
+                kind: NotText::Utf16,
+                ..
+            } => gettext(
+                "Convert the script to UTF-8 text, for example with: iconv -f UTF-16 -t UTF-8 OLD > NEW",
+            ),
+            ReadError::NotText {
+                kind: NotText::Nul, ..
+            } => gettext("Choose a script file, not a binary file"),
+            ReadError::TooLarge { .. } => gettext("Split the script into smaller files"),
             ReadError::Io { error, .. } => match error.kind() {
                 ErrorKind::NotFound => gettext("Check the name and the folder of the file"),
                 ErrorKind::PermissionDenied => {
@@ -139,15 +140,6 @@ impl ReadError {
                 _ => return None,
             },
         })
-    }
-}
-
-/// The system's sentence for an I/O error, without Rust's " (os error 2)".
-fn os_error_text(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match (e.raw_os_error(), text.rfind(" (os error ")) {
-        (Some(_), Some(at)) => text[..at].to_owned(),
-        _ => text,
     }
 }
 
@@ -260,7 +252,8 @@ mod tests {
                 ReadError::NotText {
                     offset: 9,
                     line: 5,
-                    file: None
+                    file: None,
+                    ..
                 }
             ),
             "{err:?}"
@@ -293,6 +286,57 @@ mod tests {
             ),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn utf16_is_named_with_its_own_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&dir, "utf16.apdu", b"\xff\xfe0\x000\x00 \x00");
+        let err = read_file(&path).unwrap_err();
+        assert_eq!(
+            err.message(),
+            format!(
+                "“{}” is UTF-16 text; scripts are UTF-8 text",
+                path.display()
+            )
+        );
+        assert!(err.hint().unwrap().contains("iconv -f UTF-16"), "{err:?}");
+    }
+
+    #[test]
+    fn a_nul_byte_stops_the_read() {
+        let err =
+            read_stream(std::io::Read::chain(&b"00 A4\n"[..], std::io::repeat(0))).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "The standard input is not text: it holds a NUL byte on line 2, at offset 6"
+        );
+        assert_eq!(
+            err.hint().as_deref(),
+            Some("Choose a script file, not a binary file")
+        );
+    }
+
+    #[test]
+    fn an_endless_input_stops_at_the_limit() {
+        // Valid text for ever: the read stops past 64 MiB.
+        let err = read_stream(std::io::repeat(b'\n')).unwrap_err();
+        assert!(
+            matches!(err, ReadError::TooLarge { file: None, limit } if limit == MAX_FILE_SIZE),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.message(),
+            "The standard input is larger than 64 MiB, the largest script APDU Scriptor reads"
+        );
+        // A file larger than the limit is refused before it is read.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.apdu");
+        let f = std::fs::File::create(&path).unwrap();
+        f.set_len(MAX_FILE_SIZE + 1).unwrap();
+        let err = read_file(&path).unwrap_err();
+        assert!(matches!(err, ReadError::TooLarge { .. }), "{err:?}");
+        assert!(err.message().contains("64 MiB"));
     }
 
     #[test]

@@ -24,7 +24,7 @@ mod file;
 pub mod parse;
 
 pub use file::{read_file, read_stream, ReadError};
-pub use parse::{parse, parse_at, parse_with_offset};
+pub use parse::{parse, parse_at, parse_with_offset, statements, Statements, MAX_ERRORS};
 
 /// A 1-based position in the source text. Columns count characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -175,6 +175,11 @@ pub enum ParseErrorKind {
     TextAfterKeyword(String),
     /// A line that starts with a word that is neither hex nor a keyword.
     UnknownWord(String),
+    /// An APDU of this many bytes, fewer than the 4 of a header (such a
+    /// command can wedge a reader).
+    ApduTooShort(usize),
+    /// An APDU of this many bytes, more than the longest extended command.
+    ApduTooLong(usize),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,16 +188,33 @@ pub struct ParseError {
     pub kind: ParseErrorKind,
 }
 
-/// A parsed script: statements in order and every error found.
+/// A parsed script: statements in order and the first [`MAX_ERRORS`]
+/// errors found, in position order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Script {
     pub statements: Vec<Statement>,
     pub errors: Vec<ParseError>,
+    /// How many more errors there are after the last of `errors`.
+    pub more_errors: usize,
 }
 
 impl Script {
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()
+    }
+
+    /// All the errors, listed or not.
+    pub fn error_count(&self) -> usize {
+        self.errors.len() + self.more_errors
+    }
+
+    /// Is there an error on the lines `first..=last`? Errors past the listed
+    /// ones are after the last listed one, so they may be there too.
+    pub fn has_errors_in_lines(&self, first: usize, last: usize) -> bool {
+        self.errors
+            .iter()
+            .any(|e| (first..=last).contains(&e.pos.line))
+            || (self.more_errors > 0 && self.errors.last().is_some_and(|e| e.pos.line <= last))
     }
 
     /// The statement that covers `line` (its own line, or any line of a

@@ -5,7 +5,12 @@
 use super::{
     expect, ApduStatement, ParseError, ParseErrorKind, Pos, Script, Span, Statement, StatementKind,
 };
+use crate::apdu::command::{MAX_COMMAND_LEN, MIN_COMMAND_LEN};
 use crate::i18n::gettext;
+
+/// How many errors a parse keeps (with their positions); the others are
+/// only counted, in [`Script::more_errors`].
+pub const MAX_ERRORS: usize = 100;
 
 /// Parse a whole script. Never panics; every error is collected.
 pub fn parse(text: &str) -> Script {
@@ -29,16 +34,62 @@ pub fn parse_with_offset(text: &str, first_line: usize) -> Script {
 pub fn parse_at(text: &str, start: Pos) -> Script {
     let mut parser = Parser::default();
     for (idx, (_, text)) in LineIter::new(text).enumerate() {
-        let line = Line {
-            text,
-            no: start.line.saturating_add(idx),
-            col0: if idx == 0 { start.col } else { 1 },
-        };
-        if parser.line(&line) == Flow::Stop {
+        if parser.line(&Line::new(text, start, idx)) == Flow::Stop {
             break;
         }
     }
     parser.finish()
+}
+
+/// The statements of `text` one at a time, for a script too large to hold
+/// parsed whole: memory stays that of one statement. Errors are collected
+/// as [`parse`] does; [`Statements::finish`] gives them once the iterator
+/// is exhausted.
+pub fn statements(text: &str) -> Statements<'_> {
+    Statements {
+        lines: LineIter::new(text).enumerate(),
+        parser: Parser::default(),
+        done: false,
+    }
+}
+
+/// See [`statements`].
+pub struct Statements<'a> {
+    lines: std::iter::Enumerate<LineIter<'a>>,
+    parser: Parser,
+    done: bool,
+}
+
+impl Statements<'_> {
+    /// The errors (the statements were given by the iterator).
+    pub fn finish(mut self) -> Script {
+        self.by_ref().for_each(drop);
+        self.parser.finish()
+    }
+}
+
+impl Iterator for Statements<'_> {
+    type Item = Statement;
+
+    fn next(&mut self) -> Option<Statement> {
+        loop {
+            if let Some(s) = self.parser.script.statements.pop() {
+                return Some(s);
+            }
+            if self.done {
+                return None;
+            }
+            match self.lines.next() {
+                Some((idx, (_, text))) => {
+                    let line = Line::new(text, Pos { line: 1, col: 1 }, idx);
+                    if self.parser.line(&line) == Flow::Stop {
+                        self.done = true;
+                    }
+                }
+                None => self.done = true,
+            }
+        }
+    }
 }
 
 /// Lines as the parser (and GtkTextBuffer) sees them: ended by LF, CRLF or
@@ -51,6 +102,17 @@ pub(crate) struct LineIter<'a> {
 impl<'a> LineIter<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         LineIter { text, pos: 0 }
+    }
+
+    /// Start at byte `pos` (the start of a line).
+    pub(crate) fn skip_from(mut self, pos: usize) -> Self {
+        self.pos = pos;
+        self
+    }
+
+    /// Where the next line starts.
+    pub(crate) fn offset(&self) -> usize {
+        self.pos
     }
 }
 
@@ -145,7 +207,16 @@ struct Line<'a> {
     col0: usize,
 }
 
-impl Line<'_> {
+impl<'a> Line<'a> {
+    /// Line `idx` (from 0) of a text that starts at `start`.
+    fn new(text: &'a str, start: Pos, idx: usize) -> Self {
+        Line {
+            text,
+            no: start.line.saturating_add(idx),
+            col0: if idx == 0 { start.col } else { 1 },
+        }
+    }
+
     fn pos(&self, byte: usize) -> Pos {
         let b = self.text.as_bytes();
         let before = &b[..byte.min(b.len())];
@@ -181,11 +252,17 @@ struct Parser {
 }
 
 impl Parser {
+    /// Keep the first [`MAX_ERRORS`] errors and count the others: a file
+    /// that is no script at all costs no more than a script.
     fn error(&mut self, pos: Pos, kind: ParseErrorKind) {
-        self.script.errors.push(ParseError { pos, kind });
+        if self.script.errors.len() < MAX_ERRORS {
+            self.script.errors.push(ParseError { pos, kind });
+        } else {
+            self.script.more_errors += 1;
+        }
     }
 
-    fn line(&mut self, l: &Line) -> Flow {
+    fn line(&mut self, l: &Line<'_>) -> Flow {
         let text = l.text;
         let b = text.as_bytes();
         let first = skip_ws(text, 0, b.len());
@@ -218,7 +295,7 @@ impl Parser {
         Flow::Go
     }
 
-    fn keyword(&mut self, kind: StatementKind, l: &Line, first: usize, end: usize) -> Flow {
+    fn keyword(&mut self, kind: StatementKind, l: &Line<'_>, first: usize, end: usize) -> Flow {
         if let Some(p) = self.pending.take() {
             self.error(p.cont, ParseErrorKind::DanglingContinuation);
         }
@@ -240,7 +317,7 @@ impl Parser {
     /// A line of hex bytes, maybe with `\` or an expectation at its end.
     fn apdu_line(
         &mut self,
-        l: &Line,
+        l: &Line<'_>,
         first: usize,
         content_end: usize,
         end: usize,
@@ -329,6 +406,15 @@ impl Parser {
         }
         if p.bytes.is_empty() {
             self.error(l.pos(expect_at), ParseErrorKind::ExpectationWithoutApdu);
+            return;
+        }
+        let len = p.bytes.len();
+        if len < MIN_COMMAND_LEN {
+            self.error(p.start, ParseErrorKind::ApduTooShort(len));
+            return;
+        }
+        if len > MAX_COMMAND_LEN {
+            self.error(p.start, ParseErrorKind::ApduTooLong(len));
             return;
         }
         if tokens > 0 {

@@ -295,7 +295,7 @@ impl Editor {
                 buffer.create_source_mark(None, ERROR_CATEGORY, &from);
             }
         }
-        let count = u32::try_from(parsed.errors.len()).unwrap_or(u32::MAX);
+        let count = u32::try_from(parsed.error_count()).unwrap_or(u32::MAX);
         imp.script.replace(parsed);
         if imp.error_count.replace(count) != count {
             self.notify_error_count();

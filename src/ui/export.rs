@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 
 use super::log_entry::{ascii, EntryKind, LogEntry};
 use crate::apdu::hex_spaced;
+use crate::engine::Origin;
 use crate::i18n::gettext;
+use crate::transcript::{self, Record};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -28,12 +30,7 @@ pub fn export(entries: &[LogEntry], format: Format) -> String {
     match format {
         Format::Plain => entries.iter().map(plain_line).collect(),
         Format::Scriptor => entries.iter().map(scriptor_lines).collect(),
-        Format::Ron => {
-            let pretty = ron::ser::PrettyConfig::default();
-            let mut s = ron::ser::to_string_pretty(&entries, pretty).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        Format::Ron => entries.iter().map(|e| record(e).line()).collect(),
     }
 }
 
@@ -74,22 +71,60 @@ pub fn plain_line(e: &LogEntry) -> String {
     s
 }
 
-/// scriptor's `> …` / `< … : sentence` lines, 16 response bytes per line.
+/// scriptor's `> …` / `< … : sentence` lines, 16 response bytes per line,
+/// written as `run` writes them.
 fn scriptor_lines(e: &LogEntry) -> String {
     match e.kind {
         EntryKind::Exchange => {
-            let echo = e
-                .echo
-                .clone()
-                .unwrap_or_else(|| hex_spaced(&e.command) + " ");
-            format!(
-                "> {echo}\n< {}\n",
-                crate::apdu::status::scriptor_response(&e.response)
-            )
+            transcript::scriptor_command(e.echo.as_deref(), &e.command)
+                + &transcript::scriptor_response(&e.response)
         }
-        EntryKind::Reset => format!("> RESET\n< OK: {} \n", hex_spaced(&e.response)),
+        EntryKind::Reset => {
+            transcript::SCRIPTOR_RESET.to_owned() + &transcript::scriptor_reset(Ok(&e.response))
+        }
         EntryKind::Error if e.line > 0 => format!("# {}\n", e.text),
         _ => String::new(),
+    }
+}
+
+/// A row as the record `run --format ron` writes for it.
+fn record(e: &LogEntry) -> Record {
+    let time = Some(e.time.to_string());
+    let line = e.line;
+    match e.kind {
+        EntryKind::Exchange => Record::exchange(
+            line,
+            e.origin.unwrap_or(Origin::Script),
+            &e.command,
+            &e.response,
+            e.duration.unwrap_or_default(),
+            None,
+            e.check,
+            time,
+        ),
+        EntryKind::Reset => Record::Reset {
+            line,
+            atr: Some(hex::encode_upper(&e.response)),
+            error: None,
+            duration_us: transcript::micros(e.duration.unwrap_or_default()),
+            time,
+        },
+        EntryKind::Error => Record::Error {
+            line,
+            error: e.text.clone(),
+            hint: None,
+            time,
+        },
+        EntryKind::Warning => Record::Warning {
+            line,
+            message: e.text.clone(),
+            time,
+        },
+        EntryKind::Info | EntryKind::Summary => Record::Info {
+            line,
+            message: e.text.clone(),
+            time,
+        },
     }
 }
 
@@ -135,7 +170,30 @@ mod tests {
         let e = exchange();
         assert!(export(std::slice::from_ref(&e), Format::Plain).contains("> 00 A4 04 00 00"));
         let ron = export(&[e], Format::Ron);
-        assert!(ron.contains("kind: Exchange"), "{ron}");
+        // The records `run --format ron` writes, one a line, with the time.
+        assert!(
+            ron.starts_with("Exchange(line:3,origin:Script,command:\"00A4040000\","),
+            "{ron}"
+        );
+        assert!(ron.ends_with(",time:Some(\"10:00:00.000\"))\n"), "{ron}");
+        let back: Record = ron::from_str(ron.trim_end()).unwrap();
+        assert!(matches!(back, Record::Exchange { line: 3, .. }));
+    }
+
+    #[test]
+    fn automatic_commands_are_written_as_run_writes_them() {
+        let e = LogEntry {
+            origin: Some(Origin::AutoGetResponse),
+            echo: None,
+            command: vec![0x00, 0xC0, 0x00, 0x00, 0x02],
+            response: vec![0x01, 0x02, 0x90, 0x00],
+            ..exchange()
+        };
+        // No trailing space: that is scriptor's echo of compact hex only.
+        assert_eq!(
+            export(&[e], Format::Scriptor),
+            "> 00 C0 00 00 02\n< 01 02 90 00 : Normal processing.\n"
+        );
     }
 
     #[test]

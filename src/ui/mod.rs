@@ -31,7 +31,7 @@ pub use window::Window;
 pub fn init() {
     static RESOURCES: Once = Once::new();
     RESOURCES.call_once(|| {
-        gio::resources_register_include!("apdu-scriptor.gresource").expect("bundled resources")
+        gio::resources_register_include!("apdu-scriptor.gresource").expect("bundled resources");
     });
     let _ = gtk::init();
     let _ = adw::init();

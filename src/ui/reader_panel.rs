@@ -121,6 +121,8 @@ impl ReaderPanel {
             // The title is for people; the widget name keeps the reader's
             // PC/SC name (the demo card's title is translated).
             let row = adw::ActionRow::builder()
+                // Reader names are text, not markup ("R&D Reader <1>").
+                .use_markup(false)
                 .name(r.name.as_str())
                 .title(card::reader_display_name(&r.name))
                 .subtitle(reader_state(r))
@@ -286,10 +288,9 @@ impl ReaderPanel {
         let parsed = atr.as_deref().map(glue::atr_fields).unwrap_or_default();
         fields.set_visible(!parsed.is_empty());
         for (k, v) in parsed {
-            let row = adw::ActionRow::builder()
-                .title(k.as_str())
-                .subtitle(v.as_str())
-                .build();
+            let row = adw::ActionRow::builder().use_markup(false).build();
+            row.set_title(&k);
+            row.set_subtitle(&v);
             row.add_css_class("property");
             fields.append(&row);
         }
@@ -322,6 +323,8 @@ impl ReaderPanel {
             (None, _) => None,
         };
         imp.name_row.set_visible(name.is_some());
+        // Names from smartcard_list.txt hold "&" and "<": text, not markup.
+        imp.name_row.set_use_markup(false);
         imp.name_row.set_subtitle(name.as_deref().unwrap_or(""));
     }
 }

@@ -4,7 +4,7 @@
 //! worker events in `window_run.rs`.
 
 use std::cell::{Cell, OnceCell, RefCell};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use adw::prelude::*;
 use adw::subclass::prelude::*;
@@ -142,7 +142,7 @@ fn install_actions(klass: &mut <imp::Window as ObjectSubclass>::Class) {
     klass.install_action("win.disconnect", None, |w, _, _| {
         w.send(Request::Disconnect {
             disposition: crate::card::Disposition::Leave,
-        })
+        });
     });
     klass.install_action("win.reset", Some(glib::VariantTy::STRING), |w, _, p| {
         let cold = p.and_then(|p| p.get::<String>()).as_deref() == Some("cold");
@@ -186,16 +186,22 @@ impl Window {
         GtkWindowExt::set_focus(self, Some(&imp.editor.view()));
         let (settings, outcome) = Settings::load();
         self.apply_settings(&settings);
-        imp.settings.replace(settings);
         match outcome {
             LoadOutcome::Corrupt { moved_to, error } => {
-                let msg = match moved_to {
-                    Some(p) => gettext_f(
-                        &gettext("The settings could not be read ({error}); defaults are used and the old file was kept as {file}"),
-                        &[("error", &error), ("file", &p.display().to_string())],
+                // Short enough for a toast to show whole: the kept file's
+                // name, not its folder (that of the settings) nor the error,
+                // which go to the log.
+                log::warn!(
+                    "settings unreadable ({error}); kept as {}",
+                    moved_to.as_deref().unwrap_or(Path::new("-")).display()
+                );
+                let msg = match moved_to.as_deref().and_then(Path::file_name) {
+                    Some(name) => gettext_f(
+                        &gettext("Settings reset: the unreadable file was kept as {file}"),
+                        &[("file", &name.to_string_lossy())],
                     ),
                     None => gettext_f(
-                        &gettext("The settings could not be read ({error}); defaults are used"),
+                        &gettext("Settings reset: they could not be read ({error})"),
                         &[("error", &error)],
                     ),
                 };
@@ -206,6 +212,10 @@ impl Window {
             }
             LoadOutcome::Loaded | LoadOutcome::Defaults => {}
         }
+        // Saved at once, sanitized: a settings folder that cannot be
+        // written is said now, not silently when the window closes.
+        self.save_settings_as(&settings);
+        imp.settings.replace(settings);
 
         let buffer = imp.editor.buffer();
         buffer.connect_modified_changed(clone!(
@@ -300,10 +310,22 @@ impl Window {
 
     pub fn save_settings(&self) {
         let s = self.current_settings();
-        if let Err(e) = s.save() {
-            log::warn!("could not save the settings: {e}");
-        }
+        self.save_settings_as(&s);
         self.imp().settings.replace(s);
+    }
+
+    /// Save `s`; say so in a toast (and the log) when that fails.
+    fn save_settings_as(&self, s: &Settings) {
+        if let Err(e) = s.save() {
+            log::warn!(
+                "could not save the settings to {}: {e}",
+                Settings::default_path().display()
+            );
+            self.toast(&gettext_f(
+                &gettext("Settings cannot be saved: {error}"),
+                &[("error", &e.to_string())],
+            ));
+        }
     }
 
     pub fn editor(&self) -> Editor {
@@ -374,13 +396,7 @@ impl Window {
             .borrow()
             .as_ref()
             .and_then(|p| p.parent())
-            .map(|d| {
-                let home = std::env::var_os("HOME").map(PathBuf::from);
-                match home.as_deref().and_then(|h| d.strip_prefix(h).ok()) {
-                    Some(rest) => format!("~/{}", rest.display()),
-                    None => d.display().to_string(),
-                }
-            })
+            .map(crate::dirs::tilde)
             .unwrap_or_default();
         imp.window_title.set_subtitle(dir.trim_end_matches('/'));
         self.set_title(Some(&format!("{title} — {}", gettext("APDU Scriptor"))));
@@ -442,7 +458,7 @@ impl Window {
         let imp = self.imp();
         let menu = &imp.recent_menu;
         menu.remove_all();
-        for p in imp.settings.borrow().recent_files.iter() {
+        for p in &imp.settings.borrow().recent_files {
             let label = p
                 .file_name()
                 .map(|n| n.to_string_lossy().replace('_', "__"))

@@ -51,7 +51,12 @@ impl Window {
             .iter()
             .filter(|e| in_range(e.pos.line))
             .collect();
-        if !errors.is_empty() {
+        // Errors past the listed ones (a parse keeps the first 100) count too.
+        let unlisted = match range {
+            None => script.more_errors,
+            Some((a, b)) => usize::from(errors.is_empty() && script.has_errors_in_lines(a, b)),
+        };
+        if !errors.is_empty() || unlisted > 0 {
             let time = Time::now();
             let rows = errors
                 .iter()
@@ -69,7 +74,7 @@ impl Window {
                 })
                 .collect();
             self.log_view().append(rows);
-            let n = errors.len() as u32;
+            let n = u32::try_from(errors.len() + unlisted).unwrap_or(u32::MAX);
             self.toast(
                 &ngettext(
                     "The script has {n} error; nothing was sent",

@@ -1,5 +1,7 @@
 //! Splitting a command APDU into header, data and Le (short and extended).
 
+use crate::apdu::{Case, CommandApdu};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Command<'a> {
     pub cla: u8,
@@ -15,68 +17,23 @@ pub struct Command<'a> {
 }
 
 /// `None` when the bytes are no well-formed command APDU (card says 6700).
+/// The cases are those of [`CommandApdu::parse`], the one decoder.
 pub fn parse(b: &[u8]) -> Option<Command<'_>> {
-    if b.len() < 4 {
+    let info = CommandApdu::parse(b);
+    if !info.is_valid() {
         return None;
     }
-    let mut c = Command {
-        cla: b[0],
-        ins: b[1],
-        p1: b[2],
-        p2: b[3],
-        data: &[],
-        le: None,
-        le_any: false,
-        extended: false,
-    };
-    let body = &b[4..];
-    let short_le = |v: u8| if v == 0 { 256 } else { v as usize };
-    let ext_le = |hi: u8, lo: u8| match u16::from_be_bytes([hi, lo]) {
-        0 => 65536,
-        v => v as usize,
-    };
-    match body.len() {
-        0 => {}
-        1 => {
-            c.le = Some(short_le(body[0]));
-            c.le_any = body[0] == 0;
-        }
-        _ if body[0] != 0 => {
-            let lc = body[0] as usize;
-            match body.len() - 1 {
-                n if n == lc => c.data = &body[1..],
-                n if n == lc + 1 => {
-                    c.data = &body[1..=lc];
-                    c.le = Some(short_le(body[lc + 1]));
-                    c.le_any = body[lc + 1] == 0;
-                }
-                _ => return None,
-            }
-        }
-        3 => {
-            c.extended = true;
-            c.le = Some(ext_le(body[1], body[2]));
-            c.le_any = body[1] == 0 && body[2] == 0;
-        }
-        2 => return None,
-        n => {
-            c.extended = true;
-            let lc = u16::from_be_bytes([body[1], body[2]]) as usize;
-            if lc == 0 {
-                return None;
-            }
-            match n - 3 {
-                m if m == lc => c.data = &body[3..],
-                m if m == lc + 2 => {
-                    c.data = &body[3..3 + lc];
-                    c.le = Some(ext_le(body[3 + lc], body[4 + lc]));
-                    c.le_any = body[3 + lc] == 0 && body[4 + lc] == 0;
-                }
-                _ => return None,
-            }
-        }
-    }
-    Some(c)
+    let extended = info.case.is_some_and(Case::is_extended);
+    Some(Command {
+        cla: info.cla,
+        ins: info.ins,
+        p1: info.p1,
+        p2: info.p2,
+        data: b.get(info.data.clone()).unwrap_or(&[]),
+        le: info.le,
+        le_any: info.le == Some(if extended { 65_536 } else { 256 }),
+        extended,
+    })
 }
 
 #[cfg(test)]

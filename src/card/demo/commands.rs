@@ -78,7 +78,7 @@ impl DemoCard {
     }
 
     /// Deliver response data the way the protocol does.
-    fn shape(&mut self, c: &Command, r: Reply) -> Vec<u8> {
+    fn shape(&mut self, c: &Command<'_>, r: Reply) -> Vec<u8> {
         if r.data.is_empty() {
             return sw_bytes(r.sw);
         }
@@ -113,7 +113,7 @@ impl DemoCard {
         }
     }
 
-    fn get_response(&mut self, c: &Command) -> Result<Vec<u8>, u16> {
+    fn get_response(&mut self, c: &Command<'_>) -> Result<Vec<u8>, u16> {
         if c.p1 != 0 || c.p2 != 0 {
             return Err(WRONG_P1P2);
         }
@@ -176,7 +176,7 @@ impl DemoCard {
         }
     }
 
-    fn binary_target(&mut self, c: &Command) -> Result<(usize, usize), u16> {
+    fn binary_target(&mut self, c: &Command<'_>) -> Result<(usize, usize), u16> {
         if c.p1 & 0x80 != 0 {
             let sfi = c.p1 & 0x1F;
             if c.p1 & 0x60 != 0 || sfi == 0 {
@@ -189,7 +189,7 @@ impl DemoCard {
         }
     }
 
-    fn read_binary(&mut self, c: &Command) -> Handled {
+    fn read_binary(&mut self, c: &Command<'_>) -> Handled {
         if !c.data.is_empty() {
             return Err(WRONG_LENGTH);
         }
@@ -213,7 +213,7 @@ impl DemoCard {
         })
     }
 
-    fn update_binary(&mut self, c: &Command) -> Handled {
+    fn update_binary(&mut self, c: &Command<'_>) -> Handled {
         if c.data.is_empty() {
             return Err(WRONG_LENGTH);
         }
@@ -244,7 +244,7 @@ impl DemoCard {
         ok(Vec::new())
     }
 
-    fn read_record(&mut self, c: &Command) -> Handled {
+    fn read_record(&mut self, c: &Command<'_>) -> Handled {
         if !c.data.is_empty() || c.le.is_none() {
             return Err(WRONG_LENGTH);
         }
@@ -269,7 +269,7 @@ impl DemoCard {
         ok(rec)
     }
 
-    fn get_challenge(&mut self, c: &Command) -> Handled {
+    fn get_challenge(&mut self, c: &Command<'_>) -> Handled {
         if c.p1 != 0 || c.p2 != 0 {
             return Err(WRONG_P1P2);
         }
@@ -298,7 +298,7 @@ impl DemoCard {
             .ok_or(REF_NOT_FOUND)
     }
 
-    fn verify(&mut self, c: &Command) -> Handled {
+    fn verify(&mut self, c: &Command<'_>) -> Handled {
         if c.p1 != 0x00 && c.p1 != 0xFF {
             return Err(WRONG_P1P2);
         }
@@ -336,7 +336,7 @@ impl DemoCard {
 
     /// Only P1=03 (reset the counter, no data): a way out of a blocked PIN
     /// on a demo card, without a PUK.
-    fn reset_retry_counter(&mut self, c: &Command) -> Handled {
+    fn reset_retry_counter(&mut self, c: &Command<'_>) -> Handled {
         if c.p1 != 0x03 {
             return Err(WRONG_P1P2);
         }
@@ -348,7 +348,7 @@ impl DemoCard {
         ok(Vec::new())
     }
 
-    fn get_data(&mut self, c: &Command) -> Handled {
+    fn get_data(&mut self, c: &Command<'_>) -> Handled {
         if !c.data.is_empty() || c.le.is_none() {
             return Err(WRONG_LENGTH);
         }

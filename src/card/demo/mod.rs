@@ -109,6 +109,9 @@ fn reason_text(r: &InvalidReason) -> String {
                 ("size", &n(*size as usize)),
             ],
         ),
+        InvalidReason::ZeroRecordSize => {
+            gettext("the record size is 0: a record has 1 to 255 bytes")
+        }
         InvalidReason::TooManyRecords(c) => gettext_f(
             &ngettext(
                 "{count} record, at most 254 are allowed",
@@ -174,15 +177,15 @@ impl DemoCard {
 
     /// A card described by RON text (see `resources/demo-card.ron`).
     pub fn from_ron(text: &str, protocol: Protocol) -> Result<DemoCard, DemoCardError> {
-        let spec: CardSpec =
-            ron::from_str(text).map_err(|e| DemoCardError::Syntax(e.to_string()))?;
+        let spec: CardSpec = ron::from_str(text)
+            .map_err(|e| DemoCardError::Syntax(crate::files::ron_error_text(&e)))?;
         Ok(DemoCard::new(spec.build()?, protocol))
     }
 
     pub fn from_file(path: &Path, protocol: Protocol) -> Result<DemoCard, DemoCardError> {
-        let text = std::fs::read_to_string(path).map_err(|e| DemoCardError::Io {
+        let text = crate::files::read_text_file(path).map_err(|e| DemoCardError::Io {
             path: path.display().to_string(),
-            error: e.to_string(),
+            error: e.message(),
         })?;
         DemoCard::from_ron(&text, protocol)
     }

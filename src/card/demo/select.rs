@@ -94,7 +94,7 @@ impl DemoCard {
         }
     }
 
-    pub(super) fn select(&mut self, c: &Command) -> Handled {
+    pub(super) fn select(&mut self, c: &Command<'_>) -> Handled {
         let next = c.p2 & 0x03;
         let answer = c.p2 & 0xFC;
         if !matches!(answer, 0x00 | 0x04 | 0x0C) || !(next == 0 || (next == 2 && c.p1 == 4)) {

@@ -16,24 +16,12 @@ impl Bytes {
     fn decode(&self, what: &str) -> Result<Vec<u8>, DemoCardError> {
         match self {
             Bytes::Text(s) => Ok(s.as_bytes().to_vec()),
-            Bytes::Hex(s) => parse_hex(s).ok_or_else(|| DemoCardError::Invalid {
+            Bytes::Hex(s) => crate::apdu::parse_hex(s).ok_or_else(|| DemoCardError::Invalid {
                 what: what.to_owned(),
                 reason: InvalidReason::BadHex(s.clone()),
             }),
         }
     }
-}
-
-/// Hex digits, spaces allowed between bytes.
-pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
-    let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
-        return None;
-    }
-    digits
-        .chunks(2)
-        .map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
-        .collect()
 }
 
 /// Who may run a command on a file.
@@ -122,7 +110,13 @@ pub enum InvalidReason {
     DuplicateFid(u16),
     ReservedFid(u16),
     BadSfi(u8),
-    RecordTooLong { record: usize, len: usize, size: u8 },
+    RecordTooLong {
+        record: usize,
+        len: usize,
+        size: u8,
+    },
+    /// `record_size: 0`: a record has 1 to 255 bytes.
+    ZeroRecordSize,
     TooManyRecords(usize),
     FileTooLarge(usize),
     DuplicatePin(u8),
@@ -307,10 +301,13 @@ fn add_ef(image: &mut Image, ef: &EfSpec, parent: usize) -> Result<usize, DemoCa
             if records.len() > 254 {
                 return Err(invalid(what, InvalidReason::TooManyRecords(records.len())));
             }
+            if *record_size == 0 {
+                return Err(invalid(what, InvalidReason::ZeroRecordSize));
+            }
             let mut out = Vec::with_capacity(records.len());
             for (n, r) in records.iter().enumerate() {
                 let mut d = r.decode(&what)?;
-                if d.len() > *record_size as usize || *record_size == 0 {
+                if d.len() > *record_size as usize {
                     return Err(invalid(
                         what,
                         InvalidReason::RecordTooLong {

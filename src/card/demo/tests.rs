@@ -1,7 +1,7 @@
 use super::*;
 
 fn hex(s: &str) -> Vec<u8> {
-    spec::parse_hex(s).expect("test hex")
+    crate::apdu::parse_hex(s).expect("test hex")
 }
 
 fn up(b: &[u8]) -> String {
@@ -264,7 +264,10 @@ fn from_ron_errors_are_clear() {
         .err()
         .unwrap();
     assert!(matches!(e, DemoCardError::Syntax(_)), "{e:?}");
-    assert!(e.to_string().contains("1:"), "position given: {e}");
+    assert!(
+        e.to_string().contains("line 1, column "),
+        "position given: {e}"
+    );
     let e = DemoCard::from_ron(
         "(atr: Hex(\"3B 00\"), mf: (fid: 0x3F00, children: [Ef((fid: 1, structure: Transparent(Text(\"\")))), Ef((fid: 1, structure: Transparent(Text(\"\"))))]))",
         Protocol::T1,
@@ -287,6 +290,35 @@ fn from_ron_errors_are_clear() {
         .err()
         .unwrap();
     assert!(e.to_string().contains("/nonexistent/card.ron"), "{e}");
+    let e = DemoCard::from_file(Path::new("/dev/zero"), Protocol::T1)
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("NUL byte on line 1"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.ron");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(crate::files::MAX_FILE_SIZE + 1)
+        .unwrap();
+    let e = DemoCard::from_file(&big, Protocol::T1).err().unwrap();
+    assert!(
+        e.to_string().ends_with("the file is larger than 64 MiB"),
+        "{e}"
+    );
+    let e = DemoCard::from_ron(
+        "(atr: Hex(\"3B 00\"), mf: (fid: 0x3F00, children: [Ef((fid: 1, structure: LinearFixed(record_size: 0, records: [Hex(\"\")])))]))",
+        Protocol::T1,
+    )
+    .err()
+    .unwrap();
+    assert!(
+        e.to_string()
+            .ends_with("the record size is 0: a record has 1 to 255 bytes"),
+        "{e}"
+    );
+    let deep = format!("(atr: {}", "[".repeat(1000));
+    let e = DemoCard::from_ron(&deep, Protocol::T1).err().unwrap();
+    assert!(!e.to_string().contains("serde_stacker"), "{e}");
 }
 
 #[test]
