@@ -53,6 +53,9 @@ mod imp {
         pub follow: Cell<bool>,
         /// Rows waiting for the next main-loop turn while the log fills up.
         pub pending: std::cell::RefCell<std::collections::VecDeque<LogEntry>>,
+        /// The last export dialog: GTK 4.8 lays out its fallback window once
+        /// more after it is hidden, so it must outlive its answer.
+        pub chooser: std::cell::RefCell<Option<gtk::FileChooserNative>>,
     }
 
     #[glib::object_subclass]
@@ -369,7 +372,9 @@ impl LogView {
         self.imp().detail_view.buffer().set_text(&text);
     }
 
-    /// Ask for a file and write the log there in `format`.
+    /// Ask for a file and write the log there in `format`. The dialog lives
+    /// as long as the future waiting for its answer; the text is made and
+    /// written on another thread, so a long log does not stop the window.
     pub fn export_dialog(&self, format: Format) {
         let parent = self.root().and_downcast::<gtk::Window>();
         let dialog = gtk::FileChooserNative::new(
@@ -381,26 +386,35 @@ impl LogView {
         );
         dialog.set_modal(true);
         dialog.set_current_name(&format!("apdu-log.{}", format.extension()));
-        dialog.connect_response(clone!(
-            #[weak(rename_to = view)]
-            self,
-            move |d, resp| {
-                if resp == gtk::ResponseType::Accept {
-                    if let Some(path) = d.file().and_then(|f| f.path()) {
-                        let text = export::export(&view.entries(), format);
-                        if let Err(e) = crate::settings::write_atomic(&path, text.as_bytes()) {
-                            let msg = gettext_f(
-                                &gettext("Could not export the log: {error}"),
-                                &[("error", &e.to_string())],
-                            );
-                            let _ = view.activate_action("win.toast", Some(&msg.to_variant()));
-                        }
-                    }
-                }
-                d.destroy();
+        self.imp().chooser.replace(Some(dialog.clone()));
+        let view = self.downgrade();
+        glib::spawn_future_local(async move {
+            let response = dialog.run_future().await;
+            let path = dialog.file().and_then(|f| f.path());
+            let (gtk::ResponseType::Accept, Some(path)) = (response, path) else {
+                return;
+            };
+            let Some(entries) = view.upgrade().map(|v| v.entries()) else {
+                return;
+            };
+            let written = gio::spawn_blocking(move || {
+                let text = export::export(&entries, format);
+                crate::settings::write_atomic(&path, text.as_bytes())
+            })
+            .await;
+            let error = match written {
+                Ok(Ok(())) => return,
+                Ok(Err(e)) => e.to_string(),
+                Err(_) => gettext("the export stopped unexpectedly"),
+            };
+            if let Some(view) = view.upgrade() {
+                let msg = gettext_f(
+                    &gettext("Could not export the log: {error}"),
+                    &[("error", &error)],
+                );
+                let _ = view.activate_action("win.toast", Some(&msg.to_variant()));
             }
-        ));
-        dialog.show();
+        });
     }
 
     /// Select one row (and show its details).

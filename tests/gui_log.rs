@@ -1,0 +1,149 @@
+//! The result log as a user meets it: export through the real dialog, the
+//! view following a run, every byte of a row readable. A `harness = false`
+//! binary, on the main thread, iterating the main loop (never timing).
+//!
+//! Run: `dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" cargo test --test gui_log`
+
+mod common;
+
+use std::path::PathBuf;
+
+use adw::prelude::*;
+use apdu_scriptor::card::DEMO_READER;
+use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
+use apdu_scriptor::ui::{Application, Window};
+use common::gui::{settle, wait_until};
+use gtk::glib;
+
+struct Ctx {
+    app: Application,
+    dir: PathBuf,
+}
+
+impl Ctx {
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    /// A window on the screen with the script `text` open, on the demo card.
+    fn window_with(&self, name: &str, text: &str) -> Window {
+        let path = self.write(name, text);
+        let w = common::gui::window(&self.app);
+        assert!(w.open_path(&path));
+        w.reader_panel().select_reader(DEMO_READER);
+        w
+    }
+}
+
+fn entries(w: &Window) -> Vec<LogEntry> {
+    w.log_view().entries()
+}
+
+fn act(w: &Window, action: &str, param: Option<&glib::Variant>) {
+    WidgetExt::activate_action(w, action, param).unwrap();
+}
+
+fn run_and_wait(w: &Window) {
+    let summaries = |w: &Window| {
+        entries(w)
+            .iter()
+            .filter(|e| e.kind == EntryKind::Summary)
+            .count()
+    };
+    let before = summaries(w);
+    act(w, "win.run", None);
+    wait_until("run finished", 60, || {
+        !w.is_running() && summaries(w) > before
+    });
+}
+
+/// The file chooser GTK shows for a `GtkFileChooserNative` when no portal
+/// is used (GTK_USE_PORTAL unset), once it is on the screen.
+fn file_chooser() -> gtk::FileChooserDialog {
+    let mut found = None;
+    wait_until("the file chooser is shown", 10, || {
+        found = gtk::Window::list_toplevels()
+            .into_iter()
+            .filter_map(|w| w.downcast::<gtk::FileChooserDialog>().ok())
+            .find(|d| d.is_visible());
+        found.is_some()
+    });
+    found.unwrap()
+}
+
+/// Answer the export dialog as a user does: type the file's full path in
+/// the name field and press Export.
+fn save_as(dir: &std::path::Path, name: &str) -> PathBuf {
+    let d = file_chooser();
+    d.set_current_name(dir.join(name).to_str().unwrap());
+    settle();
+    d.response(gtk::ResponseType::Accept);
+    let path = dir.join(name);
+    wait_until("the exported file is written", 20, || {
+        std::fs::metadata(&path).is_ok_and(|m| m.len() > 0)
+    });
+    wait_until("the dialog is gone", 5, || {
+        !gtk::Window::list_toplevels()
+            .into_iter()
+            .filter_map(|w| w.downcast::<gtk::FileChooserDialog>().ok())
+            .any(|d| d.is_visible())
+    });
+    path
+}
+
+// ---------------------------------------------------------------------------
+
+fn export_through_the_dialog_writes_a_file(ctx: &Ctx) {
+    let w = ctx.window_with("export.apdu", "00 A4 00 00 02 3F 00\n00 84 00 00 08\n");
+    run_and_wait(&w);
+    let out = ctx.dir.join("exports");
+    std::fs::create_dir_all(&out).unwrap();
+
+    act(&w, "win.export-log", Some(&"scriptor".to_variant()));
+    let path = save_as(&out, "run.log");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("> 00 A4 00 00 02 3F 00\n< 61 "), "{text}");
+    assert!(text.contains("> 00 84 00 00 08"), "{text}");
+
+    act(&w, "win.export-log", Some(&"ron".to_variant()));
+    let text = std::fs::read_to_string(save_as(&out, "run.ron")).unwrap();
+    assert!(text.contains("Exchange"), "{text}");
+
+    act(&w, "win.export-log", Some(&"plain".to_variant()));
+    let text = std::fs::read_to_string(save_as(&out, "run.txt")).unwrap();
+    assert!(text.contains("> 00 84 00 00 08"), "{text}");
+
+    // Cancel writes nothing and leaves the window working.
+    act(&w, "win.export-log", Some(&"plain".to_variant()));
+    file_chooser().response(gtk::ResponseType::Cancel);
+    settle();
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 3);
+    common::gui::close_window(&w);
+}
+
+// ---------------------------------------------------------------------------
+
+type Test = (&'static str, fn(&Ctx));
+
+fn main() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    common::gui::use_private_home(&home);
+    std::env::set_var("GSK_RENDERER", "cairo");
+    std::env::remove_var("GTK_USE_PORTAL");
+    // The file chooser starts in the current folder: never the checkout.
+    std::env::set_current_dir(tmp.path()).unwrap();
+    let (app, _hold) = common::gui::start_app();
+    let ctx = Ctx {
+        app,
+        dir: tmp.path().to_path_buf(),
+    };
+    let tests: &[Test] = &[(
+        "export_through_the_dialog_writes_a_file",
+        export_through_the_dialog_writes_a_file,
+    )];
+    common::gui::run_tests(&ctx.app, tests, |f| f(&ctx));
+}
