@@ -11,8 +11,9 @@ use std::path::PathBuf;
 use adw::prelude::*;
 use apdu_scriptor::card::DEMO_READER;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
+use apdu_scriptor::ui::log_line::LogLine;
 use apdu_scriptor::ui::{Application, Window};
-use common::gui::{settle, wait_until};
+use common::gui::{descendants, focus_x_window, press, settle, wait_until};
 use gtk::glib;
 
 struct Ctx {
@@ -123,6 +124,112 @@ fn export_through_the_dialog_writes_a_file(ctx: &Ctx) {
     common::gui::close_window(&w);
 }
 
+/// Whether the line showing `entry` is entirely inside the log's
+/// scrolled area.
+fn row_is_visible(w: &Window, entry: &LogEntry) -> bool {
+    let list = w.log_view().list_view();
+    let Some(scroller) = list.parent() else {
+        return false;
+    };
+    descendants(list.upcast_ref())
+        .into_iter()
+        .filter_map(|c| c.downcast::<LogLine>().ok())
+        .filter(|l| l.is_drawable() && l.entry().as_ref() == Some(entry))
+        .any(|l| {
+            l.compute_bounds(&scroller).is_some_and(|b| {
+                b.y() >= -0.5 && b.y() + b.height() <= scroller.height() as f32 + 0.5
+            })
+        })
+}
+
+fn last_row_is_visible(w: &Window) -> bool {
+    entries(w).last().is_some_and(|e| row_is_visible(w, e))
+}
+
+fn the_log_follows_the_run(ctx: &Ctx) {
+    let name = "follow-test.apdu";
+    let w = ctx.window_with(name, &"00 84 00 00 08\n".repeat(200));
+    w.editor().view().grab_focus();
+    focus_x_window(&w, name);
+    press("F5");
+    wait_until("F5 ran the 200 lines", 60, || {
+        !w.is_running()
+            && entries(&w)
+                .last()
+                .is_some_and(|e| e.kind == EntryKind::Summary)
+    });
+    wait_until("the summary row is in view after F5", 10, || {
+        last_row_is_visible(&w)
+    });
+    assert!(entries(&w).len() > 200);
+
+    // Each step's row shows up at the bottom.
+    w.editor().move_cursor_to_line(1);
+    for _ in 0..3 {
+        let n = entries(&w).len();
+        press("F6");
+        wait_until("F6 logged its exchange", 20, || {
+            !w.is_running() && entries(&w).len() > n
+        });
+        wait_until("the step's row is in view", 10, || last_row_is_visible(&w));
+        assert_eq!(entries(&w).last().unwrap().kind, EntryKind::Exchange);
+    }
+
+    // Scrolled up, the view stays put and offers to jump down.
+    let adj = w.log_view().list_view().vadjustment().unwrap();
+    adj.set_value(0.0);
+    settle();
+    let first = entries(&w)[0].clone();
+    assert!(row_is_visible(&w, &first));
+    let button: gtk::Button = descendants(w.log_view().upcast_ref())
+        .into_iter()
+        .filter_map(|c| c.downcast::<gtk::Button>().ok())
+        .find(|b| b.has_css_class("new-rows"))
+        .expect("the new rows button");
+    assert!(!button.is_visible());
+    run_and_wait(&w);
+    settle();
+    assert!(row_is_visible(&w, &first), "still at the top");
+    assert!(!last_row_is_visible(&w));
+    assert!(button.is_visible(), "new rows are announced");
+    button.emit_clicked();
+    wait_until("the button jumps to the newest row", 10, || {
+        last_row_is_visible(&w)
+    });
+    assert!(!button.is_visible());
+    common::gui::close_window(&w);
+}
+
+fn the_failing_row_is_selected(ctx: &Ctx) {
+    let mut script = "00 84 00 00 08\n".repeat(150);
+    script.push_str("00 84 00 00 08 (6A82)\n");
+    script.push_str(&"00 84 00 00 08\n".repeat(49));
+    let w = ctx.window_with("fail-test.apdu", &script);
+    run_and_wait(&w);
+    // A second run, seen from the top of the log.
+    let adj = w.log_view().list_view().vadjustment().unwrap();
+    adj.set_value(0.0);
+    settle();
+    run_and_wait(&w);
+    let rows = entries(&w);
+    let failed: Vec<usize> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == EntryKind::Exchange && e.check == Some(false))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(failed.len(), 2, "one failed expectation per run");
+    let failing = &rows[failed[1]];
+    assert_eq!(failing.line, 151);
+    wait_until("the failing row is selected", 10, || {
+        w.log_view().selected_text() == apdu_scriptor::ui::export::plain_line(failing)
+    });
+    wait_until("the failing row is in view", 10, || {
+        row_is_visible(&w, failing)
+    });
+    common::gui::close_window(&w);
+}
+
 // ---------------------------------------------------------------------------
 
 type Test = (&'static str, fn(&Ctx));
@@ -141,9 +248,13 @@ fn main() {
         app,
         dir: tmp.path().to_path_buf(),
     };
-    let tests: &[Test] = &[(
-        "export_through_the_dialog_writes_a_file",
-        export_through_the_dialog_writes_a_file,
-    )];
+    let tests: &[Test] = &[
+        (
+            "export_through_the_dialog_writes_a_file",
+            export_through_the_dialog_writes_a_file,
+        ),
+        ("the_log_follows_the_run", the_log_follows_the_run),
+        ("the_failing_row_is_selected", the_failing_row_is_selected),
+    ];
     common::gui::run_tests(&ctx.app, tests, |f| f(&ctx));
 }

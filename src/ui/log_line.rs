@@ -539,6 +539,11 @@ impl LogLine {
         self.queue_draw();
     }
 
+    /// The entry shown (none for the header).
+    pub fn entry(&self) -> Option<LogEntry> {
+        self.imp().row.borrow().as_ref().map(|r| r.entry().clone())
+    }
+
     /// The texts shown, one per column (for tests).
     pub fn texts(&self) -> Vec<String> {
         self.imp()

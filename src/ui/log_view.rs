@@ -42,6 +42,8 @@ mod imp {
         #[template_child]
         pub list_view: TemplateChild<gtk::ListView>,
         #[template_child]
+        pub new_rows_button: TemplateChild<gtk::Button>,
+        #[template_child]
         pub detail_view: TemplateChild<gtk::TextView>,
         pub store: std::cell::OnceCell<LogModel>,
         pub selection: std::cell::OnceCell<gtk::MultiSelection>,
@@ -51,6 +53,13 @@ mod imp {
         pub header: std::cell::OnceCell<LogLine>,
         /// Keep the newest row in view while the user has not scrolled up.
         pub follow: Cell<bool>,
+        /// The scroll position and range last seen, to tell the user's
+        /// scrolling up from the list's own adjustments.
+        pub last_scroll: Cell<(f64, f64)>,
+        /// Where the current run's rows start in the model.
+        pub run_start: Cell<usize>,
+        /// Select the run's first failing row once every row is in.
+        pub reveal_failure: Cell<bool>,
         /// Rows waiting for the next main-loop turn while the log fills up.
         pub pending: std::cell::RefCell<std::collections::VecDeque<LogEntry>>,
         /// The last export dialog: GTK 4.8 lays out its fallback window once
@@ -151,18 +160,14 @@ impl LogView {
         adj.connect_value_changed(clone!(
             #[weak(rename_to = view)]
             self,
-            move |a| view
-                .imp()
-                .follow
-                .set(a.value() + a.page_size() >= a.upper() - 4.0)
+            move |a| view.scrolled(a)
         ));
-        adj.connect_upper_notify(clone!(
+        imp.new_rows_button.connect_clicked(clone!(
             #[weak(rename_to = view)]
             self,
-            move |a| {
-                if view.imp().follow.get() {
-                    a.set_value(a.upper() - a.page_size());
-                }
+            move |_| {
+                view.imp().follow.set(true);
+                view.scroll_to_end();
             }
         ));
         self.update_count(0);
@@ -190,6 +195,93 @@ impl LogView {
             }
         ));
         f
+    }
+
+    /// Follow the newest rows while the view is at the bottom; stop when
+    /// the user scrolls up (the value goes down in an unchanged range: the
+    /// list moves the value itself when rows come or change height).
+    fn scrolled(&self, a: &gtk::Adjustment) {
+        let imp = self.imp();
+        let (value, upper) = (a.value(), a.upper());
+        let (last_value, last_upper) = imp.last_scroll.replace((value, upper));
+        if value + a.page_size() >= upper - 2.0 {
+            imp.follow.set(true);
+            imp.new_rows_button.set_visible(false);
+        } else if value < last_value && upper == last_upper {
+            imp.follow.set(false);
+        }
+    }
+
+    /// Show the newest row, now and after the list has laid out the rows
+    /// just added (their heights are only known then).
+    fn scroll_to_end(&self) {
+        let imp = self.imp();
+        imp.new_rows_button.set_visible(false);
+        let n = self.model().n_items();
+        if n == 0 {
+            return;
+        }
+        let _ = imp
+            .list_view
+            .activate_action("list.scroll-to-item", Some(&(n - 1).to_variant()));
+        glib::idle_add_local_full(
+            glib::Priority::DEFAULT_IDLE,
+            clone!(
+                #[weak(rename_to = view)]
+                self,
+                #[upgrade_or]
+                glib::ControlFlow::Break,
+                move || {
+                    if view.imp().follow.get() {
+                        let a = view.imp().scroller.vadjustment();
+                        a.set_value(a.upper() - a.page_size());
+                    }
+                    glib::ControlFlow::Break
+                }
+            ),
+        );
+    }
+
+    /// Rows were added: follow them, or offer to jump to them.
+    fn rows_added(&self) {
+        let imp = self.imp();
+        if imp.follow.get() {
+            self.scroll_to_end();
+        } else {
+            imp.new_rows_button.set_visible(true);
+        }
+        if imp.pending.borrow().is_empty() && imp.reveal_failure.replace(false) {
+            self.select_first_failure();
+        }
+    }
+
+    /// A run starts: its rows begin after the ones there now.
+    pub fn begin_run(&self) {
+        let imp = self.imp();
+        imp.run_start
+            .set(self.model().len() + imp.pending.borrow().len());
+        imp.reveal_failure.set(false);
+    }
+
+    /// Select the current run's first error or failed expectation and
+    /// scroll to it.
+    fn select_first_failure(&self) {
+        let model = self.model();
+        let start = self.imp().run_start.get();
+        let failed = (start..model.len()).find(|&i| {
+            model.entry(i).is_some_and(|e| {
+                e.kind == EntryKind::Error
+                    || e.check == Some(false) && e.kind == EntryKind::Exchange
+            })
+        });
+        if let Some(i) = failed {
+            self.imp().follow.set(false);
+            self.select_row(i as u32);
+            let _ = self
+                .imp()
+                .list_view
+                .activate_action("list.scroll-to-item", Some(&(i as u32).to_variant()));
+        }
     }
 
     /// The lines the list has built (the visible ones and a few more).
@@ -250,6 +342,9 @@ impl LogView {
             label.set_tooltip_text(Some(&summary.text));
             let tone = log_line::summary_tone(summary.check);
             label.set_css_classes(tone.style_class().as_slice());
+            if summary.check == Some(false) {
+                self.imp().reveal_failure.set(true);
+            }
         }
         let was_idle = self.imp().pending.borrow().is_empty();
         self.imp().pending.borrow_mut().extend(entries);
@@ -271,6 +366,7 @@ impl LogView {
         };
         if !batch.is_empty() {
             model.append(batch);
+            self.rows_added();
         }
         if !self.imp().pending.borrow().is_empty() {
             // Ahead of redraws: a step need not wait for a frame.
@@ -300,6 +396,9 @@ impl LogView {
         self.model().clear();
         self.imp().summary_label.set_label("");
         self.imp().follow.set(true);
+        self.imp().new_rows_button.set_visible(false);
+        self.imp().run_start.set(0);
+        self.imp().reveal_failure.set(false);
         self.imp().detail_view.buffer().set_text("");
     }
 

@@ -104,6 +104,7 @@ impl Window {
             self.connect_selected();
         }
         self.imp().stepping.set(stepping);
+        self.log_view().begin_run();
         self.set_running(true);
         self.send(Request::Run {
             statements,
