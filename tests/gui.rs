@@ -158,29 +158,31 @@ fn log_lines_show_the_rows(ctx: &Ctx) {
     assert_eq!(x.len(), 2, "{x:#?}");
     let line_of = |cmd: &str| {
         let lines = shown_lines(&w);
-        lines
-            .into_iter()
-            .find(|l| l.get(2).map(String::as_str) == Some(cmd))
+        lines.into_iter().find(|l| {
+            l.get(2)
+                .is_some_and(|t| t.lines().next() == Some(&format!("> {cmd}")))
+        })
     };
     wait_until("the lines are drawn", 5, || {
         line_of("00 84 00 00 08").is_some()
     });
     let header = &shown_lines(&w)[0];
-    assert_eq!(header.len(), 7, "{header:?}");
-    assert_eq!(header[2], "Command");
-    assert_eq!(header[4], "SW");
+    assert_eq!(header.len(), 6, "{header:?}");
+    assert_eq!(header[2], "Command / Response");
+    assert_eq!(header[3], "SW");
 
     let select = line_of("00 A4 04 00 07 A0 00 00 00 03 10 10").expect("the SELECT line");
     assert_eq!(select[1], "1", "line number");
-    assert_eq!(select[4], "6A82");
-    assert_eq!(select[5], x[0].meaning());
-    assert!(!select[6].is_empty(), "a duration");
+    assert_eq!(select[3], "6A82");
+    assert_eq!(select[4], x[0].meaning());
+    assert!(!select[5].is_empty(), "a duration");
 
     let challenge = line_of("00 84 00 00 08").expect("the GET CHALLENGE line");
-    assert_eq!(challenge[4], "9000");
-    assert_eq!(challenge[3], export::data_column(&x[1], false));
-    assert_eq!(challenge[3].len(), 8 * 3 - 1, "eight bytes in hex");
-    // The ASCII switch changes what the data column shows, and keeps the
+    assert_eq!(challenge[3], "9000");
+    let data = export::data_column(&x[1], false);
+    assert_eq!(data.len(), 8 * 3 - 1, "eight bytes in hex");
+    assert_eq!(challenge[2], format!("> 00 84 00 00 08\n< {data}"));
+    // The ASCII switch changes what the data line shows, and keeps the
     // selected row and its details.
     let position = entries(&w)
         .iter()
@@ -195,12 +197,13 @@ fn log_lines_show_the_rows(ctx: &Ctx) {
         "still selected"
     );
     wait_until("ASCII data shown", 5, || {
-        line_of("00 84 00 00 08").is_some_and(|l| l[3] == export::data_column(&x[1], true))
+        line_of("00 84 00 00 08")
+            .is_some_and(|l| l[2].ends_with(&format!("\n< {}", export::data_column(&x[1], true))))
     });
     w.log_view().set_show_ascii(false);
     let summary = shown_lines(&w).pop().unwrap();
     assert_eq!(
-        summary[5],
+        summary[4],
         entries(&w).last().unwrap().text,
         "the summary line"
     );
@@ -560,8 +563,13 @@ fn log_columns_resize_by_dragging(ctx: &Ctx) {
     settle();
     let id = x_window(name);
     let log = w.log_view();
-    let before = log.column_widths();
-    assert_eq!(before.len(), 7);
+    let before = log.shown_column_widths();
+    assert_eq!(before.len(), 6);
+    assert_eq!(
+        log.column_widths(),
+        vec![0; 6],
+        "default widths, from the font"
+    );
     let (xs, ys) = command_edge(&w, &before);
     xdotool(&["mousemove", "--window", &id, &xs, &ys]);
     let header = log.header();
@@ -575,14 +583,14 @@ fn log_columns_resize_by_dragging(ctx: &Ctx) {
     }
     xdotool(&["mouseup", "1"]);
     wait_until("the Command column is 60 px wider", 5, || {
-        log.column_widths()[2] == before[2] + 60
+        log.shown_column_widths()[2] == before[2] + 60
     });
-    let resized = log.column_widths();
     assert_eq!(
-        resized[..2],
+        log.shown_column_widths()[..2],
         before[..2],
         "columns before it keep their width"
     );
+    let resized = log.column_widths();
 
     // Kept in the settings and restored.
     ctx.dispose(&w);
@@ -595,11 +603,11 @@ fn log_columns_resize_by_dragging(ctx: &Ctx) {
 
     // A double click on the edge gives the column its default width.
     let id = x_window(name);
-    let (xs, ys) = command_edge(&w, &resized);
+    let (xs, ys) = command_edge(&w, &w.log_view().shown_column_widths());
     xdotool(&["mousemove", "--window", &id, &xs, &ys]);
     xdotool(&["click", "--repeat", "2", "--delay", "80", "1"]);
     wait_until("the Command column back to its width", 5, || {
-        w.log_view().column_widths()[2] == before[2]
+        w.log_view().column_widths()[2] == 0 && w.log_view().shown_column_widths() == before
     });
     ctx.dispose(&w);
 }

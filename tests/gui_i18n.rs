@@ -314,6 +314,14 @@ fn child(lang: &str) {
     wait_until("run finished", 30, || {
         !w.is_running() && entries().iter().any(|e| e.kind == EntryKind::Summary)
     });
+    // At the default size, no column title is cut, even in long words.
+    let header = w.log_view().header();
+    assert!(
+        header.clipped_columns().is_empty(),
+        "cut titles {:?} of {:?}",
+        header.clipped_columns(),
+        header.texts()
+    );
     let rows: Vec<LogEntry> = entries();
     let x = rows
         .iter()

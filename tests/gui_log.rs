@@ -230,6 +230,65 @@ fn the_failing_row_is_selected(ctx: &Ctx) {
     common::gui::close_window(&w);
 }
 
+/// The drawn line showing `entry`, once the list has built it.
+fn line_of(w: &Window, entry: &LogEntry) -> LogLine {
+    let mut found = None;
+    wait_until("the row's line is built", 10, || {
+        found = descendants(w.log_view().list_view().upcast_ref())
+            .into_iter()
+            .filter_map(|c| c.downcast::<LogLine>().ok())
+            .find(|l| l.entry().as_ref() == Some(entry) && l.height() > 0);
+        found.is_some()
+    });
+    found.unwrap()
+}
+
+fn every_byte_of_a_long_response_is_shown(ctx: &Ctx) {
+    // GET CHALLENGE of 256 bytes (extended Le), over T=1: one response.
+    let w = ctx.window_with("long-test.apdu", "00 84 00 00 00 01 00\n00 84 00 00 08\n");
+    w.reader_panel()
+        .set_protocol(apdu_scriptor::card::Protocol::T1);
+    run_and_wait(&w);
+    let rows = entries(&w);
+    let long = rows
+        .iter()
+        .find(|e| e.kind == EntryKind::Exchange && e.data().len() == 256)
+        .unwrap_or_else(|| panic!("a 256-byte response: {rows:#?}"))
+        .clone();
+    let short = rows
+        .iter()
+        .find(|e| e.kind == EntryKind::Exchange && e.data().len() == 8)
+        .expect("an 8-byte response")
+        .clone();
+    let line = line_of(&w, &long);
+    let text = &line.texts()[2];
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1 + 16,
+        "command, then 16 lines of 16 bytes: {text}"
+    );
+    let shown: String = lines[1..].iter().map(|l| l[2..].replace(' ', "")).collect();
+    assert_eq!(
+        shown,
+        hex::encode_upper(long.data()),
+        "every byte, in order"
+    );
+    assert!(line.clipped_columns().is_empty(), "nothing cut");
+    // Its height holds 17 lines of text: 8.5 times a two-line row's text,
+    // so (with the padding) at least seven times the row.
+    let two = line_of(&w, &short);
+    assert!(
+        line.height() >= 7 * two.height(),
+        "{} vs {}",
+        line.height(),
+        two.height()
+    );
+    w.reader_panel()
+        .set_protocol(apdu_scriptor::card::Protocol::Any);
+    common::gui::close_window(&w);
+}
+
 // ---------------------------------------------------------------------------
 
 type Test = (&'static str, fn(&Ctx));
@@ -255,6 +314,10 @@ fn main() {
         ),
         ("the_log_follows_the_run", the_log_follows_the_run),
         ("the_failing_row_is_selected", the_failing_row_is_selected),
+        (
+            "every_byte_of_a_long_response_is_shown",
+            every_byte_of_a_long_response_is_shown,
+        ),
     ];
     common::gui::run_tests(&ctx.app, tests, |f| f(&ctx));
 }

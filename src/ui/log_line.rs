@@ -23,25 +23,32 @@ use crate::apdu::{hex_spaced, status};
 pub enum Column {
     Time,
     Line,
-    Command,
-    Data,
+    /// The command (`> …`) above the response data (`< …`), 16 bytes a
+    /// line as scriptor prints them.
+    Exchange,
     Sw,
     Meaning,
     Duration,
 }
 
-/// Each column and its width in pixels; 0 shares the width left over.
-const COLUMNS: [(Column, i32); 7] = [
-    (Column::Time, 100),
-    (Column::Line, 48),
-    (Column::Command, 230),
-    (Column::Data, 0),
-    (Column::Sw, 56),
-    (Column::Meaning, 0),
-    (Column::Duration, 76),
+/// How wide a column is by default: the width of a sample text in the
+/// column's font (or of its title, if wider), so widths follow the font.
+/// The meaning takes the width left over, at least its sample's.
+const COLUMNS: [(Column, &str, bool); 6] = [
+    (Column::Time, "00:00:00.000", false),
+    (Column::Line, "00000", false),
+    (
+        Column::Exchange,
+        "> 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00",
+        true,
+    ),
+    (Column::Sw, "6A82", true),
+    (Column::Meaning, "Expectation failed (want", false),
+    (Column::Duration, "999.9 ms", false),
 ];
-/// The narrowest a shared column gets; below that the line is clipped.
-const MIN_SHARED: i32 = 60;
+const N: usize = COLUMNS.len();
+/// Bytes on one line of the exchange column.
+pub const BYTES_PER_LINE: usize = 16;
 /// Space on each side of a column's text, and above and below a line.
 const PAD_X: i32 = 6;
 const PAD_Y: i32 = 3;
@@ -112,11 +119,59 @@ pub fn summary_tone(check: Option<bool>) -> Tone {
     }
 }
 
+/// `bytes` in hex, 16 a line; the first line starts with `mark` and the
+/// others are indented to match.
+pub fn wrapped_hex(mark: &str, bytes: &[u8]) -> String {
+    let indent = " ".repeat(mark.chars().count());
+    bytes
+        .chunks(BYTES_PER_LINE)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let lead = if i == 0 { mark } else { indent.as_str() };
+            format!("{lead}{}", hex_spaced(chunk))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The exchange column: the command, then the response data in hex or as
+/// text; the ATR of a reset.
+fn exchange_text(e: &LogEntry, show_ascii: bool) -> String {
+    let mut lines = Vec::new();
+    if !e.command.is_empty() {
+        lines.push(wrapped_hex("> ", &e.command));
+    }
+    let data = match e.kind {
+        EntryKind::Exchange | EntryKind::Reset => e.data(),
+        _ => &[],
+    };
+    let mark = if e.kind == EntryKind::Exchange {
+        "< "
+    } else {
+        ""
+    };
+    if !data.is_empty() {
+        lines.push(if show_ascii {
+            data.chunks(BYTES_PER_LINE)
+                .enumerate()
+                .map(|(i, c)| {
+                    let lead = if i == 0 { mark } else { "  " };
+                    format!("{lead}{}", super::log_entry::ascii(c))
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            wrapped_hex(mark, data)
+        });
+    }
+    lines.join("\n")
+}
+
 /// The text of each column for `e`, in [`COLUMNS`] order.
 pub fn cells(e: &LogEntry, show_ascii: bool) -> Vec<CellText> {
     COLUMNS
         .iter()
-        .map(|&(column, _)| match column {
+        .map(|&(column, _, _)| match column {
             Column::Time => CellText::new(e.time.to_string(), Tone::Dim),
             Column::Line => CellText::new(
                 if e.line > 0 {
@@ -126,16 +181,7 @@ pub fn cells(e: &LogEntry, show_ascii: bool) -> Vec<CellText> {
                 },
                 Tone::Dim,
             ),
-            Column::Command => CellText::mono(hex_spaced(&e.command), Tone::Normal),
-            Column::Data => CellText::mono(
-                match e.kind {
-                    EntryKind::Exchange | EntryKind::Reset => {
-                        super::export::data_column(e, show_ascii)
-                    }
-                    _ => String::new(),
-                },
-                Tone::Normal,
-            ),
+            Column::Exchange => CellText::mono(exchange_text(e, show_ascii), Tone::Normal),
             Column::Sw => {
                 let tone = e
                     .sw()
@@ -163,15 +209,14 @@ pub fn cells(e: &LogEntry, show_ascii: bool) -> Vec<CellText> {
 
 /// The header's cells: the column titles.
 pub fn header_cells() -> Vec<CellText> {
-    use crate::i18n::gettext;
+    use crate::i18n::{gettext, pgettext};
     COLUMNS
         .iter()
-        .map(|&(column, _)| {
+        .map(|&(column, _, _)| {
             let title = match column {
                 Column::Time => gettext("Time"),
                 Column::Line => gettext("Line"),
-                Column::Command => gettext("Command"),
-                Column::Data => gettext("Response Data"),
+                Column::Exchange => pgettext("log column", "Command / Response"),
                 Column::Sw => gettext("SW"),
                 Column::Meaning => gettext("Meaning"),
                 Column::Duration => gettext("Duration"),
@@ -190,23 +235,19 @@ const MAX_COLUMN: i32 = 2000;
 /// How close to a column's right edge a drag or a double click resizes it.
 const GRAB: f64 = 5.0;
 /// The column that takes the width the others leave.
-const FILLER: usize = 5;
-
-/// How much of the width left over a shared column gets: the meanings are
-/// longer than the response data, whose bytes the detail pane shows whole.
-fn share_weight(column: usize) -> i32 {
-    if column == FILLER {
-        3
-    } else {
-        2
-    }
-}
+const FILLER: usize = 4;
+/// Default widths before a font is known (unit tests).
+const FALLBACK: [i32; N] = [100, 50, 420, 50, 200, 80];
 
 /// The columns' widths, shared by the header and every line of one log:
-/// dragging a header edge changes them all. 0 means "share what is left".
+/// dragging a header edge changes them all. A width of 0 is the column's
+/// default, from the font.
 #[derive(Debug)]
 pub struct ColumnWidths {
-    widths: Cell<[i32; 7]>,
+    /// The widths the user dragged (0: the default).
+    user: Cell<[i32; N]>,
+    /// The defaults for a font, keyed by the font's description.
+    auto: RefCell<Option<(String, [i32; N])>>,
     /// Bumped on every change, so lines know their shaped text is stale.
     generation: Cell<u32>,
 }
@@ -214,25 +255,27 @@ pub struct ColumnWidths {
 impl Default for ColumnWidths {
     fn default() -> Self {
         ColumnWidths {
-            widths: Cell::new(COLUMNS.map(|c| c.1)),
+            user: Cell::new([0; N]),
+            auto: RefCell::new(None),
             generation: Cell::new(0),
         }
     }
 }
 
 impl ColumnWidths {
-    pub fn get(&self) -> [i32; 7] {
-        self.widths.get()
+    /// The widths the user chose, 0 for a default (for the settings).
+    pub fn get(&self) -> [i32; N] {
+        self.user.get()
     }
 
-    /// Set the widths (from the settings); a list of another length or a
-    /// width for the filler column is ignored, others are clamped.
+    /// Set the widths (from the settings); a list of another length is
+    /// ignored, a width for the filler column dropped, others clamped.
     pub fn set_all(&self, widths: &[i32]) {
-        let Ok(mut w) = <[i32; 7]>::try_from(widths) else {
+        let Ok(mut w) = <[i32; N]>::try_from(widths) else {
             return;
         };
         for (i, x) in w.iter_mut().enumerate() {
-            *x = if i == FILLER || *x == 0 {
+            *x = if i == FILLER || *x <= 0 {
                 0
             } else {
                 (*x).clamp(MIN_COLUMN, MAX_COLUMN)
@@ -243,7 +286,7 @@ impl ColumnWidths {
 
     /// Give column `i` the width `w` (clamped); the filler stays as it is.
     pub fn set(&self, i: usize, w: i32) {
-        if i == FILLER || i >= 7 {
+        if i == FILLER || i >= N {
             return;
         }
         let mut all = self.get();
@@ -253,32 +296,80 @@ impl ColumnWidths {
 
     /// Column `i` back to its default width.
     pub fn reset(&self, i: usize) {
-        if let Some(&(_, w)) = COLUMNS.get(i) {
+        if i < N {
             let mut all = self.get();
-            all[i] = w;
+            all[i] = 0;
             self.replace(all);
         }
     }
 
-    fn replace(&self, widths: [i32; 7]) {
-        if self.widths.replace(widths) != widths {
-            self.generation.set(self.generation.get().wrapping_add(1));
+    fn replace(&self, widths: [i32; N]) {
+        if self.user.replace(widths) != widths {
+            self.bump();
         }
     }
 
-    /// Left edge and width of every column in a line `width` pixels wide.
-    pub fn spans(&self, width: i32) -> [(i32, i32); 7] {
-        let widths = self.get();
-        let left = width - widths.iter().sum::<i32>();
-        let weights: i32 = (0..7).filter(|&i| widths[i] == 0).map(share_weight).sum();
-        let mut spans = [(0, 0); 7];
+    fn bump(&self) {
+        self.generation.set(self.generation.get().wrapping_add(1));
+    }
+
+    /// Work out the default widths for `widget`'s font: each column's
+    /// sample text or title, whichever is wider, and the padding.
+    pub fn fit_font(&self, widget: &impl IsA<gtk::Widget>) {
+        let base = widget
+            .pango_context()
+            .font_description()
+            .unwrap_or_default();
+        let key = base.to_string();
+        if self.auto.borrow().as_ref().is_some_and(|a| a.0 == key) {
+            return;
+        }
+        let layout = widget.create_pango_layout(None);
+        let measure = |text: &str, mono: bool, bold: bool| {
+            let mut font = base.clone();
+            if mono {
+                font.set_family("monospace");
+            }
+            if bold {
+                font.set_weight(pango::Weight::Bold);
+            }
+            layout.set_font_description(Some(&font));
+            layout.set_text(text);
+            layout.pixel_size().0
+        };
+        let titles = header_cells();
+        let mut widths = [0; N];
+        for (i, (&(_, sample, mono), title)) in COLUMNS.iter().zip(&titles).enumerate() {
+            widths[i] =
+                measure(sample, mono, false).max(measure(&title.text, false, true)) + 2 * PAD_X + 1;
+        }
+        self.auto.replace(Some((key, widths)));
+        self.bump();
+    }
+
+    /// Every column's width: the user's, else the default (for the filler,
+    /// its least width).
+    fn resolved(&self) -> [i32; N] {
+        let auto = self.auto.borrow().as_ref().map_or(FALLBACK, |a| a.1);
+        let mut w = self.get();
+        for (x, a) in w.iter_mut().zip(auto) {
+            if *x == 0 {
+                *x = a;
+            }
+        }
+        w
+    }
+
+    /// Left edge and width of every column in a line `width` pixels wide;
+    /// the filler takes what is left, and a line narrower than all columns
+    /// scrolls rather than squeezing them.
+    pub fn spans(&self, width: i32) -> [(i32, i32); N] {
+        let mut widths = self.resolved();
+        let fixed: i32 = (0..N).filter(|&i| i != FILLER).map(|i| widths[i]).sum();
+        widths[FILLER] = widths[FILLER].max(width - fixed);
+        let mut spans = [(0, 0); N];
         let mut x = 0;
-        for (i, (span, &w)) in spans.iter_mut().zip(widths.iter()).enumerate() {
-            let w = if w == 0 {
-                (left * share_weight(i) / weights.max(1)).max(MIN_SHARED)
-            } else {
-                w
-            };
+        for (span, w) in spans.iter_mut().zip(widths) {
             *span = (x, w);
             x += w;
         }
@@ -297,15 +388,14 @@ impl ColumnWidths {
         self.spans(width)
             .iter()
             .enumerate()
-            .filter(|&(i, _)| i != FILLER && i + 1 < COLUMNS.len())
+            .filter(|&(i, _)| i != FILLER && i + 1 < N)
             .find(|&(_, &(left, w))| (x - f64::from(left + w)).abs() <= GRAB)
             .map(|(i, _)| i)
     }
 
-    fn natural_width(&self) -> i32 {
-        let widths = self.get();
-        let shared = widths.iter().filter(|&&w| w == 0).count() as i32;
-        widths.iter().sum::<i32>() + shared * 2 * MIN_SHARED
+    /// The width of all columns, the filler at its least.
+    pub fn natural_width(&self) -> i32 {
+        self.resolved().iter().sum()
     }
 }
 
@@ -324,14 +414,16 @@ mod imp {
     #[derive(Default)]
     pub struct LogLine {
         pub cells: RefCell<Vec<CellText>>,
-        /// Shaped texts from the last draw, dropped when the text changes
-        /// or the draw is for another [`ShapedFor`].
+        /// Shaped texts, dropped when the text changes or the line is
+        /// shaped for another [`ShapedFor`].
         pub layouts: RefCell<Vec<Option<pango::Layout>>>,
         pub shaped_for: RefCell<Option<ShapedFor>>,
         pub widths: RefCell<Rc<ColumnWidths>>,
         /// The log row shown (none for the header).
         pub row: RefCell<Option<LogRow>>,
         pub header: Cell<bool>,
+        /// How far the rows below are scrolled sideways (the header only).
+        pub offset: Cell<i32>,
     }
 
     #[glib::object_subclass]
@@ -354,15 +446,29 @@ mod imp {
     }
 
     impl WidgetImpl for LogLine {
-        fn measure(&self, orientation: gtk::Orientation, _for_size: i32) -> (i32, i32, i32, i32) {
+        fn request_mode(&self) -> gtk::SizeRequestMode {
+            gtk::SizeRequestMode::HeightForWidth
+        }
+
+        fn measure(&self, orientation: gtk::Orientation, for_size: i32) -> (i32, i32, i32, i32) {
+            let obj = self.obj();
+            let widths = self.widths.borrow().clone();
+            widths.fit_font(&*obj);
             match orientation {
                 gtk::Orientation::Vertical => {
-                    let h = self.obj().line_height() + 2 * PAD_Y;
+                    let width = if for_size < 0 {
+                        widths.natural_width()
+                    } else {
+                        for_size
+                    };
+                    let h = obj.text_height(width) + 2 * PAD_Y;
                     (h, h, -1, -1)
                 }
                 _ => {
-                    let natural = self.widths.borrow().natural_width();
-                    (MIN_SHARED * 2, natural, -1, -1)
+                    let natural = widths.natural_width();
+                    // The header follows the rows' sideways scrolling.
+                    let min = if self.header.get() { 0 } else { natural };
+                    (min, natural, -1, -1)
                 }
             }
         }
@@ -373,19 +479,19 @@ mod imp {
 
         fn query_tooltip(&self, x: i32, _y: i32, _keyboard: bool, tooltip: &gtk::Tooltip) -> bool {
             let obj = self.obj();
-            let at = self
-                .widths
-                .borrow()
-                .column_at(WidgetExt::width(&*obj), f64::from(x));
-            let Some(i) = at else {
+            let x = f64::from(x + self.offset.get());
+            let width = obj.content_width();
+            let widths = self.widths.borrow().clone();
+            let Some(i) = widths.column_at(width, x) else {
                 return false;
             };
+            let span = widths.spans(width)[i].1 - 2 * PAD_X;
             let clipped = self
                 .layouts
                 .borrow()
                 .get(i)
                 .and_then(Option::as_ref)
-                .is_some_and(|l| l.is_ellipsized());
+                .is_some_and(|l| l.is_ellipsized() || l.pixel_size().0 > span);
             if clipped {
                 tooltip.set_text(self.cells.borrow().get(i).map(|c| c.text.as_str()));
             }
@@ -436,7 +542,7 @@ impl LogLine {
         let grabbed: Rc<Cell<Option<(usize, i32)>>> = Rc::default();
         let edge = |line: &LogLine, x: f64| {
             let widths = line.imp().widths.borrow().clone();
-            widths.edge_at(WidgetExt::width(line), x)
+            widths.edge_at(line.content_width(), x + f64::from(line.imp().offset.get()))
         };
 
         let drag = gtk::GestureDrag::new();
@@ -447,7 +553,7 @@ impl LogLine {
             grabbed,
             move |g, x, _| match edge(&line, x) {
                 Some(i) => {
-                    let width = line.imp().widths.borrow().spans(WidgetExt::width(&line))[i].1;
+                    let width = line.imp().widths.borrow().spans(line.content_width())[i].1;
                     grabbed.set(Some((i, width)));
                     g.set_state(gtk::EventSequenceState::Claimed);
                 }
@@ -536,7 +642,21 @@ impl LogLine {
         imp.cells.replace(cells);
         imp.layouts.borrow_mut().clear();
         set_accessible_label(self.upcast_ref(), &label);
-        self.queue_draw();
+        self.queue_resize();
+    }
+
+    /// The columns whose text does not fit: cut with "…" or wider than the
+    /// column (for tests: nothing should be).
+    pub fn clipped_columns(&self) -> Vec<usize> {
+        let width = self.content_width();
+        let spans = self.imp().widths.borrow().spans(width);
+        let n = self.imp().cells.borrow().len();
+        (0..n)
+            .filter(|&i| {
+                self.layout(i, width)
+                    .is_some_and(|l| l.is_ellipsized() || l.pixel_size().0 > spans[i].1 - 2 * PAD_X)
+            })
+            .collect()
     }
 
     /// The entry shown (none for the header).
@@ -563,6 +683,67 @@ impl LogLine {
             font.set_weight(pango::Weight::Bold);
         }
         font
+    }
+
+    /// The width the columns are laid out in: the line's, or for the
+    /// header, as wide as the rows below it.
+    fn content_width(&self) -> i32 {
+        let natural = self.imp().widths.borrow().natural_width();
+        WidgetExt::width(self).max(natural)
+    }
+
+    /// The header follows the rows scrolled `offset` pixels sideways.
+    pub fn set_offset(&self, offset: i32) {
+        if self.imp().offset.replace(offset) != offset {
+            self.queue_draw();
+        }
+    }
+
+    /// The shaped text of cell `i` for a line `width` wide; the meaning
+    /// wraps (the header's titles are cut with "…" when a column is dragged
+    /// narrower), the others are one line of text or bytes each.
+    fn layout(&self, i: usize, width: i32) -> Option<pango::Layout> {
+        let imp = self.imp();
+        let widths = imp.widths.borrow().clone();
+        let now = Some(ShapedFor {
+            width,
+            columns: widths.generation.get(),
+            font: self.pango_context().font_description(),
+        });
+        if *imp.shaped_for.borrow() != now {
+            imp.layouts.borrow_mut().clear();
+            imp.shaped_for.replace(now);
+        }
+        let cells = imp.cells.borrow();
+        let cell = cells.get(i).filter(|c| !c.text.is_empty())?;
+        let mut layouts = imp.layouts.borrow_mut();
+        layouts.resize(cells.len(), None);
+        let layout = layouts[i].get_or_insert_with(|| {
+            let w = widths.spans(width)[i].1;
+            let l = self.create_pango_layout(Some(&cell.text));
+            l.set_font_description(Some(&self.font(cell)));
+            if imp.header.get() {
+                l.set_width((w - 2 * PAD_X).max(1) * pango::SCALE);
+                l.set_ellipsize(pango::EllipsizeMode::End);
+                l.set_single_paragraph_mode(true);
+            } else if i == FILLER {
+                l.set_width((w - 2 * PAD_X).max(1) * pango::SCALE);
+                l.set_wrap(pango::WrapMode::WordChar);
+            }
+            l
+        });
+        Some(layout.clone())
+    }
+
+    /// The height of the tallest cell for a line `width` wide.
+    fn text_height(&self, width: i32) -> i32 {
+        let n = self.imp().cells.borrow().len();
+        (0..n)
+            .filter_map(|i| self.layout(i, width))
+            .map(|l| l.pixel_size().1)
+            .max()
+            .unwrap_or(0)
+            .max(self.line_height())
     }
 
     fn line_height(&self) -> i32 {
@@ -600,27 +781,21 @@ impl LogLine {
 
     fn draw(&self, snapshot: &gtk::Snapshot) {
         let imp = self.imp();
-        let width = WidgetExt::width(self);
+        let width = self.content_width();
         let height = WidgetExt::height(self);
-        let widths = imp.widths.borrow().clone();
-        let spans = widths.spans(width);
-        let now = Some(ShapedFor {
-            width,
-            columns: widths.generation.get(),
-            font: self.pango_context().font_description(),
-        });
-        if *imp.shaped_for.borrow() != now {
-            imp.layouts.borrow_mut().clear();
-            imp.shaped_for.replace(now);
-        }
-        let cells = imp.cells.borrow();
-        let mut layouts = imp.layouts.borrow_mut();
-        layouts.resize(cells.len(), None);
+        let offset = imp.offset.get();
+        let spans = imp.widths.borrow().spans(width);
         let header = imp.header.get();
         let palette = self.palette(header);
-        let top = ((height - self.line_height()) / 2) as f32;
-        snapshot.push_clip(&graphene::Rect::new(0.0, 0.0, width as f32, height as f32));
-        for (i, (cell, &(x, w))) in cells.iter().zip(spans.iter()).enumerate() {
+        let tones: Vec<Tone> = imp.cells.borrow().iter().map(|c| c.tone).collect();
+        snapshot.push_clip(&graphene::Rect::new(
+            0.0,
+            0.0,
+            WidgetExt::width(self) as f32,
+            height as f32,
+        ));
+        snapshot.translate(&graphene::Point::new(-offset as f32, 0.0));
+        for (i, (tone, &(x, w))) in tones.iter().zip(spans.iter()).enumerate() {
             if header && i > 0 {
                 let rule = palette[Tone::Normal as usize].with_alpha(0.25);
                 snapshot.append_color(
@@ -628,21 +803,26 @@ impl LogLine {
                     &graphene::Rect::new(x as f32, 2.0, 1.0, (height - 4) as f32),
                 );
             }
-            if cell.text.is_empty() || x >= width {
+            let Some(layout) = self.layout(i, width) else {
                 continue;
-            }
-            let layout = layouts[i].get_or_insert_with(|| {
-                let l = self.create_pango_layout(Some(&cell.text));
-                l.set_font_description(Some(&self.font(cell)));
-                l.set_width((w - 2 * PAD_X).max(1) * pango::SCALE);
-                l.set_ellipsize(pango::EllipsizeMode::End);
-                l.set_single_paragraph_mode(true);
-                l
-            });
+            };
+            // Header titles sit in the middle, row texts at the top.
+            let top = if header {
+                (height - layout.pixel_size().1) / 2
+            } else {
+                PAD_Y
+            };
+            snapshot.push_clip(&graphene::Rect::new(
+                (x + PAD_X) as f32,
+                0.0,
+                (w - 2 * PAD_X).max(0) as f32,
+                height as f32,
+            ));
             snapshot.save();
-            snapshot.translate(&graphene::Point::new((x + PAD_X) as f32, top));
-            snapshot.append_layout(layout, &palette[cell.tone as usize]);
+            snapshot.translate(&graphene::Point::new((x + PAD_X) as f32, top as f32));
+            snapshot.append_layout(&layout, &palette[*tone as usize]);
             snapshot.restore();
+            snapshot.pop();
         }
         snapshot.pop();
     }
@@ -693,65 +873,67 @@ mod tests {
     #[test]
     fn spans_fill_the_width_and_keep_fixed_columns() {
         let widths = ColumnWidths::default();
-        let spans = widths.spans(1000);
-        assert_eq!(spans[0], (0, 100));
-        let (x, w) = spans[6];
-        assert_eq!(x + w, 1000);
+        let spans = widths.spans(1200);
+        assert_eq!(spans[0], (0, FALLBACK[0]));
+        let (x, w) = spans[N - 1];
+        assert_eq!(x + w, 1200, "the meaning takes what is left");
         assert_eq!(
-            spans[3].1,
-            (1000 - 510) * 2 / 5,
-            "response data: 2/5 of the rest"
+            spans[FILLER].1,
+            1200 - (widths.natural_width() - FALLBACK[FILLER])
         );
-        assert_eq!(spans[5].1, (1000 - 510) * 3 / 5, "meaning: 3/5 of the rest");
-        // Too narrow: the shared columns keep their minimum.
-        assert_eq!(widths.spans(100)[3].1, MIN_SHARED);
+        // Too narrow: no column is squeezed, the line is wider (it scrolls).
+        let narrow = widths.spans(100);
+        assert_eq!(narrow[FILLER].1, FALLBACK[FILLER]);
+        assert_eq!(narrow[N - 1].0 + narrow[N - 1].1, widths.natural_width());
     }
 
     #[test]
     fn column_at_finds_the_column() {
         let widths = ColumnWidths::default();
-        assert_eq!(widths.column_at(1000, 5.0), Some(0));
-        assert_eq!(widths.column_at(1000, 120.0), Some(1));
-        assert_eq!(widths.column_at(1000, 999.0), Some(6));
-        assert_eq!(widths.column_at(1000, 1000.0), None);
-        assert_eq!(widths.column_at(1000, -1.0), None);
+        let total = widths.natural_width();
+        assert_eq!(widths.column_at(total, 5.0), Some(0));
+        assert_eq!(
+            widths.column_at(total, f64::from(FALLBACK[0]) + 1.0),
+            Some(1)
+        );
+        assert_eq!(widths.column_at(total, f64::from(total - 1)), Some(N - 1));
+        assert_eq!(widths.column_at(total, f64::from(total)), None);
+        assert_eq!(widths.column_at(total, -1.0), None);
     }
 
     #[test]
     fn resizing_a_column_moves_the_ones_after_it() {
         let widths = ColumnWidths::default();
-        let before = widths.spans(1000);
-        // The Command column's right edge, give or take a few pixels.
+        let before = widths.spans(1200);
+        // The exchange column's right edge, give or take a few pixels.
         let edge = f64::from(before[2].0 + before[2].1);
-        assert_eq!(widths.edge_at(1000, edge + 3.0), Some(2));
-        assert_eq!(widths.edge_at(1000, edge + 20.0), None);
+        assert_eq!(widths.edge_at(1200, edge + 3.0), Some(2));
+        assert_eq!(widths.edge_at(1200, edge + 20.0), None);
         let generation = widths.generation.get();
-        widths.set(2, 300);
+        widths.set(2, 500);
         assert_ne!(widths.generation.get(), generation, "lines see the change");
-        let after = widths.spans(1000);
-        assert_eq!(after[2].1, 300);
-        assert_eq!(after[3].0, before[3].0 + 70);
-        assert_eq!(after[6].0 + after[6].1, 1000, "the line is still filled");
-        // The response data column, once dragged, keeps its width and the
-        // meaning takes the rest.
-        widths.set(3, 200);
-        assert_eq!(widths.spans(1000)[3].1, 200);
-        assert_eq!(widths.get()[5], 0);
-        widths.set(5, 100);
+        let after = widths.spans(1200);
+        assert_eq!(after[2].1, 500);
+        assert_eq!(after[3].0, before[3].0 + 500 - FALLBACK[2]);
+        assert_eq!(after[N - 1].0 + after[N - 1].1, 1200, "still filled");
+        widths.set(FILLER, 100);
         assert_eq!(
-            widths.get()[5],
+            widths.get()[FILLER],
             0,
-            "the filler column has no width of its own"
+            "the filler has no width of its own"
         );
         widths.set(0, 1);
         assert_eq!(widths.get()[0], MIN_COLUMN);
         widths.reset(2);
-        assert_eq!(widths.get()[2], 230);
+        assert_eq!(widths.get()[2], 0, "back to the font's default");
+        assert_eq!(widths.spans(1200)[2].1, FALLBACK[2]);
         // The settings' list: wrong lengths are ignored, values clamped.
         widths.set_all(&[1, 2, 3]);
         assert_eq!(widths.get()[0], MIN_COLUMN);
-        widths.set_all(&[120, 50, 9999, 0, 60, 400, 80]);
-        assert_eq!(widths.get(), [120, 50, MAX_COLUMN, 0, 60, 0, 80]);
+        widths.set_all(&[120, 50, 9999, 60, 400, 80]);
+        assert_eq!(widths.get(), [120, 50, MAX_COLUMN, 60, 0, 80]);
+        widths.set_all(&[0, -4, 0, 0, 0, 0]);
+        assert_eq!(widths.get(), [0; N]);
     }
 
     #[test]
@@ -764,14 +946,13 @@ mod tests {
         };
         let c = cells(&e, false);
         assert_eq!(c[1].text, "7");
-        assert_eq!(c[2].text, "00 B0 00 00 02");
+        assert_eq!(c[2].text, "> 00 B0 00 00 02\n< 41 42");
         assert!(c[2].mono);
-        assert_eq!(c[3].text, "41 42");
-        assert_eq!(cells(&e, true)[3].text, "AB");
-        assert_eq!(c[4].text, "6A82");
-        assert_eq!(c[4].tone, Tone::Error);
-        assert_eq!(c[5].text, e.meaning());
-        assert!(!c[6].text.is_empty());
+        assert_eq!(cells(&e, true)[2].text, "> 00 B0 00 00 02\n< AB");
+        assert_eq!(c[3].text, "6A82");
+        assert_eq!(c[3].tone, Tone::Error);
+        assert_eq!(c[4].text, e.meaning());
+        assert!(!c[5].text.is_empty());
         let text = accessible_text(&c);
         assert!(
             text.contains("00 B0 00 00 02") && text.contains("6A82"),
@@ -780,12 +961,32 @@ mod tests {
     }
 
     #[test]
+    fn bytes_wrap_sixteen_a_line() {
+        let data: Vec<u8> = (0..=255).collect();
+        let e = LogEntry {
+            command: (0..20).collect(),
+            response: data.iter().copied().chain([0x90, 0x00]).collect(),
+            ..LogEntry::message(EntryKind::Exchange, Time(0), 1, String::new())
+        };
+        let text = &cells(&e, false)[2].text;
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2 + 16, "{text}");
+        assert_eq!(lines[0], format!("> {}", hex_spaced(&e.command[..16])));
+        assert_eq!(lines[1], "  10 11 12 13");
+        assert_eq!(lines[2], format!("< {}", hex_spaced(&data[..16])));
+        assert_eq!(lines[17], format!("  {}", hex_spaced(&data[240..])));
+        for b in data {
+            assert!(text.contains(&format!("{b:02X}")));
+        }
+    }
+
+    #[test]
     fn summary_is_bold_and_toned() {
         let mut e = LogEntry::message(EntryKind::Summary, Time(0), 0, "done".into());
         e.check = Some(false);
         let c = cells(&e, false);
-        assert!(c[5].bold);
-        assert_eq!(c[5].tone, Tone::Error);
+        assert!(c[FILLER].bold);
+        assert_eq!(c[FILLER].tone, Tone::Error);
         assert_eq!(c[1].text, "", "no line number");
     }
 }

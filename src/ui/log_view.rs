@@ -126,6 +126,11 @@ impl LogView {
             move || view.redraw_lines()
         ));
         imp.log_box.prepend(&header);
+        imp.scroller.hadjustment().connect_value_changed(clone!(
+            #[weak]
+            header,
+            move |a| header.set_offset(a.value().round() as i32)
+        ));
         let _ = imp.header.set(header);
         selection.connect_selection_changed(clone!(
             #[weak(rename_to = view)]
@@ -295,18 +300,29 @@ impl LogView {
         }
     }
 
-    /// Draw the header and the lines again, after a column width changed.
+    /// Lay out the header and the lines again, after a column width
+    /// changed (a row's height follows its meaning's width).
     fn redraw_lines(&self) {
         if let Some(h) = self.imp().header.get() {
-            h.queue_draw();
+            h.queue_resize();
         }
-        self.for_each_line(|line| line.queue_draw());
+        self.for_each_line(|line| line.queue_resize());
     }
 
-    /// The columns' widths, left to right; 0 for a column that shares the
-    /// width left over.
+    /// The widths the user gave the columns, left to right; 0 for a
+    /// column's default width (from the font), always for the meaning.
     pub fn column_widths(&self) -> Vec<i32> {
         self.imp().widths.get().to_vec()
+    }
+
+    /// The columns' widths in pixels as shown, left to right.
+    pub fn shown_column_widths(&self) -> Vec<i32> {
+        let widths = &self.imp().widths;
+        widths
+            .spans(widths.natural_width())
+            .iter()
+            .map(|s| s.1)
+            .collect()
     }
 
     pub fn set_column_widths(&self, widths: &[i32]) {
