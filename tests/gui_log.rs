@@ -289,6 +289,68 @@ fn every_byte_of_a_long_response_is_shown(ctx: &Ctx) {
     common::gui::close_window(&w);
 }
 
+fn runs_have_a_header_resets_a_kind_and_a_true_summary(ctx: &Ctx) {
+    let name = "summary-test.apdu";
+    let w = ctx.window_with(
+        name,
+        "00 A4 04 00 07 A0 00 00 00 03 10 10\n\
+         00 A4 04 00 07 A0 00 00 00 03 10 11\n\
+         reset\n\
+         00 84 00 00 08\n",
+    );
+    run_and_wait(&w);
+    let rows = entries(&w);
+    let header = rows
+        .iter()
+        .find(|e| e.kind == EntryKind::Run)
+        .expect("a run header row");
+    assert!(header.text.contains(name), "{}", header.text);
+    assert!(header.text.contains(DEMO_READER), "{}", header.text);
+    assert!(header.text.contains("GET RESPONSE off"), "{}", header.text);
+    let reset = rows.iter().find(|e| e.line == 3).expect("the reset row");
+    assert_eq!(reset.kind, EntryKind::Reset);
+    assert_eq!(reset.text, "Warm reset");
+
+    // Two red 6A82 and one 9000: the summary counts them.
+    let summary = rows.last().unwrap();
+    assert_eq!(summary.kind, EntryKind::Summary);
+    for part in [
+        "3 commands sent",
+        "1 successful",
+        "0 warnings",
+        "2 errors",
+        "0 transport failures",
+        "0 expectations failed",
+    ] {
+        assert!(summary.text.contains(part), "{part:?} in {}", summary.text);
+    }
+    assert_eq!(w.log_view().summary_text(), summary.text);
+
+    // Resets from the reader panel say which.
+    act(&w, "win.reset", Some(&"cold".to_variant()));
+    wait_until("a cold reset row", 10, || {
+        entries(&w).last().is_some_and(|e| e.text == "Cold reset")
+    });
+    act(&w, "win.reset", Some(&"warm".to_variant()));
+    wait_until("a warm reset row", 10, || {
+        entries(&w).last().is_some_and(|e| e.text == "Warm reset")
+    });
+
+    // A refused run leaves no stale "Script completed" above the log, and
+    // its error row is selected.
+    let buffer = w.editor().buffer();
+    buffer.insert(&mut buffer.end_iter(), "00 B0 zz\n");
+    act(&w, "win.run", None);
+    let refused = w.log_view().summary_text();
+    assert!(!refused.contains("Script completed"), "{refused}");
+    assert!(refused.contains("nothing was sent"), "{refused}");
+    wait_until("the error row is selected", 10, || {
+        w.log_view().selected_text().contains("Invalid character")
+    });
+    buffer.set_modified(false);
+    common::gui::close_window(&w);
+}
+
 // ---------------------------------------------------------------------------
 
 type Test = (&'static str, fn(&Ctx));
@@ -317,6 +379,10 @@ fn main() {
         (
             "every_byte_of_a_long_response_is_shown",
             every_byte_of_a_long_response_is_shown,
+        ),
+        (
+            "runs_have_a_header_resets_a_kind_and_a_true_summary",
+            runs_have_a_header_resets_a_kind_and_a_true_summary,
         ),
     ];
     common::gui::run_tests(&ctx.app, tests, |f| f(&ctx));

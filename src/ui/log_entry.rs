@@ -17,6 +17,8 @@ pub enum EntryKind {
     Warning,
     Error,
     Summary,
+    /// The first row of a run: script, reader, protocol, options.
+    Run,
 }
 
 impl EntryKind {
@@ -28,6 +30,7 @@ impl EntryKind {
             EntryKind::Warning => "warning",
             EntryKind::Error => "error",
             EntryKind::Summary => "summary",
+            EntryKind::Run => "run",
         }
     }
 }
@@ -39,12 +42,38 @@ pub struct Time(pub u32);
 
 impl Time {
     pub fn now() -> Time {
-        gtk::glib::DateTime::now_local()
+        Time::at(std::time::SystemTime::now())
+    }
+
+    /// The local time of day of `t`.
+    pub fn at(t: std::time::SystemTime) -> Time {
+        let Ok(since) = t.duration_since(std::time::UNIX_EPOCH) else {
+            return Time::default();
+        };
+        let Ok(secs) = i64::try_from(since.as_secs()) else {
+            return Time::default();
+        };
+        gtk::glib::DateTime::from_unix_local(secs)
             .map(|d| {
                 let s = (d.hour() * 60 + d.minute()) * 60 + d.second();
-                Time(s as u32 * 1000 + (d.microsecond() / 1000) as u32)
+                Time(s as u32 * 1000 + since.subsec_millis())
             })
             .unwrap_or_default()
+    }
+
+    /// `self` plus `d`, around midnight too.
+    pub fn after(self, d: Duration) -> Time {
+        let ms = u64::from(self.0) + d.as_millis().min(u128::from(u32::MAX)) as u64;
+        Time((ms % 86_400_000) as u32)
+    }
+}
+
+/// The name of a reset row.
+pub fn reset_label(cold: bool) -> String {
+    if cold {
+        gettext("Cold reset")
+    } else {
+        gettext("Warm reset")
     }
 }
 
@@ -141,7 +170,8 @@ impl LogEntry {
         self.duration.map(format_duration).unwrap_or_default()
     }
 
-    fn exchange(time: Time, x: &Exchange) -> LogEntry {
+    fn exchange(x: &Exchange) -> LogEntry {
+        let time = Time::at(x.sent);
         // A plain exchange stores no text: its meaning is derived from the SW.
         let plain = x.origin == Origin::Script && !matches!(x.check, Some((_, false)));
         let mut text = match x.response.as_slice() {
@@ -190,7 +220,12 @@ impl LogEntry {
         if let EngineEvent::Exchange(x) = event {
             if x.origin == Origin::Script {
                 for w in glue::command_info(&x.command).2 {
-                    rows.push(LogEntry::message(EntryKind::Warning, time, x.line, w));
+                    rows.push(LogEntry::message(
+                        EntryKind::Warning,
+                        Time::at(x.sent),
+                        x.line,
+                        w,
+                    ));
                 }
             }
         }
@@ -200,20 +235,26 @@ impl LogEntry {
     /// The entry for an engine event.
     pub fn from_event(time: Time, event: &EngineEvent) -> LogEntry {
         match event {
-            EngineEvent::Exchange(x) => LogEntry::exchange(time, x),
+            EngineEvent::Exchange(x) => LogEntry::exchange(x),
             EngineEvent::Reset {
                 line,
                 result,
+                sent,
                 duration,
             } => match result {
                 Ok(atr) => LogEntry {
                     response: atr.clone(),
                     duration: Some(*duration),
-                    ..LogEntry::message(EntryKind::Reset, time, *line, gettext("Reset"))
+                    ..LogEntry::message(
+                        EntryKind::Reset,
+                        Time::at(*sent),
+                        *line,
+                        reset_label(false),
+                    )
                 },
                 Err(e) => LogEntry::message(
                     EntryKind::Error,
-                    time,
+                    Time::at(*sent),
                     *line,
                     gettext_f(
                         &gettext("Reset failed: {error}"),
@@ -234,22 +275,49 @@ impl LogEntry {
         }
     }
 
-    /// The summary row after a run.
-    pub fn summary(time: Time, s: &Summary) -> LogEntry {
-        let commands = ngettext("{n} command sent", "{n} commands sent", s.commands as u32)
-            .replace("{n}", &s.commands.to_string());
-        let errors =
+    /// The summary row after a run: what was sent, the status words by
+    /// class, transport failures and failed expectations.
+    pub fn summary(time: Time, s: &Summary, sw: &SwTally) -> LogEntry {
+        let n = |text: String, n: usize| text.replace("{n}", &n.to_string());
+        let commands = n(
+            ngettext("{n} command sent", "{n} commands sent", s.commands as u32),
+            s.commands,
+        );
+        // TRANSLATORS: status words of the success class (9000, 61XX)
+        let success = n(
+            ngettext("{n} successful", "{n} successful", sw.success as u32),
+            sw.success,
+        );
+        // TRANSLATORS: status words of the warning class (62XX, 63XX)
+        let warnings = n(
+            ngettext("{n} warning", "{n} warnings", sw.warning as u32),
+            sw.warning,
+        );
+        // TRANSLATORS: status words of the error class (64XX to 6FXX)
+        let errors = n(
+            ngettext("{n} error", "{n} errors", sw.error as u32),
+            sw.error,
+        );
+        let failures =
             s.errors + usize::from(matches!(s.outcome, Outcome::CardError(_)) && s.errors == 0);
-        let failures = ngettext("{n} failure", "{n} failures", errors as u32)
-            .replace("{n}", &errors.to_string());
-        let asserts = ngettext(
-            "{n} assertion failed",
-            "{n} assertions failed",
-            s.assertions_failed as u32,
-        )
-        .replace("{n}", &s.assertions_failed.to_string());
+        let transport = n(
+            ngettext(
+                "{n} transport failure",
+                "{n} transport failures",
+                failures as u32,
+            ),
+            failures,
+        );
+        let expectations = n(
+            ngettext(
+                "{n} expectation failed",
+                "{n} expectations failed",
+                s.assertions_failed as u32,
+            ),
+            s.assertions_failed,
+        );
         let how = match &s.outcome {
-            Outcome::Completed if errors == 0 && s.assertions_failed == 0 => {
+            Outcome::Completed if failures == 0 && s.assertions_failed == 0 => {
                 gettext("Script completed")
             }
             Outcome::Completed => gettext("Script completed with failures"),
@@ -259,20 +327,23 @@ impl LogEntry {
             Outcome::AssertionFailed => gettext("Script stopped: an expectation failed"),
         };
         let text = gettext_f(
-            &gettext("{outcome}: {commands}, {failures}, {assertions}, {time} in total"),
+            &gettext("{outcome}: {commands} ({success}, {warnings}, {errors}), {transport}, {expectations}, {time} in total"),
             &[
                 ("outcome", &how),
                 ("commands", &commands),
-                ("failures", &failures),
-                ("assertions", &asserts),
+                ("success", &success),
+                ("warnings", &warnings),
+                ("errors", &errors),
+                ("transport", &transport),
+                ("expectations", &expectations),
                 ("time", &format_duration(s.elapsed)),
             ],
         );
-        let ok = errors == 0
+        let ok = failures == 0
             && s.assertions_failed == 0
             && matches!(s.outcome, Outcome::Completed | Outcome::Exited);
         // A run the user stopped is neither a success nor a failure.
-        let stopped = s.outcome == Outcome::Stopped && errors == 0 && s.assertions_failed == 0;
+        let stopped = s.outcome == Outcome::Stopped && failures == 0 && s.assertions_failed == 0;
         LogEntry {
             duration: Some(s.elapsed),
             check: (!stopped).then_some(ok),
@@ -281,15 +352,50 @@ impl LogEntry {
     }
 }
 
+/// The status words of a run by class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SwTally {
+    pub success: usize,
+    pub warning: usize,
+    pub error: usize,
+}
+
+impl SwTally {
+    /// Count the status words of the exchanges among `events`.
+    pub fn add(&mut self, events: &[EngineEvent]) {
+        use crate::apdu::status::{severity, Severity};
+        for e in events {
+            let EngineEvent::Exchange(x) = e else {
+                continue;
+            };
+            let Some((a, b)) = crate::apdu::status_word(&x.response) else {
+                continue;
+            };
+            match severity(a, b) {
+                Severity::Success => self.success += 1,
+                Severity::Warning => self.warning += 1,
+                Severity::Error => self.error += 1,
+            }
+        }
+    }
+}
+
 pub fn format_duration(d: Duration) -> String {
     let us = d.as_micros();
-    if us < 1000 {
-        format!("{us} µs")
+    let (template, n) = if us == 0 {
+        // TRANSLATORS: a duration shorter than a microsecond
+        return gettext("< 1 µs");
+    } else if us < 1000 {
+        // TRANSLATORS: a duration in microseconds
+        (gettext("{n} µs"), us.to_string())
     } else if us < 10_000_000 {
-        format!("{:.1} ms", us as f64 / 1000.0)
+        // TRANSLATORS: a duration in milliseconds
+        (gettext("{n} ms"), format!("{:.1}", us as f64 / 1000.0))
     } else {
-        format!("{:.2} s", d.as_secs_f64())
-    }
+        // TRANSLATORS: a duration in seconds
+        (gettext("{n} s"), format!("{:.2}", d.as_secs_f64()))
+    };
+    gettext_f(&template, &[("n", &n)])
 }
 
 /// Bytes as text: non-printable bytes become `.`.
@@ -304,4 +410,29 @@ pub fn ascii(bytes: &[u8]) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_have_units_and_no_zero() {
+        assert_eq!(format_duration(Duration::from_nanos(300)), "< 1 µs");
+        assert_eq!(format_duration(Duration::from_micros(7)), "7 µs");
+        assert_eq!(format_duration(Duration::from_micros(1500)), "1.5 ms");
+        assert_eq!(format_duration(Duration::from_secs(12)), "12.00 s");
+    }
+
+    #[test]
+    fn times_of_day_from_the_clock() {
+        let t = std::time::UNIX_EPOCH + Duration::from_millis(1_000_000_123);
+        let a = Time::at(t);
+        assert_eq!(a.0 % 1000, 123, "milliseconds kept");
+        assert_eq!(
+            Time::at(t + Duration::from_millis(40)),
+            a.after(Duration::from_millis(40))
+        );
+        assert_eq!(Time(86_399_999).after(Duration::from_millis(2)), Time(1));
+    }
 }

@@ -194,11 +194,12 @@ pub fn cells(e: &LogEntry, show_ascii: bool) -> Vec<CellText> {
                     EntryKind::Warning => Tone::Warning,
                     EntryKind::Reset | EntryKind::Info => Tone::Dim,
                     EntryKind::Summary => summary_tone(e.check),
+                    EntryKind::Run => Tone::Normal,
                     EntryKind::Exchange if e.check == Some(false) => Tone::Error,
                     EntryKind::Exchange => Tone::Normal,
                 };
                 CellText {
-                    bold: e.kind == EntryKind::Summary,
+                    bold: matches!(e.kind, EntryKind::Summary | EntryKind::Run),
                     ..CellText::new(e.meaning().into_owned(), tone)
                 }
             }
@@ -794,6 +795,15 @@ impl LogLine {
             WidgetExt::width(self) as f32,
             height as f32,
         ));
+        let starts_run = imp
+            .row
+            .borrow()
+            .as_ref()
+            .is_some_and(|r| r.entry().kind == EntryKind::Run);
+        if starts_run {
+            let rule = palette[Tone::Normal as usize].with_alpha(0.4);
+            snapshot.append_color(&rule, &graphene::Rect::new(0.0, 0.0, width as f32, 1.0));
+        }
         snapshot.translate(&graphene::Point::new(-offset as f32, 0.0));
         for (i, (tone, &(x, w))) in tones.iter().zip(spans.iter()).enumerate() {
             if header && i > 0 {

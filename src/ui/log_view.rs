@@ -11,7 +11,7 @@ use gtk::subclass::prelude::*;
 
 use super::detail;
 use super::export::{self, Format};
-use super::log_entry::{EntryKind, LogEntry};
+use super::log_entry::{EntryKind, LogEntry, SwTally};
 use super::log_line::{self, ColumnWidths, LogLine};
 use super::log_model::LogModel;
 use super::log_row::LogRow;
@@ -60,6 +60,8 @@ mod imp {
         pub run_start: Cell<usize>,
         /// Select the run's first failing row once every row is in.
         pub reveal_failure: Cell<bool>,
+        /// The current run's status words by class.
+        pub sw_tally: Cell<SwTally>,
         /// Rows waiting for the next main-loop turn while the log fills up.
         pub pending: std::cell::RefCell<std::collections::VecDeque<LogEntry>>,
         /// The last export dialog: GTK 4.8 lays out its fallback window once
@@ -266,6 +268,36 @@ impl LogView {
         imp.run_start
             .set(self.model().len() + imp.pending.borrow().len());
         imp.reveal_failure.set(false);
+        imp.sw_tally.set(SwTally::default());
+    }
+
+    /// Count the status words of a run's engine events.
+    pub fn tally(&self, events: &[crate::engine::EngineEvent]) {
+        let mut t = self.imp().sw_tally.get();
+        t.add(events);
+        self.imp().sw_tally.set(t);
+    }
+
+    /// The current run's status words by class.
+    pub fn sw_tally(&self) -> SwTally {
+        self.imp().sw_tally.get()
+    }
+
+    /// The text above the log: the last run's summary, or why a run sent
+    /// nothing.
+    pub fn summary_text(&self) -> String {
+        self.imp().summary_label.label().to_string()
+    }
+
+    /// A run was refused (script errors): no stale summary stays above the
+    /// log, the reason does, and the first error row is shown.
+    pub fn run_refused(&self, reason: &str) {
+        self.begin_run();
+        let label = &self.imp().summary_label;
+        label.set_label(reason);
+        label.set_tooltip_text(Some(reason));
+        label.set_css_classes(&["error"]);
+        self.imp().reveal_failure.set(true);
     }
 
     /// Select the current run's first error or failed expectation and

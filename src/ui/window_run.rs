@@ -3,7 +3,7 @@
 use adw::subclass::prelude::*;
 
 use super::glue;
-use super::log_entry::{EntryKind, LogEntry, Time};
+use super::log_entry::{reset_label, EntryKind, LogEntry, Time};
 use super::window::Window;
 use crate::card::{self, CardError};
 use crate::engine::EngineOptions;
@@ -52,6 +52,14 @@ impl Window {
             .filter(|e| in_range(e.pos.line))
             .collect();
         if !errors.is_empty() {
+            let n = errors.len() as u32;
+            let reason = ngettext(
+                "The script has {n} error; nothing was sent",
+                "The script has {n} errors; nothing was sent",
+                n,
+            )
+            .replace("{n}", &n.to_string());
+            self.log_view().run_refused(&reason);
             let time = Time::now();
             let rows = errors
                 .iter()
@@ -69,15 +77,7 @@ impl Window {
                 })
                 .collect();
             self.log_view().append(rows);
-            let n = errors.len() as u32;
-            self.toast(
-                &ngettext(
-                    "The script has {n} error; nothing was sent",
-                    "The script has {n} errors; nothing was sent",
-                    n,
-                )
-                .replace("{n}", &n.to_string()),
-            );
+            self.toast(&reason);
             return;
         }
         let statements: Vec<Statement> = match range {
@@ -104,12 +104,38 @@ impl Window {
             self.connect_selected();
         }
         self.imp().stepping.set(stepping);
+        if !stepping {
+            self.log_view().append(vec![self.run_row(&reader)]);
+        }
         self.log_view().begin_run();
         self.set_running(true);
         self.send(Request::Run {
             statements,
             options: self.options(),
         });
+    }
+
+    /// The row that opens a run: the script, reader, protocol and whether
+    /// GET RESPONSE is automatic.
+    fn run_row(&self, reader: &str) -> LogEntry {
+        let script = self
+            .file()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| gettext("Untitled Script"));
+        let template = if self.options().auto_get_response {
+            gettext("{script} on {reader} ({protocol}), automatic GET RESPONSE on")
+        } else {
+            gettext("{script} on {reader} ({protocol}), automatic GET RESPONSE off")
+        };
+        let text = gettext_f(
+            &template,
+            &[
+                ("script", &script),
+                ("reader", reader),
+                ("protocol", self.reader_panel().protocol().label()),
+            ],
+        );
+        LogEntry::message(EntryKind::Run, Time::now(), 0, text)
     }
 
     /// Run the statement at (or after) the cursor, then move to the next one.
@@ -205,16 +231,19 @@ impl Window {
                     }
                     panel.set_connected(None);
                 }
-                Event::ResetDone(Ok(atr)) => {
+                Event::ResetDone {
+                    cold,
+                    result: Ok(atr),
+                } => {
                     if let Some(r) = panel.connected_reader() {
                         panel.set_connected(Some((r, atr.clone())));
                     }
                     rows.push(LogEntry {
                         response: atr,
-                        ..LogEntry::message(EntryKind::Reset, time, 0, gettext("Reset"))
+                        ..LogEntry::message(EntryKind::Reset, time, 0, reset_label(cold))
                     });
                 }
-                Event::ResetDone(Err(e)) => {
+                Event::ResetDone { result: Err(e), .. } => {
                     let msg = gettext_f(
                         &gettext("Reset failed: {error}"),
                         &[("error", &e.message())],
@@ -224,13 +253,18 @@ impl Window {
                 }
                 Event::RunStarted => {}
                 Event::Exchanges(list) => {
+                    self.log_view().tally(&list);
                     for e in &list {
                         LogEntry::push_event(&mut rows, time, e);
                     }
                 }
                 Event::RunFinished(summary) => {
                     if !self.imp().stepping.get() {
-                        rows.push(LogEntry::summary(time, &summary));
+                        rows.push(LogEntry::summary(
+                            time,
+                            &summary,
+                            &self.log_view().sw_tally(),
+                        ));
                     }
                     self.set_running(false);
                 }
