@@ -10,7 +10,7 @@
 //! result is recorded on that last exchange.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::apdu::{Case, CommandApdu};
 use crate::card::{Card, CardError};
@@ -58,6 +58,8 @@ pub struct Exchange {
     pub echo: Option<String>,
     /// Full response: data then SW1 SW2 (may be shorter than 2 bytes).
     pub response: Vec<u8>,
+    /// When the command was sent; it was answered `duration` later.
+    pub sent: SystemTime,
     pub duration: Duration,
     /// The expectation checked against this exchange, and whether it held.
     pub check: Option<(Expectation, bool)>,
@@ -70,6 +72,8 @@ pub enum EngineEvent {
     Reset {
         line: usize,
         result: Result<Vec<u8>, CardError>,
+        /// When the reset was asked for, and how long it took.
+        sent: SystemTime,
         duration: Duration,
     },
     /// A transmit failed (card removed, …); the run ends.
@@ -168,6 +172,7 @@ fn reset(
     observer: &mut dyn Observer,
     summary: &mut Summary,
 ) -> Option<Outcome> {
+    let sent = SystemTime::now();
     let t = Instant::now();
     let result = card.reset(false);
     let duration = t.elapsed();
@@ -179,6 +184,7 @@ fn reset(
     observer.event(&EngineEvent::Reset {
         line,
         result,
+        sent,
         duration,
     });
     end
@@ -240,6 +246,7 @@ fn run_apdu(
     let mut origin = Origin::Script;
     let mut rounds = 0;
     loop {
+        let sent = SystemTime::now();
         let t = Instant::now();
         let result = card.transmit(&command);
         let duration = card.last_card_time().unwrap_or_else(|| t.elapsed());
@@ -287,6 +294,7 @@ fn run_apdu(
             command,
             echo,
             response,
+            sent,
             duration,
             check,
         }));

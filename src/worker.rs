@@ -50,8 +50,12 @@ pub enum Event {
         protocol: Protocol,
     },
     Disconnected,
-    /// A reset asked from the reader panel: the new ATR or the error.
-    ResetDone(Result<Vec<u8>, CardError>),
+    /// A reset asked from the reader panel (cold or warm): the new ATR or
+    /// the error.
+    ResetDone {
+        cold: bool,
+        result: Result<Vec<u8>, CardError>,
+    },
     RunStarted,
     /// Engine events of a run, batched so a fast card does not flood the
     /// main loop with one wake-up per APDU.
@@ -197,7 +201,7 @@ impl CardThread {
                         None => Err(CardError::NotConnected),
                     };
                     self.after_card_error(result.as_ref().err());
-                    self.send(Event::ResetDone(result));
+                    self.send(Event::ResetDone { cold, result });
                 }
                 Request::Run {
                     statements,
@@ -411,7 +415,10 @@ mod tests {
         tx.send_blocking(Request::Reset { cold: false }).unwrap();
         assert!(matches!(
             next(&rx),
-            Event::ResetDone(Err(CardError::NotConnected))
+            Event::ResetDone {
+                cold: false,
+                result: Err(CardError::NotConnected)
+            }
         ));
     }
 }

@@ -16,7 +16,9 @@ use apdu_scriptor::ui::export;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
 use apdu_scriptor::ui::log_line::LogLine;
 use apdu_scriptor::ui::{Application, Window};
-use common::gui::{descendants, settle, wait_until};
+use common::gui::{
+    clipboard_text, descendants, focus_x_window, press, settle, wait_until, x_window, xdotool,
+};
 use gtk::{gdk, gio, glib};
 
 struct Ctx {
@@ -79,53 +81,12 @@ fn answer(d: &adw::MessageDialog, response: &str) {
 }
 
 /// The text on the clipboard `widget` sees.
-fn clipboard_text(widget: &impl IsA<gtk::Widget>) -> String {
-    let copied = std::rc::Rc::new(std::cell::RefCell::new(None::<String>));
-    let clipboard = widget.clipboard();
-    let sink = copied.clone();
-    glib::spawn_future_local(async move {
-        let text = clipboard.read_text_future().await.ok().flatten();
-        *sink.borrow_mut() = Some(text.map(|t| t.to_string()).unwrap_or_default());
-    });
-    wait_until("clipboard text", 5, || copied.borrow().is_some());
-    let text = copied.borrow().clone().unwrap();
-    text
-}
-
 /// The first descendant of `root` of type `T`.
 fn find_widget<T: IsA<gtk::Widget>>(root: &gtk::Widget) -> Option<T> {
     descendants(root)
         .into_iter()
         .skip(1)
         .find_map(|w| w.downcast::<T>().ok())
-}
-
-/// Run xdotool (Debian package `xdotool`) while the main loop turns, so
-/// the window answers the X server meanwhile; its standard output.
-fn xdotool(args: &[&str]) -> String {
-    let mut child = std::process::Command::new("xdotool")
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("xdotool (Debian package xdotool) is installed");
-    wait_until("xdotool done", 10, || child.try_wait().unwrap().is_some());
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "xdotool {args:?}: {:?}", out.status);
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Give the keyboard focus to the X window whose title contains `name`:
-/// there is no window manager under Xvfb to do it.
-fn focus_x_window(w: &Window, name: &str) {
-    let id = x_window(name);
-    xdotool(&["windowfocus", "--sync", &id]);
-    wait_until("window has the keyboard focus", 5, || w.is_active());
-}
-
-/// Press keys as a user does: the X server delivers them to the focused
-/// window, through GTK's shortcut controllers and accelerators.
-fn press(keys: &str) {
-    xdotool(&["key", keys]);
 }
 
 // ---------------------------------------------------------------------------
@@ -186,29 +147,31 @@ fn log_lines_show_the_rows(ctx: &Ctx) {
     assert_eq!(x.len(), 2, "{x:#?}");
     let line_of = |cmd: &str| {
         let lines = shown_lines(&w);
-        lines
-            .into_iter()
-            .find(|l| l.get(2).map(String::as_str) == Some(cmd))
+        lines.into_iter().find(|l| {
+            l.get(2)
+                .is_some_and(|t| t.lines().next() == Some(&format!("> {cmd}")))
+        })
     };
     wait_until("the lines are drawn", 5, || {
         line_of("00 84 00 00 08").is_some()
     });
     let header = &shown_lines(&w)[0];
-    assert_eq!(header.len(), 7, "{header:?}");
-    assert_eq!(header[2], "Command");
-    assert_eq!(header[4], "SW");
+    assert_eq!(header.len(), 6, "{header:?}");
+    assert_eq!(header[2], "Command / Response");
+    assert_eq!(header[3], "SW");
 
     let select = line_of("00 A4 04 00 07 A0 00 00 00 03 10 10").expect("the SELECT line");
     assert_eq!(select[1], "1", "line number");
-    assert_eq!(select[4], "6A82");
-    assert_eq!(select[5], x[0].meaning());
-    assert!(!select[6].is_empty(), "a duration");
+    assert_eq!(select[3], "6A82");
+    assert_eq!(select[4], x[0].meaning());
+    assert!(!select[5].is_empty(), "a duration");
 
     let challenge = line_of("00 84 00 00 08").expect("the GET CHALLENGE line");
-    assert_eq!(challenge[4], "9000");
-    assert_eq!(challenge[3], export::data_column(&x[1], false));
-    assert_eq!(challenge[3].len(), 8 * 3 - 1, "eight bytes in hex");
-    // The ASCII switch changes what the data column shows, and keeps the
+    assert_eq!(challenge[3], "9000");
+    let data = export::data_column(&x[1], false);
+    assert_eq!(data.len(), 8 * 3 - 1, "eight bytes in hex");
+    assert_eq!(challenge[2], format!("> 00 84 00 00 08\n< {data}"));
+    // The ASCII switch changes what the data line shows, and keeps the
     // selected row and its details.
     let position = entries(&w)
         .iter()
@@ -223,12 +186,13 @@ fn log_lines_show_the_rows(ctx: &Ctx) {
         "still selected"
     );
     wait_until("ASCII data shown", 5, || {
-        line_of("00 84 00 00 08").is_some_and(|l| l[3] == export::data_column(&x[1], true))
+        line_of("00 84 00 00 08")
+            .is_some_and(|l| l[2].ends_with(&format!("\n< {}", export::data_column(&x[1], true))))
     });
     w.log_view().set_show_ascii(false);
     let summary = shown_lines(&w).pop().unwrap();
     assert_eq!(
-        summary[5],
+        summary[4],
         entries(&w).last().unwrap().text,
         "the summary line"
     );
@@ -418,10 +382,13 @@ fn log_export_and_copy(ctx: &Ctx) {
         .position(|e| e.kind == EntryKind::Exchange)
         .unwrap();
     log.select_row(i as u32);
-    WidgetExt::activate_action(&log, "log.copy", None).unwrap();
+    WidgetExt::activate_action(&log, "log.copy-text", None).unwrap();
     let text = clipboard_text(&log);
     assert!(text.contains("> 00 A4 00 00 02 3F 00"), "{text}");
     assert!(text.contains(&rows[i].sw_text()[..2]), "{text}");
+    WidgetExt::activate_action(&log, "log.copy-hex", None).unwrap();
+    let text = clipboard_text(&log);
+    assert!(text.starts_with("00 A4 00 00 02 3F 00\n"), "{text}");
     log.clear();
     assert!(log.entries().is_empty());
     ctx.dispose(&w);
@@ -566,12 +533,6 @@ fn detail_pane_position_is_kept(ctx: &Ctx) {
     ctx.dispose(&w);
 }
 
-/// The X window id of the window whose title contains `name`.
-fn x_window(name: &str) -> String {
-    let ids = xdotool(&["search", "--onlyvisible", "--name", name]);
-    ids.lines().last().expect("the window's X id").to_owned()
-}
-
 /// Where the Command column's right edge is in the log's header, as X
 /// coordinates in the window (the first three columns have fixed widths).
 fn command_edge(w: &Window, widths: &[i32]) -> (String, String) {
@@ -595,8 +556,13 @@ fn log_columns_resize_by_dragging(ctx: &Ctx) {
     settle();
     let id = x_window(name);
     let log = w.log_view();
-    let before = log.column_widths();
-    assert_eq!(before.len(), 7);
+    let before = log.shown_column_widths();
+    assert_eq!(before.len(), 6);
+    assert_eq!(
+        log.column_widths(),
+        vec![0; 6],
+        "default widths, from the font"
+    );
     let (xs, ys) = command_edge(&w, &before);
     xdotool(&["mousemove", "--window", &id, &xs, &ys]);
     let header = log.header();
@@ -610,14 +576,14 @@ fn log_columns_resize_by_dragging(ctx: &Ctx) {
     }
     xdotool(&["mouseup", "1"]);
     wait_until("the Command column is 60 px wider", 5, || {
-        log.column_widths()[2] == before[2] + 60
+        log.shown_column_widths()[2] == before[2] + 60
     });
-    let resized = log.column_widths();
     assert_eq!(
-        resized[..2],
+        log.shown_column_widths()[..2],
         before[..2],
         "columns before it keep their width"
     );
+    let resized = log.column_widths();
 
     // Kept in the settings and restored.
     ctx.dispose(&w);
@@ -630,11 +596,11 @@ fn log_columns_resize_by_dragging(ctx: &Ctx) {
 
     // A double click on the edge gives the column its default width.
     let id = x_window(name);
-    let (xs, ys) = command_edge(&w, &resized);
+    let (xs, ys) = command_edge(&w, &w.log_view().shown_column_widths());
     xdotool(&["mousemove", "--window", &id, &xs, &ys]);
     xdotool(&["click", "--repeat", "2", "--delay", "80", "1"]);
     wait_until("the Command column back to its width", 5, || {
-        w.log_view().column_widths()[2] == before[2]
+        w.log_view().column_widths()[2] == 0 && w.log_view().shown_column_widths() == before
     });
     ctx.dispose(&w);
 }

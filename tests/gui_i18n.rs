@@ -561,6 +561,14 @@ fn run_and_check_log(w: &Window, log: &[String; 3]) -> Vec<String> {
     wait_until("run finished", 30, || {
         !w.is_running() && entries().iter().any(|e| e.kind == EntryKind::Summary)
     });
+    // At the default size, no column title is cut, even in long words.
+    let header = w.log_view().header();
+    assert!(
+        header.clipped_columns().is_empty(),
+        "cut titles {:?} of {:?}",
+        header.clipped_columns(),
+        header.texts()
+    );
     let rows: Vec<LogEntry> = entries();
     let x = rows
         .iter()

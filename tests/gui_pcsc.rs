@@ -82,6 +82,41 @@ fn run_on_the_virtual_card(app: &Application, dir: &std::path::Path) {
     drop(bench);
 }
 
+fn timestamps_follow_a_slow_card(app: &Application, dir: &std::path::Path) {
+    let mut bench = Bench::start();
+    let card = TestCard::new(ATR_T0).taking(std::time::Duration::from_millis(15));
+    bench.insert_card(Box::new(card));
+    let name = bench.reader_name();
+    let w = window(app);
+    wait_until("virtual reader listed with its card", 10, || {
+        reader(&w, &name).is_some_and(|r| r.card_present)
+    });
+    load(&w, dir, &"00 B0 00 00 04\n".repeat(6));
+    w.reader_panel().select_reader(&name);
+    run(&w);
+    let x = exchanges(&w);
+    assert_eq!(x.len(), 6, "{x:#?}");
+    // Each row has its own time: when its command was sent, no earlier
+    // than the answer to the one before.
+    for pair in x.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!(
+            a.duration.unwrap() >= std::time::Duration::from_millis(15),
+            "{a:?}"
+        );
+        assert!(
+            b.time.0 >= a.time.after(a.duration.unwrap()).0,
+            "{} after {} + {:?}",
+            b.time,
+            a.time,
+            a.duration
+        );
+    }
+    assert_ne!(x[0].time, x[5].time, "the times differ");
+    close_window(&w);
+    drop(bench);
+}
+
 fn card_removed_mid_script(app: &Application, dir: &std::path::Path) {
     let mut bench = Bench::start();
     let stop = Arc::new(AtomicBool::new(false));
@@ -167,6 +202,10 @@ fn main() {
     let tests: &[Test] = &[
         ("run_on_the_virtual_card", run_on_the_virtual_card),
         ("card_removed_mid_script", card_removed_mid_script),
+        (
+            "timestamps_follow_a_slow_card",
+            timestamps_follow_a_slow_card,
+        ),
         ("reader_list_follows_the_card", |a, _| {
             reader_list_follows_the_card(a);
         }),

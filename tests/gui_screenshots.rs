@@ -1,5 +1,5 @@
 //! Screenshots of the main window after a run on the demo card, light and
-//! dark, into `data/screenshots/`; then, for translators, the main window,
+//! dark, a long response and the shortcuts, into `data/screenshots/`; then, for translators, the main window,
 //! the preferences, the reader panel and the run's log in English and in
 //! every language of `po/LINGUAS`, with a `run --demo --format text`
 //! transcript, into `data/screenshots/<lang>/`. Does nothing without
@@ -69,6 +69,31 @@ fn main() {
     adw::StyleManager::default().set_color_scheme(adw::ColorScheme::ForceDark);
     shoot(&out.join("main-dark.png"));
     adw::StyleManager::default().set_color_scheme(adw::ColorScheme::Default);
+    // A long response: every byte in the row, 16 a line.
+    let long = script.with_file_name("long-response.apdu");
+    std::fs::write(&long, "# 255 random bytes\n00 84 00 00 FF\n").unwrap();
+    w.editor().buffer().set_modified(false);
+    w.open_path(&long);
+    w.log_view().clear();
+    WidgetExt::activate_action(&w, "win.run", None).unwrap();
+    iterate_until(20.0, || {
+        !w.is_running()
+            && w.log_view()
+                .entries()
+                .iter()
+                .any(|e| e.kind == EntryKind::Summary)
+    });
+    let store = w.log_view().store();
+    let challenge = (0..store.n_items()).find(|i| {
+        store
+            .item(*i)
+            .and_downcast::<apdu_scriptor::ui::log_row::LogRow>()
+            .is_some_and(|r| r.entry().data().len() == 255)
+    });
+    if let Some(i) = challenge {
+        w.log_view().select_row(i);
+    }
+    shoot(&out.join("long-response.png"));
     let shortcuts = w.show_shortcuts().expect("the shortcuts window");
     shoot(&out.join("shortcuts.png"));
     shortcuts.close();
@@ -179,7 +204,7 @@ fn set_up(
     (app, hold, script)
 }
 
-/// The main window after a run of the demo script, the READ BINARY row
+/// The main window after a run of the demo script, the GET RESPONSE row
 /// selected and the cursor on the invalid last line.
 fn run_demo(app: &apdu_scriptor::ui::Application, script: &Path) -> Window {
     let w = Window::new(app);
@@ -204,14 +229,15 @@ fn run_demo(app: &apdu_scriptor::ui::Application, script: &Path) -> Window {
                 .iter()
                 .any(|e| e.kind == EntryKind::Summary)
     });
-    // Show the details of the READ BINARY row and put the cursor on the error.
+    // Show the details of the GET RESPONSE row (the FCI) and put the cursor
+    // on the error.
     w.editor().move_cursor_to_line(9);
     let store = w.log_view().store();
     let read = (0..store.n_items()).find(|i| {
         store
             .item(*i)
             .and_downcast::<apdu_scriptor::ui::log_row::LogRow>()
-            .is_some_and(|r| r.entry().command.starts_with(&[0x00, 0xB0]))
+            .is_some_and(|r| r.entry().command.starts_with(&[0x00, 0xC0]))
     });
     if let Some(i) = read {
         w.log_view().select_row(i);

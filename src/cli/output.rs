@@ -251,6 +251,7 @@ impl Observer for Printer {
                 line,
                 result,
                 duration,
+                ..
             } => {
                 self.reset(*line, result, *duration);
                 if let Err(e) = result {

@@ -120,7 +120,7 @@ fn record(e: &LogEntry) -> Record {
             message: e.text.clone(),
             time,
         },
-        EntryKind::Info | EntryKind::Summary => Record::Info {
+        EntryKind::Info | EntryKind::Summary | EntryKind::Run => Record::Info {
             line,
             message: e.text.clone(),
             time,

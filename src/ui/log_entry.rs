@@ -17,6 +17,8 @@ pub enum EntryKind {
     Warning,
     Error,
     Summary,
+    /// The first row of a run: script, reader, protocol, options.
+    Run,
 }
 
 impl EntryKind {
@@ -28,6 +30,7 @@ impl EntryKind {
             EntryKind::Warning => "warning",
             EntryKind::Error => "error",
             EntryKind::Summary => "summary",
+            EntryKind::Run => "run",
         }
     }
 }
@@ -39,12 +42,38 @@ pub struct Time(pub u32);
 
 impl Time {
     pub fn now() -> Time {
-        gtk::glib::DateTime::now_local()
+        Time::at(std::time::SystemTime::now())
+    }
+
+    /// The local time of day of `t`.
+    pub fn at(t: std::time::SystemTime) -> Time {
+        let Ok(since) = t.duration_since(std::time::UNIX_EPOCH) else {
+            return Time::default();
+        };
+        let Ok(secs) = i64::try_from(since.as_secs()) else {
+            return Time::default();
+        };
+        gtk::glib::DateTime::from_unix_local(secs)
             .map(|d| {
                 let s = (d.hour() * 60 + d.minute()) * 60 + d.second();
-                Time(s as u32 * 1000 + (d.microsecond() / 1000) as u32)
+                Time(s as u32 * 1000 + since.subsec_millis())
             })
             .unwrap_or_default()
+    }
+
+    /// `self` plus `d`, around midnight too.
+    pub fn after(self, d: Duration) -> Time {
+        let ms = u64::from(self.0) + d.as_millis().min(u128::from(u32::MAX)) as u64;
+        Time((ms % 86_400_000) as u32)
+    }
+}
+
+/// The name of a reset row.
+pub fn reset_label(cold: bool) -> String {
+    if cold {
+        gettext("Cold reset")
+    } else {
+        gettext("Warm reset")
     }
 }
 
@@ -137,11 +166,50 @@ impl LogEntry {
             .unwrap_or_default()
     }
 
+    /// The entry as script text that runs again: a command with its status
+    /// word as the expectation and its response data as a comment, `reset`,
+    /// or a comment. Commands sent automatically stay comments.
+    pub fn script_lines(&self) -> String {
+        let comment = |text: &str| text.lines().map(|l| format!("# {l}\n")).collect::<String>();
+        match self.kind {
+            EntryKind::Exchange if self.origin.is_none_or(|o| o == Origin::Script) => {
+                let mut s = hex_spaced(&self.command);
+                if let Some((a, b)) = self.sw() {
+                    s.push_str(&format!(" ({a:02X}{b:02X})"));
+                }
+                s.push('\n');
+                for (i, chunk) in self.data().chunks(16).enumerate() {
+                    let mark = if i == 0 { "<" } else { " " };
+                    s.push_str(&format!("# {mark} {}\n", hex_spaced(chunk)));
+                }
+                s
+            }
+            EntryKind::Exchange => comment(&format!(
+                "{} {}  {}",
+                self.meaning(),
+                hex_spaced(&self.command),
+                hex_spaced(&self.response)
+            )),
+            EntryKind::Reset if self.line > 0 => "reset\n".to_owned(),
+            _ => comment(format!("{}  {}", self.text, hex_spaced(&self.response)).trim_end()),
+        }
+    }
+
+    /// The entry's bytes in hex: the command, then the response (or ATR).
+    pub fn hex_lines(&self) -> String {
+        [&self.command, &self.response]
+            .iter()
+            .filter(|b| !b.is_empty())
+            .map(|b| hex_spaced(b) + "\n")
+            .collect()
+    }
+
     pub fn duration_text(&self) -> String {
         self.duration.map(format_duration).unwrap_or_default()
     }
 
-    fn exchange(time: Time, x: &Exchange) -> LogEntry {
+    fn exchange(x: &Exchange) -> LogEntry {
+        let time = Time::at(x.sent);
         // A plain exchange stores no text: its meaning is derived from the SW.
         let plain = x.origin == Origin::Script && !matches!(x.check, Some((_, false)));
         let mut text = match x.response.as_slice() {
@@ -194,7 +262,12 @@ impl LogEntry {
         if let EngineEvent::Exchange(x) = event {
             if x.origin == Origin::Script {
                 for w in glue::command_info(&x.command).2 {
-                    rows.push(LogEntry::message(EntryKind::Warning, time, x.line, w));
+                    rows.push(LogEntry::message(
+                        EntryKind::Warning,
+                        Time::at(x.sent),
+                        x.line,
+                        w,
+                    ));
                 }
             }
         }
@@ -204,20 +277,26 @@ impl LogEntry {
     /// The entry for an engine event.
     pub fn from_event(time: Time, event: &EngineEvent) -> LogEntry {
         match event {
-            EngineEvent::Exchange(x) => LogEntry::exchange(time, x),
+            EngineEvent::Exchange(x) => LogEntry::exchange(x),
             EngineEvent::Reset {
                 line,
                 result,
+                sent,
                 duration,
             } => match result {
                 Ok(atr) => LogEntry {
                     response: atr.clone(),
                     duration: Some(*duration),
-                    ..LogEntry::message(EntryKind::Reset, time, *line, gettext("Reset"))
+                    ..LogEntry::message(
+                        EntryKind::Reset,
+                        Time::at(*sent),
+                        *line,
+                        reset_label(false),
+                    )
                 },
                 Err(e) => LogEntry::message(
                     EntryKind::Error,
-                    time,
+                    Time::at(*sent),
                     *line,
                     gettext_f(
                         &gettext("Reset failed: {error}"),
@@ -243,22 +322,49 @@ impl LogEntry {
         }
     }
 
-    /// The summary row after a run.
-    pub fn summary(time: Time, s: &Summary) -> LogEntry {
-        let commands = ngettext("{n} command sent", "{n} commands sent", s.commands as u32)
-            .replace("{n}", &s.commands.to_string());
-        let errors =
+    /// The summary row after a run: what was sent, the status words by
+    /// class, transport failures and failed expectations.
+    pub fn summary(time: Time, s: &Summary, sw: &SwTally) -> LogEntry {
+        let n = |text: String, n: usize| text.replace("{n}", &n.to_string());
+        let commands = n(
+            ngettext("{n} command sent", "{n} commands sent", s.commands as u32),
+            s.commands,
+        );
+        let success = n(
+            // TRANSLATORS: status words of the success class (9000, 61XX)
+            ngettext("{n} successful", "{n} successful", sw.success as u32),
+            sw.success,
+        );
+        let warnings = n(
+            // TRANSLATORS: status words of the warning class (62XX, 63XX)
+            ngettext("{n} warning", "{n} warnings", sw.warning as u32),
+            sw.warning,
+        );
+        let errors = n(
+            // TRANSLATORS: status words of the error class (64XX to 6FXX)
+            ngettext("{n} error", "{n} errors", sw.error as u32),
+            sw.error,
+        );
+        let failures =
             s.errors + usize::from(matches!(s.outcome, Outcome::CardError(_)) && s.errors == 0);
-        let failures = ngettext("{n} card error", "{n} card errors", errors as u32)
-            .replace("{n}", &errors.to_string());
-        let asserts = ngettext(
-            "{n} expectation failed",
-            "{n} expectations failed",
-            s.assertions_failed as u32,
-        )
-        .replace("{n}", &s.assertions_failed.to_string());
+        let transport = n(
+            ngettext(
+                "{n} transport failure",
+                "{n} transport failures",
+                failures as u32,
+            ),
+            failures,
+        );
+        let expectations = n(
+            ngettext(
+                "{n} expectation failed",
+                "{n} expectations failed",
+                s.assertions_failed as u32,
+            ),
+            s.assertions_failed,
+        );
         let how = match &s.outcome {
-            Outcome::Completed if errors == 0 && s.assertions_failed == 0 => {
+            Outcome::Completed if failures == 0 && s.assertions_failed == 0 => {
                 gettext("Script completed")
             }
             Outcome::Completed => gettext("Script completed with errors or failed expectations"),
@@ -269,24 +375,27 @@ impl LogEntry {
         };
         let text = gettext_f(
             // TRANSLATORS: the summary after a run, e.g. "Script completed: 3
-            // commands sent, 0 card errors, 1 expectation failed, 12.5 ms in
-            // total". {outcome} is e.g. "Script completed"; {commands},
-            // {errors} and {expectations} are the three counts above, already
-            // translated; {time} is a duration, e.g. "12.5 ms".
-            &gettext("{outcome}: {commands}, {errors}, {expectations}, {time} in total"),
+            // commands sent (2 successful, 0 warnings, 1 error), 0 transport
+            // failures, 1 expectation failed, 12.5 ms in total". {outcome} is
+            // e.g. "Script completed"; the other placeholders are the counts
+            // above, already translated; {time} is a duration, e.g. "12.5 ms".
+            &gettext("{outcome}: {commands} ({success}, {warnings}, {errors}), {transport}, {expectations}, {time} in total"),
             &[
                 ("outcome", &how),
                 ("commands", &commands),
-                ("errors", &failures),
-                ("expectations", &asserts),
+                ("success", &success),
+                ("warnings", &warnings),
+                ("errors", &errors),
+                ("transport", &transport),
+                ("expectations", &expectations),
                 ("time", &format_duration(s.elapsed)),
             ],
         );
-        let ok = errors == 0
+        let ok = failures == 0
             && s.assertions_failed == 0
             && matches!(s.outcome, Outcome::Completed | Outcome::Exited);
         // A run the user stopped is neither a success nor a failure.
-        let stopped = s.outcome == Outcome::Stopped && errors == 0 && s.assertions_failed == 0;
+        let stopped = s.outcome == Outcome::Stopped && failures == 0 && s.assertions_failed == 0;
         LogEntry {
             duration: Some(s.elapsed),
             check: (!stopped).then_some(ok),
@@ -295,9 +404,41 @@ impl LogEntry {
     }
 }
 
+/// The status words of a run by class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SwTally {
+    pub success: usize,
+    pub warning: usize,
+    pub error: usize,
+}
+
+impl SwTally {
+    /// Count the status words of the exchanges among `events`.
+    pub fn add(&mut self, events: &[EngineEvent]) {
+        use crate::apdu::status::{severity, Severity};
+        for e in events {
+            let EngineEvent::Exchange(x) = e else {
+                continue;
+            };
+            let Some((a, b)) = crate::apdu::status_word(&x.response) else {
+                continue;
+            };
+            match severity(a, b) {
+                Severity::Success => self.success += 1,
+                Severity::Warning => self.warning += 1,
+                Severity::Error => self.error += 1,
+            }
+        }
+    }
+}
+
 pub fn format_duration(d: Duration) -> String {
     let us = d.as_micros();
-    if us < 1000 {
+    if us == 0 {
+        // TRANSLATORS: a duration shorter than a microsecond; use your
+        // language's symbol (Russian: "< 1 мкс").
+        gettext("< 1 µs")
+    } else if us < 1000 {
         // TRANSLATORS: a duration in microseconds, e.g. "11 µs"; use your
         // language's symbol and spacing (Russian: "11 мкс").
         gettext_f(&gettext("{n} µs"), &[("n", &us.to_string())])
@@ -325,4 +466,61 @@ pub fn ascii(bytes: &[u8]) -> String {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_lines_parse_back() {
+        let exchange = LogEntry {
+            command: vec![0x00, 0xA4, 0x04, 0x00, 0x02, 0x3F, 0x00],
+            response: (0u8..20).chain([0x61, 0x10]).collect(),
+            origin: Some(Origin::Script),
+            ..LogEntry::message(EntryKind::Exchange, Time(0), 2, String::new())
+        };
+        let auto = LogEntry {
+            command: vec![0x00, 0xC0, 0x00, 0x00, 0x10],
+            response: vec![0x90, 0x00],
+            origin: Some(Origin::AutoGetResponse),
+            ..exchange.clone()
+        };
+        let reset = LogEntry {
+            response: vec![0x3B, 0x00],
+            ..LogEntry::message(EntryKind::Reset, Time(0), 3, "Warm reset".into())
+        };
+        let summary = LogEntry::message(EntryKind::Summary, Time(0), 0, "done (1)".into());
+        let text: String = [&exchange, &auto, &reset, &summary]
+            .iter()
+            .map(|e| e.script_lines())
+            .collect();
+        assert!(
+            text.starts_with("00 A4 04 00 02 3F 00 (6110)\n# < 00 01"),
+            "{text}"
+        );
+        let script = crate::script::parse(&text);
+        assert!(script.errors.is_empty(), "{:?}\n{text}", script.errors);
+        assert_eq!(script.statements.len(), 2, "{text}");
+    }
+
+    #[test]
+    fn durations_have_units_and_no_zero() {
+        assert_eq!(format_duration(Duration::from_nanos(300)), "< 1 µs");
+        assert_eq!(format_duration(Duration::from_micros(7)), "7 µs");
+        assert_eq!(format_duration(Duration::from_micros(1500)), "1.5 ms");
+        assert_eq!(format_duration(Duration::from_secs(12)), "12.00 s");
+    }
+
+    #[test]
+    fn times_of_day_from_the_clock() {
+        let t = std::time::UNIX_EPOCH + Duration::from_millis(1_000_000_123);
+        let a = Time::at(t);
+        assert_eq!(a.0 % 1000, 123, "milliseconds kept");
+        assert_eq!(
+            Time::at(t + Duration::from_millis(40)),
+            a.after(Duration::from_millis(40))
+        );
+        assert_eq!(Time(86_399_999).after(Duration::from_millis(2)), Time(1));
+    }
 }

@@ -14,36 +14,14 @@ use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 use gtk::{gdk, glib, graphene, pango};
 
+use super::log_columns::{Column, ColumnWidths, COLUMNS, FILLER, N, PAD_X};
 use super::log_entry::{EntryKind, LogEntry};
 use super::log_row::LogRow;
 use crate::apdu::{hex_spaced, status};
 
-/// The columns of the log, left to right.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Column {
-    Time,
-    Line,
-    Command,
-    Data,
-    Sw,
-    Meaning,
-    Duration,
-}
-
-/// Each column and its width in pixels; 0 shares the width left over.
-const COLUMNS: [(Column, i32); 7] = [
-    (Column::Time, 100),
-    (Column::Line, 48),
-    (Column::Command, 230),
-    (Column::Data, 0),
-    (Column::Sw, 56),
-    (Column::Meaning, 0),
-    (Column::Duration, 76),
-];
-/// The narrowest a shared column gets; below that the line is clipped.
-const MIN_SHARED: i32 = 60;
-/// Space on each side of a column's text, and above and below a line.
-const PAD_X: i32 = 6;
+/// Bytes on one line of the exchange column.
+pub const BYTES_PER_LINE: usize = 16;
+/// Space above and below a line.
 const PAD_Y: i32 = 3;
 
 /// How a cell's text is drawn; the colours come from the theme (indexed in
@@ -112,11 +90,59 @@ pub fn summary_tone(check: Option<bool>) -> Tone {
     }
 }
 
+/// `bytes` in hex, 16 a line; the first line starts with `mark` and the
+/// others are indented to match.
+pub fn wrapped_hex(mark: &str, bytes: &[u8]) -> String {
+    let indent = " ".repeat(mark.chars().count());
+    bytes
+        .chunks(BYTES_PER_LINE)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let lead = if i == 0 { mark } else { indent.as_str() };
+            format!("{lead}{}", hex_spaced(chunk))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The exchange column: the command, then the response data in hex or as
+/// text; the ATR of a reset.
+fn exchange_text(e: &LogEntry, show_ascii: bool) -> String {
+    let mut lines = Vec::new();
+    if !e.command.is_empty() {
+        lines.push(wrapped_hex("> ", &e.command));
+    }
+    let data = match e.kind {
+        EntryKind::Exchange | EntryKind::Reset => e.data(),
+        _ => &[],
+    };
+    let mark = if e.kind == EntryKind::Exchange {
+        "< "
+    } else {
+        ""
+    };
+    if !data.is_empty() {
+        lines.push(if show_ascii {
+            data.chunks(BYTES_PER_LINE)
+                .enumerate()
+                .map(|(i, c)| {
+                    let lead = if i == 0 { mark } else { "  " };
+                    format!("{lead}{}", super::log_entry::ascii(c))
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            wrapped_hex(mark, data)
+        });
+    }
+    lines.join("\n")
+}
+
 /// The text of each column for `e`, in [`COLUMNS`] order.
 pub fn cells(e: &LogEntry, show_ascii: bool) -> Vec<CellText> {
     COLUMNS
         .iter()
-        .map(|&(column, _)| match column {
+        .map(|&(column, _, _)| match column {
             Column::Time => CellText::new(e.time.to_string(), Tone::Dim),
             Column::Line => CellText::new(
                 if e.line > 0 {
@@ -126,16 +152,7 @@ pub fn cells(e: &LogEntry, show_ascii: bool) -> Vec<CellText> {
                 },
                 Tone::Dim,
             ),
-            Column::Command => CellText::mono(hex_spaced(&e.command), Tone::Normal),
-            Column::Data => CellText::mono(
-                match e.kind {
-                    EntryKind::Exchange | EntryKind::Reset => {
-                        super::export::data_column(e, show_ascii)
-                    }
-                    _ => String::new(),
-                },
-                Tone::Normal,
-            ),
+            Column::Exchange => CellText::mono(exchange_text(e, show_ascii), Tone::Normal),
             Column::Sw => {
                 let tone = e
                     .sw()
@@ -148,11 +165,12 @@ pub fn cells(e: &LogEntry, show_ascii: bool) -> Vec<CellText> {
                     EntryKind::Warning => Tone::Warning,
                     EntryKind::Reset | EntryKind::Info => Tone::Dim,
                     EntryKind::Summary => summary_tone(e.check),
+                    EntryKind::Run => Tone::Normal,
                     EntryKind::Exchange if e.check == Some(false) => Tone::Error,
                     EntryKind::Exchange => Tone::Normal,
                 };
                 CellText {
-                    bold: e.kind == EntryKind::Summary,
+                    bold: matches!(e.kind, EntryKind::Summary | EntryKind::Run),
                     ..CellText::new(e.meaning().into_owned(), tone)
                 }
             }
@@ -166,14 +184,15 @@ pub fn header_cells() -> Vec<CellText> {
     use crate::i18n::{gettext, pgettext};
     COLUMNS
         .iter()
-        .map(|&(column, _)| {
+        .map(|&(column, _, _)| {
             let title = match column {
                 // TRANSLATORS: log column: the time of day a command was sent.
                 Column::Time => pgettext("log column", "Time"),
                 // TRANSLATORS: log column: the number of the script line.
                 Column::Line => pgettext("log column", "Line"),
-                Column::Command => gettext("Command"),
-                Column::Data => gettext("Response Data"),
+                // TRANSLATORS: log column: the command bytes above the
+                // response data bytes.
+                Column::Exchange => pgettext("log column", "Command / Response"),
                 Column::Sw => gettext("SW"),
                 // TRANSLATORS: log column: what the status word means, e.g.
                 // "File or application not found".
@@ -187,131 +206,6 @@ pub fn header_cells() -> Vec<CellText> {
             }
         })
         .collect()
-}
-
-/// The narrowest a column can be dragged.
-const MIN_COLUMN: i32 = 24;
-const MAX_COLUMN: i32 = 2000;
-/// How close to a column's right edge a drag or a double click resizes it.
-const GRAB: f64 = 5.0;
-/// The column that takes the width the others leave.
-const FILLER: usize = 5;
-
-/// How much of the width left over a shared column gets: the meanings are
-/// longer than the response data, whose bytes the detail pane shows whole.
-fn share_weight(column: usize) -> i32 {
-    if column == FILLER {
-        3
-    } else {
-        2
-    }
-}
-
-/// The columns' widths, shared by the header and every line of one log:
-/// dragging a header edge changes them all. 0 means "share what is left".
-#[derive(Debug)]
-pub struct ColumnWidths {
-    widths: Cell<[i32; 7]>,
-    /// Bumped on every change, so lines know their shaped text is stale.
-    generation: Cell<u32>,
-}
-
-impl Default for ColumnWidths {
-    fn default() -> Self {
-        ColumnWidths {
-            widths: Cell::new(COLUMNS.map(|c| c.1)),
-            generation: Cell::new(0),
-        }
-    }
-}
-
-impl ColumnWidths {
-    pub fn get(&self) -> [i32; 7] {
-        self.widths.get()
-    }
-
-    /// Set the widths (from the settings); a list of another length or a
-    /// width for the filler column is ignored, others are clamped.
-    pub fn set_all(&self, widths: &[i32]) {
-        let Ok(mut w) = <[i32; 7]>::try_from(widths) else {
-            return;
-        };
-        for (i, x) in w.iter_mut().enumerate() {
-            *x = if i == FILLER || *x == 0 {
-                0
-            } else {
-                (*x).clamp(MIN_COLUMN, MAX_COLUMN)
-            };
-        }
-        self.replace(w);
-    }
-
-    /// Give column `i` the width `w` (clamped); the filler stays as it is.
-    pub fn set(&self, i: usize, w: i32) {
-        if i == FILLER || i >= 7 {
-            return;
-        }
-        let mut all = self.get();
-        all[i] = w.clamp(MIN_COLUMN, MAX_COLUMN);
-        self.replace(all);
-    }
-
-    /// Column `i` back to its default width.
-    pub fn reset(&self, i: usize) {
-        if let Some(&(_, w)) = COLUMNS.get(i) {
-            let mut all = self.get();
-            all[i] = w;
-            self.replace(all);
-        }
-    }
-
-    fn replace(&self, widths: [i32; 7]) {
-        if self.widths.replace(widths) != widths {
-            self.generation.set(self.generation.get().wrapping_add(1));
-        }
-    }
-
-    /// Left edge and width of every column in a line `width` pixels wide.
-    pub fn spans(&self, width: i32) -> [(i32, i32); 7] {
-        let widths = self.get();
-        let left = width - widths.iter().sum::<i32>();
-        let weights: i32 = (0..7).filter(|&i| widths[i] == 0).map(share_weight).sum();
-        let mut spans = [(0, 0); 7];
-        let mut x = 0;
-        for (i, (span, &w)) in spans.iter_mut().zip(widths.iter()).enumerate() {
-            let w = if w == 0 {
-                (left * share_weight(i) / weights.max(1)).max(MIN_SHARED)
-            } else {
-                w
-            };
-            *span = (x, w);
-            x += w;
-        }
-        spans
-    }
-
-    /// The column under `x`, if any.
-    pub fn column_at(&self, width: i32, x: f64) -> Option<usize> {
-        self.spans(width)
-            .iter()
-            .position(|&(left, w)| x >= f64::from(left) && x < f64::from(left + w))
-    }
-
-    /// The resizable column whose right edge is at `x`, if any.
-    pub fn edge_at(&self, width: i32, x: f64) -> Option<usize> {
-        self.spans(width)
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| i != FILLER && i + 1 < COLUMNS.len())
-            .find(|&(_, &(left, w))| (x - f64::from(left + w)).abs() <= GRAB)
-            .map(|(i, _)| i)
-    }
-
-    fn natural_width(&self) -> i32 {
-        let widths = self.get();
-        let shared = widths.iter().filter(|&&w| w == 0).count() as i32;
-        widths.iter().sum::<i32>() + shared * 2 * MIN_SHARED
-    }
 }
 
 /// What the shaped texts of a line depend on besides the texts: the line's
@@ -329,14 +223,19 @@ mod imp {
     #[derive(Default)]
     pub struct LogLine {
         pub cells: RefCell<Vec<CellText>>,
-        /// Shaped texts from the last draw, dropped when the text changes
-        /// or the draw is for another [`ShapedFor`].
+        /// Shaped texts, dropped when the text changes or the line is
+        /// shaped for another [`ShapedFor`].
         pub layouts: RefCell<Vec<Option<pango::Layout>>>,
         pub shaped_for: RefCell<Option<ShapedFor>>,
         pub widths: RefCell<Rc<ColumnWidths>>,
         /// The log row shown (none for the header).
         pub row: RefCell<Option<LogRow>>,
         pub header: Cell<bool>,
+        /// How far the rows below are scrolled sideways (the header only).
+        pub offset: Cell<i32>,
+        /// A row with no bytes (summary, run, message): its text takes the
+        /// columns of the bytes and the status word too.
+        pub wide: Cell<bool>,
     }
 
     #[glib::object_subclass]
@@ -359,15 +258,29 @@ mod imp {
     }
 
     impl WidgetImpl for LogLine {
-        fn measure(&self, orientation: gtk::Orientation, _for_size: i32) -> (i32, i32, i32, i32) {
+        fn request_mode(&self) -> gtk::SizeRequestMode {
+            gtk::SizeRequestMode::HeightForWidth
+        }
+
+        fn measure(&self, orientation: gtk::Orientation, for_size: i32) -> (i32, i32, i32, i32) {
+            let obj = self.obj();
+            let widths = self.widths.borrow().clone();
+            widths.fit_font(&*obj);
             match orientation {
                 gtk::Orientation::Vertical => {
-                    let h = self.obj().line_height() + 2 * PAD_Y;
+                    let width = if for_size < 0 {
+                        widths.natural_width()
+                    } else {
+                        for_size
+                    };
+                    let h = obj.text_height(width) + 2 * PAD_Y;
                     (h, h, -1, -1)
                 }
                 _ => {
-                    let natural = self.widths.borrow().natural_width();
-                    (MIN_SHARED * 2, natural, -1, -1)
+                    let natural = widths.natural_width();
+                    // The header follows the rows' sideways scrolling.
+                    let min = if self.header.get() { 0 } else { natural };
+                    (min, natural, -1, -1)
                 }
             }
         }
@@ -378,19 +291,19 @@ mod imp {
 
         fn query_tooltip(&self, x: i32, _y: i32, _keyboard: bool, tooltip: &gtk::Tooltip) -> bool {
             let obj = self.obj();
-            let at = self
-                .widths
-                .borrow()
-                .column_at(WidgetExt::width(&*obj), f64::from(x));
-            let Some(i) = at else {
+            let x = f64::from(x + self.offset.get());
+            let width = obj.content_width();
+            let widths = self.widths.borrow().clone();
+            let Some(i) = widths.column_at(width, x) else {
                 return false;
             };
+            let span = obj.spans(width)[i].1 - 2 * PAD_X;
             let clipped = self
                 .layouts
                 .borrow()
                 .get(i)
                 .and_then(Option::as_ref)
-                .is_some_and(|l| l.is_ellipsized());
+                .is_some_and(|l| l.is_ellipsized() || l.pixel_size().0 > span);
             if clipped {
                 tooltip.set_text(self.cells.borrow().get(i).map(|c| c.text.as_str()));
             }
@@ -415,7 +328,14 @@ thread_local! {
     /// Line height for a font description (the UI's font and its monospace
     /// variant), so lines need no text shaping to be measured.
     static LINE_HEIGHT: RefCell<Option<(String, i32)>> = const { RefCell::new(None) };
+    /// Heights of wrapped meanings by text and width: most rows repeat a
+    /// few meanings, so measuring a screenful shapes almost nothing.
+    static WRAPPED: RefCell<std::collections::HashMap<(String, i32), i32>> =
+        RefCell::new(std::collections::HashMap::new());
 }
+/// Forget the wrapped heights beyond this many (a font change leaves stale
+/// ones too; the key has no font).
+const WRAPPED_MAX: usize = 2048;
 
 impl LogLine {
     /// A line whose columns follow `widths`.
@@ -441,7 +361,7 @@ impl LogLine {
         let grabbed: Rc<Cell<Option<(usize, i32)>>> = Rc::default();
         let edge = |line: &LogLine, x: f64| {
             let widths = line.imp().widths.borrow().clone();
-            widths.edge_at(WidgetExt::width(line), x)
+            widths.edge_at(line.content_width(), x + f64::from(line.imp().offset.get()))
         };
 
         let drag = gtk::GestureDrag::new();
@@ -452,7 +372,7 @@ impl LogLine {
             grabbed,
             move |g, x, _| match edge(&line, x) {
                 Some(i) => {
-                    let width = line.imp().widths.borrow().spans(WidgetExt::width(&line))[i].1;
+                    let width = line.imp().widths.borrow().spans(line.content_width())[i].1;
                     grabbed.set(Some((i, width)));
                     g.set_state(gtk::EventSequenceState::Claimed);
                 }
@@ -521,6 +441,11 @@ impl LogLine {
     /// Show `row`, its response data in ASCII or hex.
     pub fn show(&self, row: &LogRow, show_ascii: bool) {
         self.imp().row.replace(Some(row.clone()));
+        let e = row.entry();
+        let wide = e.command.is_empty() && e.response.is_empty();
+        if self.imp().wide.replace(wide) != wide {
+            self.imp().layouts.borrow_mut().clear();
+        }
         self.set_cells(cells(row.entry(), show_ascii));
     }
 
@@ -541,7 +466,26 @@ impl LogLine {
         imp.cells.replace(cells);
         imp.layouts.borrow_mut().clear();
         set_accessible_label(self.upcast_ref(), &label);
-        self.queue_draw();
+        self.queue_resize();
+    }
+
+    /// The columns whose text does not fit: cut with "…" or wider than the
+    /// column (for tests: nothing should be).
+    pub fn clipped_columns(&self) -> Vec<usize> {
+        let width = self.content_width();
+        let spans = self.spans(width);
+        let n = self.imp().cells.borrow().len();
+        (0..n)
+            .filter(|&i| {
+                self.layout(i, width)
+                    .is_some_and(|l| l.is_ellipsized() || l.pixel_size().0 > spans[i].1 - 2 * PAD_X)
+            })
+            .collect()
+    }
+
+    /// The entry shown (none for the header).
+    pub fn entry(&self) -> Option<LogEntry> {
+        self.imp().row.borrow().as_ref().map(|r| r.entry().clone())
     }
 
     /// The texts shown, one per column (for tests).
@@ -563,6 +507,107 @@ impl LogLine {
             font.set_weight(pango::Weight::Bold);
         }
         font
+    }
+
+    /// The width the columns are laid out in: the line's, or for the
+    /// header, as wide as the rows below it.
+    fn content_width(&self) -> i32 {
+        let natural = self.imp().widths.borrow().natural_width();
+        WidgetExt::width(self).max(natural)
+    }
+
+    /// Where each column is drawn in a line `width` wide: as the header's,
+    /// but a wide row's text starts at the bytes' column.
+    fn spans(&self, width: i32) -> [(i32, i32); N] {
+        let mut spans = self.imp().widths.borrow().spans(width);
+        if self.imp().wide.get() {
+            let (x, _) = spans[2];
+            let (fx, fw) = spans[FILLER];
+            spans[FILLER] = (x, fx + fw - x);
+            spans[2].1 = 0;
+            spans[3].1 = 0;
+        }
+        spans
+    }
+
+    /// The header follows the rows scrolled `offset` pixels sideways.
+    pub fn set_offset(&self, offset: i32) {
+        if self.imp().offset.replace(offset) != offset {
+            self.queue_draw();
+        }
+    }
+
+    /// The shaped text of cell `i` for a line `width` wide; the meaning
+    /// wraps (the header's titles are cut with "…" when a column is dragged
+    /// narrower), the others are one line of text or bytes each.
+    fn layout(&self, i: usize, width: i32) -> Option<pango::Layout> {
+        let imp = self.imp();
+        let widths = imp.widths.borrow().clone();
+        let now = Some(ShapedFor {
+            width,
+            columns: widths.generation(),
+            font: self.pango_context().font_description(),
+        });
+        if *imp.shaped_for.borrow() != now {
+            imp.layouts.borrow_mut().clear();
+            imp.shaped_for.replace(now);
+        }
+        let cells = imp.cells.borrow();
+        let cell = cells.get(i).filter(|c| !c.text.is_empty())?;
+        let mut layouts = imp.layouts.borrow_mut();
+        layouts.resize(cells.len(), None);
+        let layout = layouts[i].get_or_insert_with(|| {
+            let w = self.spans(width)[i].1;
+            let l = self.create_pango_layout(Some(&cell.text));
+            l.set_font_description(Some(&self.font(cell)));
+            if imp.header.get() {
+                l.set_width((w - 2 * PAD_X).max(1) * pango::SCALE);
+                l.set_ellipsize(pango::EllipsizeMode::End);
+                l.set_single_paragraph_mode(true);
+            } else if i == FILLER {
+                l.set_width((w - 2 * PAD_X).max(1) * pango::SCALE);
+                l.set_wrap(pango::WrapMode::WordChar);
+            }
+            l
+        });
+        Some(layout.clone())
+    }
+
+    /// The height of the tallest cell for a line `width` wide.
+    /// Only the meaning wraps: the other cells are as many lines high as
+    /// they have lines, so they need no shaping here.
+    fn text_height(&self, width: i32) -> i32 {
+        let line = self.line_height();
+        if self.imp().header.get() {
+            return line;
+        }
+        let (lines, meaning) = {
+            let cells = self.imp().cells.borrow();
+            let lines = cells
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != FILLER)
+                .map(|(_, c)| c.text.lines().count() as i32)
+                .max()
+                .unwrap_or(1);
+            (lines, cells.get(FILLER).map(|c| c.text.clone()))
+        };
+        let span = self.spans(width)[FILLER].1;
+        let wrapped = meaning.filter(|m| !m.is_empty()).map_or(0, |m| {
+            let key = (m, span);
+            if let Some(h) = WRAPPED.with_borrow(|w| w.get(&key).copied()) {
+                return h;
+            }
+            let h = self.layout(FILLER, width).map_or(0, |l| l.pixel_size().1);
+            WRAPPED.with_borrow_mut(|w| {
+                if w.len() >= WRAPPED_MAX {
+                    w.clear();
+                }
+                w.insert(key, h);
+            });
+            h
+        });
+        (lines * line).max(wrapped).max(line)
     }
 
     fn line_height(&self) -> i32 {
@@ -600,27 +645,30 @@ impl LogLine {
 
     fn draw(&self, snapshot: &gtk::Snapshot) {
         let imp = self.imp();
-        let width = WidgetExt::width(self);
+        let width = self.content_width();
         let height = WidgetExt::height(self);
-        let widths = imp.widths.borrow().clone();
-        let spans = widths.spans(width);
-        let now = Some(ShapedFor {
-            width,
-            columns: widths.generation.get(),
-            font: self.pango_context().font_description(),
-        });
-        if *imp.shaped_for.borrow() != now {
-            imp.layouts.borrow_mut().clear();
-            imp.shaped_for.replace(now);
-        }
-        let cells = imp.cells.borrow();
-        let mut layouts = imp.layouts.borrow_mut();
-        layouts.resize(cells.len(), None);
+        let offset = imp.offset.get();
+        let spans = self.spans(width);
         let header = imp.header.get();
         let palette = self.palette(header);
-        let top = ((height - self.line_height()) / 2) as f32;
-        snapshot.push_clip(&graphene::Rect::new(0.0, 0.0, width as f32, height as f32));
-        for (i, (cell, &(x, w))) in cells.iter().zip(spans.iter()).enumerate() {
+        let tones: Vec<Tone> = imp.cells.borrow().iter().map(|c| c.tone).collect();
+        snapshot.push_clip(&graphene::Rect::new(
+            0.0,
+            0.0,
+            WidgetExt::width(self) as f32,
+            height as f32,
+        ));
+        let starts_run = imp
+            .row
+            .borrow()
+            .as_ref()
+            .is_some_and(|r| r.entry().kind == EntryKind::Run);
+        if starts_run {
+            let rule = palette[Tone::Normal as usize].with_alpha(0.4);
+            snapshot.append_color(&rule, &graphene::Rect::new(0.0, 0.0, width as f32, 1.0));
+        }
+        snapshot.translate(&graphene::Point::new(-offset as f32, 0.0));
+        for (i, (tone, &(x, w))) in tones.iter().zip(spans.iter()).enumerate() {
             if header && i > 0 {
                 let rule = palette[Tone::Normal as usize].with_alpha(0.25);
                 snapshot.append_color(
@@ -628,21 +676,26 @@ impl LogLine {
                     &graphene::Rect::new(x as f32, 2.0, 1.0, (height - 4) as f32),
                 );
             }
-            if cell.text.is_empty() || x >= width {
+            let Some(layout) = self.layout(i, width) else {
                 continue;
-            }
-            let layout = layouts[i].get_or_insert_with(|| {
-                let l = self.create_pango_layout(Some(&cell.text));
-                l.set_font_description(Some(&self.font(cell)));
-                l.set_width((w - 2 * PAD_X).max(1) * pango::SCALE);
-                l.set_ellipsize(pango::EllipsizeMode::End);
-                l.set_single_paragraph_mode(true);
-                l
-            });
+            };
+            // Header titles sit in the middle, row texts at the top.
+            let top = if header {
+                (height - layout.pixel_size().1) / 2
+            } else {
+                PAD_Y
+            };
+            snapshot.push_clip(&graphene::Rect::new(
+                (x + PAD_X) as f32,
+                0.0,
+                (w - 2 * PAD_X).max(0) as f32,
+                height as f32,
+            ));
             snapshot.save();
-            snapshot.translate(&graphene::Point::new((x + PAD_X) as f32, top));
-            snapshot.append_layout(layout, &palette[cell.tone as usize]);
+            snapshot.translate(&graphene::Point::new((x + PAD_X) as f32, top as f32));
+            snapshot.append_layout(&layout, &palette[*tone as usize]);
             snapshot.restore();
+            snapshot.pop();
         }
         snapshot.pop();
     }
@@ -691,70 +744,6 @@ mod tests {
     use crate::ui::log_entry::Time;
 
     #[test]
-    fn spans_fill_the_width_and_keep_fixed_columns() {
-        let widths = ColumnWidths::default();
-        let spans = widths.spans(1000);
-        assert_eq!(spans[0], (0, 100));
-        let (x, w) = spans[6];
-        assert_eq!(x + w, 1000);
-        assert_eq!(
-            spans[3].1,
-            (1000 - 510) * 2 / 5,
-            "response data: 2/5 of the rest"
-        );
-        assert_eq!(spans[5].1, (1000 - 510) * 3 / 5, "meaning: 3/5 of the rest");
-        // Too narrow: the shared columns keep their minimum.
-        assert_eq!(widths.spans(100)[3].1, MIN_SHARED);
-    }
-
-    #[test]
-    fn column_at_finds_the_column() {
-        let widths = ColumnWidths::default();
-        assert_eq!(widths.column_at(1000, 5.0), Some(0));
-        assert_eq!(widths.column_at(1000, 120.0), Some(1));
-        assert_eq!(widths.column_at(1000, 999.0), Some(6));
-        assert_eq!(widths.column_at(1000, 1000.0), None);
-        assert_eq!(widths.column_at(1000, -1.0), None);
-    }
-
-    #[test]
-    fn resizing_a_column_moves_the_ones_after_it() {
-        let widths = ColumnWidths::default();
-        let before = widths.spans(1000);
-        // The Command column's right edge, give or take a few pixels.
-        let edge = f64::from(before[2].0 + before[2].1);
-        assert_eq!(widths.edge_at(1000, edge + 3.0), Some(2));
-        assert_eq!(widths.edge_at(1000, edge + 20.0), None);
-        let generation = widths.generation.get();
-        widths.set(2, 300);
-        assert_ne!(widths.generation.get(), generation, "lines see the change");
-        let after = widths.spans(1000);
-        assert_eq!(after[2].1, 300);
-        assert_eq!(after[3].0, before[3].0 + 70);
-        assert_eq!(after[6].0 + after[6].1, 1000, "the line is still filled");
-        // The response data column, once dragged, keeps its width and the
-        // meaning takes the rest.
-        widths.set(3, 200);
-        assert_eq!(widths.spans(1000)[3].1, 200);
-        assert_eq!(widths.get()[5], 0);
-        widths.set(5, 100);
-        assert_eq!(
-            widths.get()[5],
-            0,
-            "the filler column has no width of its own"
-        );
-        widths.set(0, 1);
-        assert_eq!(widths.get()[0], MIN_COLUMN);
-        widths.reset(2);
-        assert_eq!(widths.get()[2], 230);
-        // The settings' list: wrong lengths are ignored, values clamped.
-        widths.set_all(&[1, 2, 3]);
-        assert_eq!(widths.get()[0], MIN_COLUMN);
-        widths.set_all(&[120, 50, 9999, 0, 60, 400, 80]);
-        assert_eq!(widths.get(), [120, 50, MAX_COLUMN, 0, 60, 0, 80]);
-    }
-
-    #[test]
     fn exchange_cells() {
         let e = LogEntry {
             command: vec![0x00, 0xB0, 0x00, 0x00, 0x02],
@@ -764,14 +753,13 @@ mod tests {
         };
         let c = cells(&e, false);
         assert_eq!(c[1].text, "7");
-        assert_eq!(c[2].text, "00 B0 00 00 02");
+        assert_eq!(c[2].text, "> 00 B0 00 00 02\n< 41 42");
         assert!(c[2].mono);
-        assert_eq!(c[3].text, "41 42");
-        assert_eq!(cells(&e, true)[3].text, "AB");
-        assert_eq!(c[4].text, "6A82");
-        assert_eq!(c[4].tone, Tone::Error);
-        assert_eq!(c[5].text, e.meaning());
-        assert!(!c[6].text.is_empty());
+        assert_eq!(cells(&e, true)[2].text, "> 00 B0 00 00 02\n< AB");
+        assert_eq!(c[3].text, "6A82");
+        assert_eq!(c[3].tone, Tone::Error);
+        assert_eq!(c[4].text, e.meaning());
+        assert!(!c[5].text.is_empty());
         let text = accessible_text(&c);
         assert!(
             text.contains("00 B0 00 00 02") && text.contains("6A82"),
@@ -780,12 +768,32 @@ mod tests {
     }
 
     #[test]
+    fn bytes_wrap_sixteen_a_line() {
+        let data: Vec<u8> = (0..=255).collect();
+        let e = LogEntry {
+            command: (0..20).collect(),
+            response: data.iter().copied().chain([0x90, 0x00]).collect(),
+            ..LogEntry::message(EntryKind::Exchange, Time(0), 1, String::new())
+        };
+        let text = &cells(&e, false)[2].text;
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2 + 16, "{text}");
+        assert_eq!(lines[0], format!("> {}", hex_spaced(&e.command[..16])));
+        assert_eq!(lines[1], "  10 11 12 13");
+        assert_eq!(lines[2], format!("< {}", hex_spaced(&data[..16])));
+        assert_eq!(lines[17], format!("  {}", hex_spaced(&data[240..])));
+        for b in data {
+            assert!(text.contains(&format!("{b:02X}")));
+        }
+    }
+
+    #[test]
     fn summary_is_bold_and_toned() {
         let mut e = LogEntry::message(EntryKind::Summary, Time(0), 0, "done".into());
         e.check = Some(false);
         let c = cells(&e, false);
-        assert!(c[5].bold);
-        assert_eq!(c[5].tone, Tone::Error);
+        assert!(c[FILLER].bold);
+        assert_eq!(c[FILLER].tone, Tone::Error);
         assert_eq!(c[1].text, "", "no line number");
     }
 }

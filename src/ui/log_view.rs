@@ -11,8 +11,9 @@ use gtk::subclass::prelude::*;
 
 use super::detail;
 use super::export::{self, Format};
-use super::log_entry::{EntryKind, LogEntry};
-use super::log_line::{self, ColumnWidths, LogLine};
+use super::log_columns::ColumnWidths;
+use super::log_entry::{EntryKind, LogEntry, SwTally};
+use super::log_line::{self, LogLine};
 use super::log_model::LogModel;
 use super::log_row::LogRow;
 use crate::i18n::{gettext, gettext_f, ngettext};
@@ -42,7 +43,21 @@ mod imp {
         #[template_child]
         pub list_view: TemplateChild<gtk::ListView>,
         #[template_child]
-        pub detail_view: TemplateChild<gtk::TextView>,
+        pub new_rows_button: TemplateChild<gtk::Button>,
+        #[template_child]
+        pub search_bar: TemplateChild<gtk::SearchBar>,
+        #[template_child]
+        pub search_entry: TemplateChild<gtk::SearchEntry>,
+        #[template_child]
+        pub errors_toggle: TemplateChild<gtk::ToggleButton>,
+        #[template_child]
+        pub match_label: TemplateChild<gtk::Label>,
+        /// The rows the search keeps (all without a search).
+        pub filtered: std::cell::OnceCell<gtk::FilterListModel>,
+        #[template_child]
+        pub detail_stack: TemplateChild<gtk::Stack>,
+        #[template_child]
+        pub detail_box: TemplateChild<gtk::Box>,
         pub store: std::cell::OnceCell<LogModel>,
         pub selection: std::cell::OnceCell<gtk::MultiSelection>,
         pub show_ascii: Cell<bool>,
@@ -51,8 +66,21 @@ mod imp {
         pub header: std::cell::OnceCell<LogLine>,
         /// Keep the newest row in view while the user has not scrolled up.
         pub follow: Cell<bool>,
+        /// Scroll to the last row again after the next layout.
+        pub follow_again: std::cell::RefCell<Option<glib::SourceId>>,
+        /// Where the current run's rows start in the model.
+        pub run_start: Cell<usize>,
+        /// Select the run's first failing row once every row is in.
+        pub reveal_failure: Cell<bool>,
+        /// The current run's status words by class.
+        pub sw_tally: Cell<SwTally>,
         /// Rows waiting for the next main-loop turn while the log fills up.
         pub pending: std::cell::RefCell<std::collections::VecDeque<LogEntry>>,
+        /// The last export dialog: GTK 4.8 lays out its fallback window once
+        /// more after it is hidden, so it must outlive its answer.
+        pub chooser: std::cell::RefCell<Option<gtk::FileChooserNative>>,
+        /// The rows' context menu (a child of the list).
+        pub context_menu: std::cell::OnceCell<gtk::PopoverMenu>,
     }
 
     #[glib::object_subclass]
@@ -63,8 +91,17 @@ mod imp {
 
         fn class_init(klass: &mut Self::Class) {
             klass.bind_template();
-            klass.install_action("log.copy", None, |v, _, _| v.copy_selection());
+            klass.install_action("log.copy", None, |v, _, _| {
+                v.copy_selection(LogEntry::script_lines);
+            });
+            klass.install_action("log.copy-hex", None, |v, _, _| {
+                v.copy_selection(LogEntry::hex_lines);
+            });
+            klass.install_action("log.copy-text", None, |v, _, _| {
+                v.copy_selection(export::plain_line);
+            });
             klass.install_action("log.clear", None, |v, _, _| v.clear());
+            klass.install_action("log.find", None, |v, _, _| v.show_search());
             klass.install_action("log.select-all", None, |v, _, _| {
                 if let Some(s) = v.imp().selection.get() {
                     s.select_all();
@@ -81,6 +118,15 @@ mod imp {
         fn constructed(&self) {
             self.parent_constructed();
             self.obj().setup();
+        }
+
+        fn dispose(&self) {
+            if let Some(id) = self.follow_again.take() {
+                id.remove();
+            }
+            if let Some(menu) = self.context_menu.get() {
+                menu.unparent();
+            }
         }
     }
     impl WidgetImpl for LogView {}
@@ -104,7 +150,9 @@ impl LogView {
         let imp = self.imp();
         imp.follow.set(true);
         let store = LogModel::default();
-        let selection = gtk::MultiSelection::new(Some(store.clone()));
+        let filtered = gtk::FilterListModel::new(Some(store.clone()), None::<gtk::CustomFilter>);
+        let selection = gtk::MultiSelection::new(Some(filtered.clone()));
+        let _ = imp.filtered.set(filtered);
         imp.list_view.set_model(Some(&selection));
         imp.list_view.set_factory(Some(&self.factory()));
         let header = LogLine::header(&imp.widths);
@@ -114,6 +162,11 @@ impl LogView {
             move || view.redraw_lines()
         ));
         imp.log_box.prepend(&header);
+        imp.scroller.hadjustment().connect_value_changed(clone!(
+            #[weak]
+            header,
+            move |a| header.set_offset(a.value().round() as i32)
+        ));
         let _ = imp.header.set(header);
         selection.connect_selection_changed(clone!(
             #[weak(rename_to = view)]
@@ -139,6 +192,17 @@ impl LogView {
         }
         imp.list_view.add_controller(keys);
 
+        self.add_context_menu();
+        self.setup_search();
+
+        // Enter or a double click on a row puts the editor's cursor on the
+        // script line it came from.
+        imp.list_view.connect_activate(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |_, position| view.go_to_script_line(position)
+        ));
+
         imp.ascii_toggle.connect_toggled(clone!(
             #[weak(rename_to = view)]
             self,
@@ -148,18 +212,26 @@ impl LogView {
         adj.connect_value_changed(clone!(
             #[weak(rename_to = view)]
             self,
-            move |a| view
-                .imp()
-                .follow
-                .set(a.value() + a.page_size() >= a.upper() - 4.0)
+            move |a| view.scrolled(a)
         ));
+        self.watch_user_scrolling();
+        // Once laid out, the new rows change the range: while following,
+        // show the last row again.
         adj.connect_upper_notify(clone!(
             #[weak(rename_to = view)]
             self,
-            move |a| {
+            move |_| {
                 if view.imp().follow.get() {
-                    a.set_value(a.upper() - a.page_size());
+                    view.scroll_to_end();
                 }
+            }
+        ));
+        imp.new_rows_button.connect_clicked(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |_| {
+                view.imp().follow.set(true);
+                view.scroll_to_end();
             }
         ));
         self.update_count(0);
@@ -189,6 +261,165 @@ impl LogView {
         f
     }
 
+    /// Back at the bottom, the view follows the newest rows again.
+    fn scrolled(&self, a: &gtk::Adjustment) {
+        if a.value() + a.page_size() >= a.upper() - 2.0 {
+            self.imp().follow.set(true);
+            self.imp().new_rows_button.set_visible(false);
+        }
+    }
+
+    /// Only the user stops the following: by the wheel, the scroll bar or
+    /// the keys that move up. (The list moves the scroll position itself
+    /// as rows come and find their height, so its changes tell nothing.)
+    fn watch_user_scrolling(&self) {
+        let imp = self.imp();
+        let stop = clone!(
+            #[weak(rename_to = view)]
+            self,
+            move || view.imp().follow.set(false)
+        );
+        let wheel = gtk::EventControllerScroll::new(gtk::EventControllerScrollFlags::VERTICAL);
+        wheel.set_propagation_phase(gtk::PropagationPhase::Capture);
+        let up = stop.clone();
+        wheel.connect_scroll(move |_, _, dy| {
+            if dy < 0.0 {
+                up();
+            }
+            glib::Propagation::Proceed
+        });
+        imp.scroller.add_controller(wheel);
+
+        let bar = gtk::GestureClick::new();
+        bar.set_propagation_phase(gtk::PropagationPhase::Capture);
+        let grab = stop.clone();
+        bar.connect_pressed(move |_, _, _, _| grab());
+        bar.connect_released(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |_, _, _, _| view.scrolled(&view.imp().scroller.vadjustment())
+        ));
+        imp.scroller.vscrollbar().add_controller(bar);
+
+        let keys = gtk::EventControllerKey::new();
+        keys.set_propagation_phase(gtk::PropagationPhase::Capture);
+        keys.connect_key_pressed(move |_, key, _, _| {
+            use gtk::gdk::Key;
+            if matches!(
+                key,
+                Key::Up | Key::KP_Up | Key::Page_Up | Key::KP_Page_Up | Key::Home | Key::KP_Home
+            ) {
+                stop();
+            }
+            glib::Propagation::Proceed
+        });
+        imp.list_view.add_controller(keys);
+    }
+
+    /// Show the newest row, by item: the list's range is partly an
+    /// estimate until the new rows are laid out, so once more after the
+    /// next layout (a frame later), when their heights are known.
+    fn scroll_to_end(&self) {
+        let imp = self.imp();
+        imp.new_rows_button.set_visible(false);
+        self.scroll_to_last();
+        if imp.follow_again.borrow().is_some() {
+            return;
+        }
+        let id = glib::timeout_add_local_once(
+            std::time::Duration::from_millis(40),
+            clone!(
+                #[weak(rename_to = view)]
+                self,
+                move || {
+                    view.imp().follow_again.take();
+                    if view.imp().follow.get() {
+                        view.scroll_to_last();
+                    }
+                }
+            ),
+        );
+        imp.follow_again.replace(Some(id));
+    }
+
+    fn scroll_to_last(&self) {
+        let imp = self.imp();
+        let n = imp.selection.get().map_or(0, |s| s.n_items());
+        if n > 0 {
+            let _ = imp
+                .list_view
+                .activate_action("list.scroll-to-item", Some(&(n - 1).to_variant()));
+        }
+    }
+
+    /// Rows were added: follow them, or offer to jump to them.
+    fn rows_added(&self) {
+        let imp = self.imp();
+        if imp.follow.get() {
+            self.scroll_to_end();
+        } else {
+            imp.new_rows_button.set_visible(true);
+        }
+        if imp.pending.borrow().is_empty() && imp.reveal_failure.replace(false) {
+            self.select_first_failure();
+        }
+    }
+
+    /// A run starts: its rows begin after the ones there now.
+    pub fn begin_run(&self) {
+        let imp = self.imp();
+        imp.run_start
+            .set(self.model().len() + imp.pending.borrow().len());
+        imp.reveal_failure.set(false);
+        imp.sw_tally.set(SwTally::default());
+    }
+
+    /// Count the status words of a run's engine events.
+    pub fn tally(&self, events: &[crate::engine::EngineEvent]) {
+        let mut t = self.imp().sw_tally.get();
+        t.add(events);
+        self.imp().sw_tally.set(t);
+    }
+
+    /// The current run's status words by class.
+    pub fn sw_tally(&self) -> SwTally {
+        self.imp().sw_tally.get()
+    }
+
+    /// The text above the log: the last run's summary, or why a run sent
+    /// nothing.
+    pub fn summary_text(&self) -> String {
+        self.imp().summary_label.label().to_string()
+    }
+
+    /// A run was refused (script errors): no stale summary stays above the
+    /// log, the reason does, and the first error row is shown.
+    pub fn run_refused(&self, reason: &str) {
+        self.begin_run();
+        let label = &self.imp().summary_label;
+        label.set_label(reason);
+        label.set_tooltip_text(Some(reason));
+        label.set_css_classes(&["error"]);
+        self.imp().reveal_failure.set(true);
+    }
+
+    /// Select the current run's first error or failed expectation and
+    /// scroll to it.
+    fn select_first_failure(&self) {
+        let model = self.model();
+        let start = self.imp().run_start.get();
+        let failed = (start..model.len()).find(|&i| {
+            model.entry(i).is_some_and(|e| {
+                e.kind == EntryKind::Error
+                    || e.check == Some(false) && e.kind == EntryKind::Exchange
+            })
+        });
+        if let Some(i) = failed {
+            self.imp().follow.set(false);
+            self.select_row(i as u32);
+        }
+    }
+
     /// The lines the list has built (the visible ones and a few more).
     fn for_each_line(&self, f: impl Fn(&LogLine)) {
         let mut row = self.imp().list_view.first_child();
@@ -200,18 +431,29 @@ impl LogView {
         }
     }
 
-    /// Draw the header and the lines again, after a column width changed.
+    /// Lay out the header and the lines again, after a column width
+    /// changed (a row's height follows its meaning's width).
     fn redraw_lines(&self) {
         if let Some(h) = self.imp().header.get() {
-            h.queue_draw();
+            h.queue_resize();
         }
-        self.for_each_line(|line| line.queue_draw());
+        self.for_each_line(|line| line.queue_resize());
     }
 
-    /// The columns' widths, left to right; 0 for a column that shares the
-    /// width left over.
+    /// The widths the user gave the columns, left to right; 0 for a
+    /// column's default width (from the font), always for the meaning.
     pub fn column_widths(&self) -> Vec<i32> {
         self.imp().widths.get().to_vec()
+    }
+
+    /// The columns' widths in pixels as shown, left to right.
+    pub fn shown_column_widths(&self) -> Vec<i32> {
+        let widths = &self.imp().widths;
+        widths
+            .spans(widths.natural_width())
+            .iter()
+            .map(|s| s.1)
+            .collect()
     }
 
     pub fn set_column_widths(&self, widths: &[i32]) {
@@ -229,7 +471,7 @@ impl LogView {
         self.model().upcast()
     }
 
-    fn model(&self) -> LogModel {
+    pub(super) fn model(&self) -> LogModel {
         self.imp().store.get().expect("store").clone()
     }
 
@@ -247,6 +489,9 @@ impl LogView {
             label.set_tooltip_text(Some(&summary.text));
             let tone = log_line::summary_tone(summary.check);
             label.set_css_classes(tone.style_class().as_slice());
+            if summary.check == Some(false) {
+                self.imp().reveal_failure.set(true);
+            }
         }
         let was_idle = self.imp().pending.borrow().is_empty();
         self.imp().pending.borrow_mut().extend(entries);
@@ -268,6 +513,7 @@ impl LogView {
         };
         if !batch.is_empty() {
             model.append(batch);
+            self.rows_added();
         }
         if !self.imp().pending.borrow().is_empty() {
             // Ahead of redraws: a step need not wait for a frame.
@@ -297,7 +543,10 @@ impl LogView {
         self.model().clear();
         self.imp().summary_label.set_label("");
         self.imp().follow.set(true);
-        self.imp().detail_view.buffer().set_text("");
+        self.imp().new_rows_button.set_visible(false);
+        self.imp().run_start.set(0);
+        self.imp().reveal_failure.set(false);
+        self.show_detail();
     }
 
     pub fn show_ascii(&self) -> bool {
@@ -335,41 +584,86 @@ impl LogView {
             return Vec::new();
         };
         let set = sel.selection();
-        let model = self.model();
         let mut out = Vec::new();
         if let Some((iter, first)) = gtk::BitsetIter::init_first(&set) {
             out.extend(
                 std::iter::once(first)
                     .chain(iter)
-                    .filter_map(|i| model.entry(i as usize)),
+                    .filter_map(|i| sel.item(i).and_downcast::<LogRow>())
+                    .map(|r| r.entry().clone()),
             );
         }
         out
     }
 
-    fn copy_selection(&self) {
+    /// Copy the selected rows, each written by `write`.
+    fn copy_selection(&self, write: impl Fn(&LogEntry) -> String) {
         let entries = self.selected_entries();
         if entries.is_empty() {
             return;
         }
-        let text: String = entries.iter().map(export::plain_line).collect();
+        let text: String = entries.iter().map(write).collect();
         self.clipboard().set_text(&text);
     }
 
-    fn show_detail(&self) {
-        let entries = self.selected_entries();
-        let text = match entries.as_slice() {
-            [e] => detail::describe(e, self.show_ascii()),
-            [] => String::new(),
-            many => gettext_f(
-                &ngettext("{n} row selected", "{n} rows selected", many.len() as u32),
-                &[("n", &many.len().to_string())],
-            ),
-        };
-        self.imp().detail_view.buffer().set_text(&text);
+    /// A right click on the rows offers the ways to copy them.
+    fn add_context_menu(&self) {
+        let menu = gio::Menu::new();
+        menu.append(Some(&gettext("Copy as _Script Lines")), Some("log.copy"));
+        menu.append(Some(&gettext("Copy _Hex")), Some("log.copy-hex"));
+        menu.append(Some(&gettext("Copy as _Text")), Some("log.copy-text"));
+        let popover = gtk::PopoverMenu::from_model(Some(&menu));
+        popover.set_has_arrow(false);
+        popover.set_halign(gtk::Align::Start);
+        popover.set_parent(&*self.imp().list_view);
+        let _ = self.imp().context_menu.set(popover.clone());
+        let click = gtk::GestureClick::new();
+        click.set_button(gtk::gdk::BUTTON_SECONDARY);
+        click.connect_pressed(move |_, _, x, y| {
+            popover.set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
+            popover.popup();
+        });
+        self.imp().list_view.add_controller(click);
     }
 
-    /// Ask for a file and write the log there in `format`.
+    /// Show the selected row in full, a count for several, or the empty
+    /// state.
+    fn show_detail(&self) {
+        let imp = self.imp();
+        let entries = self.selected_entries();
+        while let Some(c) = imp.detail_box.first_child() {
+            imp.detail_box.remove(&c);
+        }
+        match entries.as_slice() {
+            [] => {
+                imp.detail_stack.set_visible_child_name("empty");
+                return;
+            }
+            [e] => imp.detail_box.append(&detail::build(e, self.show_ascii())),
+            many => {
+                let text = gettext_f(
+                    &ngettext("{n} row selected", "{n} rows selected", many.len() as u32),
+                    &[("n", &many.len().to_string())],
+                );
+                let l = gtk::Label::new(Some(&text));
+                l.set_margin_top(12);
+                imp.detail_box.append(&l);
+            }
+        }
+        imp.detail_stack.set_visible_child_name("detail");
+    }
+
+    /// The detail pane's page (for tests).
+    pub fn detail_page(&self) -> gtk::Widget {
+        self.imp()
+            .detail_stack
+            .visible_child()
+            .expect("a visible page")
+    }
+
+    /// Ask for a file and write the log there in `format`. The dialog lives
+    /// as long as the future waiting for its answer; the text is made and
+    /// written on another thread, so a long log does not stop the window.
     pub fn export_dialog(&self, format: Format) {
         let parent = self.root().and_downcast::<gtk::Window>();
         let dialog = gtk::FileChooserNative::new(
@@ -381,32 +675,75 @@ impl LogView {
         );
         dialog.set_modal(true);
         dialog.set_current_name(&format!("apdu-log.{}", format.extension()));
-        dialog.connect_response(clone!(
-            #[weak(rename_to = view)]
-            self,
-            move |d, resp| {
-                if resp == gtk::ResponseType::Accept {
-                    if let Some(path) = d.file().and_then(|f| f.path()) {
-                        let text = export::export(&view.entries(), format);
-                        if let Err(e) = crate::settings::write_atomic(&path, text.as_bytes()) {
-                            let msg = gettext_f(
-                                &gettext("Could not export the log: {error}"),
-                                &[("error", &e.to_string())],
-                            );
-                            let _ = view.activate_action("win.toast", Some(&msg.to_variant()));
-                        }
-                    }
-                }
-                d.destroy();
+        self.imp().chooser.replace(Some(dialog.clone()));
+        let view = self.downgrade();
+        glib::spawn_future_local(async move {
+            let response = dialog.run_future().await;
+            let path = dialog.file().and_then(|f| f.path());
+            // Kept (see `chooser`), but no longer holding the window.
+            dialog.set_transient_for(None::<&gtk::Window>);
+            let (gtk::ResponseType::Accept, Some(path)) = (response, path) else {
+                return;
+            };
+            let Some(entries) = view.upgrade().map(|v| v.entries()) else {
+                return;
+            };
+            let written = gio::spawn_blocking(move || {
+                let text = export::export(&entries, format);
+                crate::settings::write_atomic(&path, text.as_bytes())
+            })
+            .await;
+            let error = match written {
+                Ok(Ok(())) => return,
+                Ok(Err(e)) => e.to_string(),
+                Err(_) => gettext("the export stopped unexpectedly"),
+            };
+            if let Some(view) = view.upgrade() {
+                let msg = gettext_f(
+                    &gettext("Could not export the log: {error}"),
+                    &[("error", &error)],
+                );
+                let _ = view.activate_action("win.toast", Some(&msg.to_variant()));
             }
-        ));
-        dialog.show();
+        });
     }
 
-    /// Select one row (and show its details).
+    /// Show the script line of the row at `position` in the editor.
+    fn go_to_script_line(&self, position: u32) {
+        let Some(sel) = self.imp().selection.get() else {
+            return;
+        };
+        let Some(line) = sel
+            .item(position)
+            .and_downcast::<LogRow>()
+            .map(|r| r.entry().line)
+        else {
+            return;
+        };
+        if line == 0 {
+            return;
+        }
+        if let Some(window) = self.root().and_downcast::<super::window::Window>() {
+            let editor = window.editor();
+            editor.move_cursor_to_line(line);
+            editor.view().grab_focus();
+        }
+    }
+
+    /// Select one row (and show its details), scrolled into view.
     pub fn select_row(&self, position: u32) {
+        let Some(position) = self.view_position(position) else {
+            return;
+        };
         if let Some(sel) = self.imp().selection.get() {
             sel.select_item(position, true);
+            if position + 1 < sel.n_items() {
+                self.imp().follow.set(false);
+            }
+            let _ = self
+                .imp()
+                .list_view
+                .activate_action("list.scroll-to-item", Some(&position.to_variant()));
         }
     }
 

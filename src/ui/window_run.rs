@@ -3,7 +3,7 @@
 use adw::subclass::prelude::*;
 
 use super::glue;
-use super::log_entry::{EntryKind, LogEntry, Time};
+use super::log_entry::{reset_label, EntryKind, LogEntry, Time};
 use super::window::Window;
 use crate::card::{self, CardError};
 use crate::engine::EngineOptions;
@@ -57,6 +57,14 @@ impl Window {
             Some((a, b)) => usize::from(errors.is_empty() && script.has_errors_in_lines(a, b)),
         };
         if !errors.is_empty() || unlisted > 0 {
+            let n = u32::try_from(errors.len() + unlisted).unwrap_or(u32::MAX);
+            let reason = ngettext(
+                "The script has {n} error; nothing was sent",
+                "The script has {n} errors; nothing was sent",
+                n,
+            )
+            .replace("{n}", &n.to_string());
+            self.log_view().run_refused(&reason);
             let time = Time::now();
             let rows = errors
                 .iter()
@@ -74,15 +82,7 @@ impl Window {
                 })
                 .collect();
             self.log_view().append(rows);
-            let n = u32::try_from(errors.len() + unlisted).unwrap_or(u32::MAX);
-            self.toast(
-                &ngettext(
-                    "The script has {n} error; nothing was sent",
-                    "The script has {n} errors; nothing was sent",
-                    n,
-                )
-                .replace("{n}", &n.to_string()),
-            );
+            self.toast(&reason);
             return;
         }
         let statements: Vec<Statement> = match range {
@@ -109,11 +109,39 @@ impl Window {
             self.connect_selected();
         }
         self.imp().stepping.set(stepping);
+        if !stepping {
+            self.log_view().append(vec![self.run_row(&reader)]);
+            self.editor().clear_status_words();
+        }
+        self.log_view().begin_run();
         self.set_running(true);
         self.send(Request::Run {
             statements,
             options: self.options(),
         });
+    }
+
+    /// The row that opens a run: the script, reader, protocol and whether
+    /// GET RESPONSE is automatic.
+    fn run_row(&self, reader: &str) -> LogEntry {
+        let script = self
+            .file()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| gettext("Untitled Script"));
+        let template = if self.options().auto_get_response {
+            gettext("{script} on {reader} ({protocol}), automatic GET RESPONSE on")
+        } else {
+            gettext("{script} on {reader} ({protocol}), automatic GET RESPONSE off")
+        };
+        let text = gettext_f(
+            &template,
+            &[
+                ("script", &script),
+                ("reader", reader),
+                ("protocol", self.reader_panel().protocol().label()),
+            ],
+        );
+        LogEntry::message(EntryKind::Run, Time::now(), 0, text)
     }
 
     /// Run the statement at (or after) the cursor, then move to the next one.
@@ -218,16 +246,19 @@ impl Window {
                     }
                     panel.set_connected(None);
                 }
-                Event::ResetDone(Ok(atr)) => {
+                Event::ResetDone {
+                    cold,
+                    result: Ok(atr),
+                } => {
                     if let Some(r) = panel.connected_reader() {
                         panel.set_connected(Some((r, atr.clone())));
                     }
                     rows.push(LogEntry {
                         response: atr,
-                        ..LogEntry::message(EntryKind::Reset, time, 0, gettext("Reset"))
+                        ..LogEntry::message(EntryKind::Reset, time, 0, reset_label(cold))
                     });
                 }
-                Event::ResetDone(Err(e)) => {
+                Event::ResetDone { result: Err(e), .. } => {
                     let msg = gettext_f(
                         &gettext("Reset failed: {error}"),
                         &[("error", &e.message())],
@@ -237,13 +268,28 @@ impl Window {
                 }
                 Event::RunStarted => {}
                 Event::Exchanges(list) => {
+                    self.log_view().tally(&list);
+                    let words: Vec<(usize, (u8, u8))> = list
+                        .iter()
+                        .filter_map(|e| match e {
+                            crate::engine::EngineEvent::Exchange(x) => {
+                                crate::apdu::status_word(&x.response).map(|sw| (x.line, sw))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    self.editor().show_status_words(&words);
                     for e in &list {
                         LogEntry::push_event(&mut rows, time, e);
                     }
                 }
                 Event::RunFinished(summary) => {
                     if !self.imp().stepping.get() {
-                        rows.push(LogEntry::summary(time, &summary));
+                        rows.push(LogEntry::summary(
+                            time,
+                            &summary,
+                            &self.log_view().sw_tally(),
+                        ));
                     }
                     self.set_running(false);
                 }

@@ -31,6 +31,8 @@ pub struct TestCard {
     journal: Arc<Mutex<Journal>>,
     /// Leave the reader after answering a command with this INS.
     leave_on: Option<(u8, Arc<AtomicBool>)>,
+    /// How long the card works on each command.
+    work: std::time::Duration,
 }
 
 impl TestCard {
@@ -40,7 +42,14 @@ impl TestCard {
             protocol: Protocol::Any,
             journal: Arc::default(),
             leave_on: None,
+            work: std::time::Duration::ZERO,
         }
+    }
+
+    /// A slow card: each command takes `work` before it is answered.
+    pub fn taking(mut self, work: std::time::Duration) -> TestCard {
+        self.work = work;
+        self
     }
 
     /// After answering a command with instruction `ins`, set `stop` (the
@@ -93,6 +102,7 @@ fn data_field(body: &[u8]) -> &[u8] {
 impl Card for TestCard {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
         self.journal.lock().unwrap().commands.push(command.to_vec());
+        std::thread::sleep(self.work);
         if let Some((ins, stop)) = &self.leave_on {
             if command.get(1) == Some(ins) {
                 stop.store(true, Ordering::SeqCst);

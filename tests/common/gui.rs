@@ -138,3 +138,51 @@ pub fn run_tests<T>(app: &Application, tests: &[(&'static str, T)], call: impl F
         std::process::exit(1);
     }
 }
+
+/// The X window id of the window whose title contains `name`.
+pub fn x_window(name: &str) -> String {
+    let ids = xdotool(&["search", "--onlyvisible", "--name", name]);
+    ids.lines().last().expect("the window's X id").to_owned()
+}
+
+/// Run xdotool (Debian package `xdotool`) while the main loop turns, so
+/// the window answers the X server meanwhile; its standard output.
+pub fn xdotool(args: &[&str]) -> String {
+    let mut child = std::process::Command::new("xdotool")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("xdotool (Debian package xdotool) is installed");
+    wait_until("xdotool done", 10, || child.try_wait().unwrap().is_some());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "xdotool {args:?}: {:?}", out.status);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Give the keyboard focus to the X window whose title contains `name`:
+/// there is no window manager under Xvfb to do it.
+pub fn focus_x_window(w: &Window, name: &str) {
+    let id = x_window(name);
+    xdotool(&["windowfocus", "--sync", &id]);
+    wait_until("window has the keyboard focus", 5, || w.is_active());
+}
+
+/// Press keys as a user does: the X server delivers them to the focused
+/// window, through GTK's shortcut controllers and accelerators.
+pub fn press(keys: &str) {
+    xdotool(&["key", keys]);
+}
+
+/// The clipboard's text, read as a paste does.
+pub fn clipboard_text(widget: &impl IsA<gtk::Widget>) -> String {
+    let copied = std::rc::Rc::new(std::cell::RefCell::new(None::<String>));
+    let clipboard = widget.clipboard();
+    let sink = copied.clone();
+    glib::spawn_future_local(async move {
+        let text = clipboard.read_text_future().await.ok().flatten();
+        *sink.borrow_mut() = Some(text.map(|t| t.to_string()).unwrap_or_default());
+    });
+    wait_until("clipboard text", 5, || copied.borrow().is_some());
+    let text = copied.borrow().clone().unwrap();
+    text
+}
