@@ -143,7 +143,26 @@ pub fn run(
         }
         let line = statement.span.start.line;
         let end = match &statement.kind {
-            StatementKind::Reset => reset(card, line, observer, &mut summary),
+            StatementKind::Reset => reset(card, false, line, observer, &mut summary),
+            StatementKind::ResetCold => reset(card, true, line, observer, &mut summary),
+            StatementKind::Delay(ms) => delay(Duration::from_millis(u64::from(*ms)), stop),
+            StatementKind::WaitCard(seconds) => {
+                let timeout = seconds.map(|s| Duration::from_secs(u64::from(s)));
+                match card.wait_card(timeout, stop) {
+                    Ok(()) => None,
+                    Err(CardError::Cancelled) if stop.load(Ordering::Relaxed) => {
+                        Some(Outcome::Stopped)
+                    }
+                    Err(error) => {
+                        summary.errors += 1;
+                        observer.event(&EngineEvent::Error {
+                            line,
+                            error: error.clone(),
+                        });
+                        Some(Outcome::CardError(error))
+                    }
+                }
+            }
             StatementKind::Exit => {
                 observer.event(&EngineEvent::Exit { line });
                 Some(Outcome::Exited)
@@ -161,14 +180,31 @@ pub fn run(
     summary
 }
 
+/// Sleep for `length`, waking early (stopped) once `stop` is set.
+fn delay(length: Duration, stop: &AtomicBool) -> Option<Outcome> {
+    const SLICE: Duration = Duration::from_millis(20);
+    let end = Instant::now() + length;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return Some(Outcome::Stopped);
+        }
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return None;
+        }
+        std::thread::sleep(left.min(SLICE));
+    }
+}
+
 fn reset(
     card: &mut dyn Card,
+    cold: bool,
     line: usize,
     observer: &mut dyn Observer,
     summary: &mut Summary,
 ) -> Option<Outcome> {
     let t = Instant::now();
-    let result = card.reset(false);
+    let result = card.reset(cold);
     let duration = t.elapsed();
     summary.resets += 1;
     let end = result.as_ref().err().map(|e| {

@@ -98,6 +98,9 @@ pub enum CardError {
     Cancelled,
     #[error("timeout")]
     Timeout,
+    /// `wait card SECONDS` ran out of time with the reader still empty.
+    #[error("no card inserted within {0} s")]
+    NoCardWithin(u32),
     /// Any other error, with the PC/SC text.
     #[error("{0}")]
     Other(String),
@@ -124,6 +127,14 @@ impl CardError {
             CardError::NotConnected => gettext("Not connected to a card"),
             CardError::Cancelled => gettext("Operation cancelled"),
             CardError::Timeout => gettext("The operation timed out"),
+            CardError::NoCardWithin(s) => crate::i18n::gettext_f(
+                &crate::i18n::ngettext(
+                    "No card was inserted within {seconds} second",
+                    "No card was inserted within {seconds} seconds",
+                    *s,
+                ),
+                &[("seconds", &s.to_string())],
+            ),
             CardError::Other(s) => {
                 crate::i18n::gettext_f(&gettext("PC/SC error: {error}"), &[("error", s)])
             }
@@ -150,6 +161,9 @@ impl CardError {
             }
             CardError::Unresponsive => gettext("Check that the card is inserted the right way"),
             CardError::NotConnected => gettext("Connect to a reader first"),
+            CardError::NoCardWithin(_) => gettext(
+                "Insert the card sooner, or give 'wait card' more seconds (or none, to wait as long as it takes)",
+            ),
             _ => return None,
         })
     }
@@ -168,6 +182,19 @@ pub trait Card: Send {
     fn protocol(&self) -> Protocol;
     /// End the connection.
     fn disconnect(&mut self, disposition: Disposition) -> Result<(), CardError>;
+    /// Block until a card is in the reader (`timeout` `None`: for ever),
+    /// connected and ready for the next command; a card that was swapped
+    /// meanwhile gets a fresh connection. Gives up with
+    /// [`CardError::Cancelled`] once `stop` is set. A card that cannot
+    /// leave its reader (the demo card) is always there.
+    fn wait_card(
+        &mut self,
+        timeout: Option<std::time::Duration>,
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<(), CardError> {
+        let _ = (timeout, stop);
+        Ok(())
+    }
 }
 
 /// A reader as the panel and `list` show it.

@@ -134,8 +134,9 @@ impl Printer {
                 let text = format!("> {}\n", a.echo);
                 self.write(&text);
             }
-            StatementKind::Reset => self.write("> RESET\n"),
-            StatementKind::Exit => {}
+            // scriptor knows no cold reset; it shows as any reset does.
+            StatementKind::Reset | StatementKind::ResetCold => self.write("> RESET\n"),
+            StatementKind::Exit | StatementKind::Delay(_) | StatementKind::WaitCard(_) => {}
         }
     }
 
@@ -340,7 +341,7 @@ fn scriptor_error(e: &CardError) -> String {
         CardError::Unresponsive => "Card is unresponsive.",
         CardError::NotConnected => "Invalid handle.",
         CardError::Cancelled => "Command cancelled.",
-        CardError::Timeout => "Command timeout.",
+        CardError::Timeout | CardError::NoCardWithin(_) => "Command timeout.",
         CardError::NoReaders | CardError::Other(_) => return e.to_string(),
     }
     .to_owned()

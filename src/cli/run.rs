@@ -165,8 +165,10 @@ fn run_statements(
         add(total, &s);
         // scriptor goes on after a failed reset (`< KO: …`); so do we, and
         // the error still makes the exit code 4.
-        let failed_reset = matches!(statement.kind, StatementKind::Reset)
-            && matches!(s.outcome, Outcome::CardError(_));
+        let failed_reset = matches!(
+            statement.kind,
+            StatementKind::Reset | StatementKind::ResetCold
+        ) && matches!(s.outcome, Outcome::CardError(_));
         if s.outcome != Outcome::Completed && !failed_reset {
             total.outcome = s.outcome;
             return false;

@@ -34,6 +34,10 @@ impl ParseError {
                 &gettext("Unexpected text after '{keyword}': expected the keyword alone on its line"),
                 &[("keyword", keyword)],
             ),
+            ParseErrorKind::BadStatement(detail) => gettext_f(
+                &gettext("Invalid statement: {detail}"),
+                &[("detail", detail)],
+            ),
             ParseErrorKind::UnknownWord(word) => gettext_f(
                 &gettext("Unknown word '{word}': expected hex bytes, 'reset' or 'exit'"),
                 &[("word", word)],

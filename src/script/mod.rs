@@ -20,9 +20,11 @@
 
 mod error;
 mod expect;
+mod extension;
 mod file;
 pub mod parse;
 
+pub use extension::{MAX_DELAY_MS, MAX_WAIT_SECONDS};
 pub use file::{read_file, read_stream, ReadError};
 pub use parse::{parse, parse_at, parse_with_offset};
 
@@ -144,6 +146,13 @@ pub enum StatementKind {
     Reset,
     /// `exit`: stop the script here.
     Exit,
+    /// `reset cold`: power the card off and on (SCARD_UNPOWER_CARD), shows the ATR.
+    ResetCold,
+    /// `delay MS`: wait this many milliseconds.
+    Delay(u32),
+    /// `wait card [SECONDS]`: block until a card is in the reader (for ever
+    /// without SECONDS).
+    WaitCard(Option<u32>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,6 +184,9 @@ pub enum ParseErrorKind {
     TextAfterKeyword(String),
     /// A line that starts with a word that is neither hex nor a keyword.
     UnknownWord(String),
+    /// A malformed `delay` or `wait card`; the string (already translated)
+    /// says what was expected.
+    BadStatement(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

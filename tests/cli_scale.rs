@@ -1,0 +1,12 @@
+//! Scripts as tests, at scale (issue 12), run as real processes on the
+//! private pcscd + vpcd bench: the statements `reset cold`, `delay`,
+//! `wait card`; JUnit and TAP reports; record and replay; repeat
+//! statistics; many readers; every inserted card.
+
+#[allow(dead_code)]
+#[path = "common/cli.rs"]
+mod cli_common;
+mod common;
+
+#[path = "cli_scale/statements.rs"]
+mod statements;
