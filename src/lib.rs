@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod i18n;
+pub mod report;
 pub mod script;
 pub mod settings;
 pub mod worker;

@@ -8,5 +8,7 @@
 mod cli_common;
 mod common;
 
+#[path = "cli_scale/reports.rs"]
+mod reports;
 #[path = "cli_scale/statements.rs"]
 mod statements;

@@ -113,9 +113,22 @@ fn run_command() -> Command {
                 .help(gettext("Go on after a failed expectation")),
         )
         .arg(
+            Arg::new("report")
+                .long("report")
+                .value_name("junit=FILE|tap=FILE")
+                .action(ArgAction::Append)
+                .help(gettext(
+                    "Write a test report: JUnit XML or TAP, to FILE ('-' for standard output); may be given twice",
+                )),
+        )
+        .arg(
             Arg::new("file")
                 .value_name("FILE")
+                .num_args(0..)
+                .action(ArgAction::Append)
                 .value_parser(clap::value_parser!(std::path::PathBuf))
-                .help(gettext("Script file (default: standard input)")),
+                .help(gettext(
+                    "Script files, run one after the other (default: standard input)",
+                )),
         )
 }

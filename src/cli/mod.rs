@@ -3,6 +3,7 @@
 mod args;
 mod list;
 mod output;
+mod reports;
 mod run;
 
 use std::ffi::OsString;

@@ -19,8 +19,13 @@ pub enum Format {
 /// Prints engine events as they happen.
 pub struct Printer {
     format: Format,
-    out: std::io::BufWriter<std::io::Stdout>,
+    out: std::io::BufWriter<Box<dyn Write + Send>>,
     unbuffered: bool,
+    /// A copy of everything written since `start_capture` (for a report's
+    /// `system-out`).
+    capture: Option<String>,
+    /// Put before each message on stderr (the reader, when several run).
+    label: String,
     /// The file's lines with their line ends, echoed as scriptor does.
     echo: Vec<String>,
     echoed: usize,
@@ -69,17 +74,37 @@ enum Record {
 
 impl Printer {
     pub fn new(format: Format, unbuffered: bool) -> Printer {
+        Printer::to(format, unbuffered, Box::new(std::io::stdout()))
+    }
+
+    /// A printer writing to `out` instead of standard output.
+    pub fn to(format: Format, unbuffered: bool, out: Box<dyn Write + Send>) -> Printer {
         Printer {
             format,
-            out: std::io::BufWriter::new(std::io::stdout()),
+            out: std::io::BufWriter::new(out),
             unbuffered,
+            capture: None,
+            label: String::new(),
             echo: Vec::new(),
             echoed: 0,
             closed: false,
         }
     }
 
+    /// Keep a copy of what is written from now on.
+    pub fn start_capture(&mut self) {
+        self.capture = Some(String::new());
+    }
+
+    /// What was written since `start_capture`.
+    pub fn take_capture(&mut self) -> String {
+        self.capture.take().unwrap_or_default()
+    }
+
     fn write(&mut self, text: &str) {
+        if let Some(c) = &mut self.capture {
+            c.push_str(text);
+        }
         let mut result = self.out.write_all(text.as_bytes());
         if self.unbuffered && result.is_ok() {
             result = self.out.flush();
@@ -118,6 +143,7 @@ impl Printer {
     pub fn echo_source(&mut self, text: &str) {
         if self.format == Format::Scriptor {
             self.echo = text.split_inclusive('\n').map(str::to_owned).collect();
+            self.echoed = 0;
         }
     }
 
@@ -232,7 +258,7 @@ impl Printer {
                 ],
             );
             let _ = self.out.flush();
-            eprintln!("{msg}");
+            eprintln!("{}{msg}", self.label);
         }
     }
 }
@@ -317,10 +343,11 @@ impl Printer {
             &gettext("line {line}: {error}"),
             &[("line", &line.to_string()), ("error", &error.message())],
         );
-        eprintln!("{msg}");
+        eprintln!("{}{msg}", self.label);
         if let Some(hint) = error.hint() {
             eprintln!(
-                "{}",
+                "{}{}",
+                self.label,
                 gettext_f(&gettext("Hint: {hint}"), &[("hint", &hint)])
             );
         }
@@ -352,15 +379,7 @@ fn micros(d: Duration) -> u64 {
 }
 
 fn expectation_text(e: &crate::script::Expectation) -> String {
-    let mut parts = Vec::new();
-    if let Some(d) = &e.data {
-        parts.push(format!("[{d}]"));
-    }
-    if !e.sw.is_empty() {
-        let sws: Vec<String> = e.sw.iter().map(|p| p.to_string()).collect();
-        parts.push(format!("({})", sws.join(", ")));
-    }
-    parts.join(" ")
+    e.to_string()
 }
 
 fn duration_text(d: Duration) -> String {

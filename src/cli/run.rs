@@ -9,8 +9,9 @@ use clap::ArgMatches;
 use super::output::{Format, Printer};
 use super::{report_card_error, EXIT_ASSERTION, EXIT_OK, EXIT_PCSC, EXIT_SCRIPT, EXIT_USAGE};
 use crate::card::{self, Card, CardError, Disposition, Protocol, ShareMode, DEMO_READER};
-use crate::engine::{self, EngineOptions, Outcome, Summary};
+use crate::engine::{self, EngineEvent, EngineOptions, Observer, Outcome, Summary};
 use crate::i18n::{gettext, gettext_f};
+use crate::report::{Collector, Suite};
 use crate::script::{self, Script, Statement, StatementKind};
 
 pub fn run(m: &ArgMatches) -> i32 {
@@ -52,39 +53,20 @@ pub fn run(m: &ArgMatches) -> i32 {
         ..EngineOptions::default()
     };
 
-    // Read and check the whole script before touching the card: a script
-    // with an error sends nothing.
-    let file = m.get_one::<std::path::PathBuf>("file");
-    // `-` is standard input read as a file (echoed), as in scriptor.
-    let dash = file.is_some_and(|p| p.as_os_str() == "-");
-    let source = match file {
-        Some(path) if !dash => match script::read_file(path) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                report_read_error(&e);
-                return EXIT_SCRIPT;
-            }
-        },
-        None if std::io::stdin().is_terminal() => None,
-        _ => match script::read_stream(std::io::stdin().lock()) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                report_read_error(&e);
-                return EXIT_SCRIPT;
-            }
-        },
-    };
-    let name = match file {
-        Some(p) if !dash => p.display().to_string(),
-        _ => gettext("standard input"),
-    };
-    let parsed = source.as_deref().map(script::parse);
-    if let Some(parsed) = &parsed {
-        if !parsed.errors.is_empty() {
-            print_parse_errors(&name, parsed);
-            return EXIT_SCRIPT;
+    let reports = match super::reports::requested(m) {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return EXIT_USAGE;
         }
-    }
+    };
+
+    // Read and check every script before touching the card: a script
+    // with an error sends nothing.
+    let jobs = match load_jobs(m) {
+        Ok(jobs) => jobs,
+        Err(code) => return code,
+    };
 
     let reader = match pick_reader(m) {
         Ok(r) => r,
@@ -101,42 +83,158 @@ pub fn run(m: &ArgMatches) -> i32 {
         }
     };
 
-    let mut printer = Printer::new(format, m.get_flag("unbuffered") || parsed.is_none());
+    let unbuffered = m.get_flag("unbuffered") || jobs.is_empty();
+    let mut printer = if reports.uses_stdout() {
+        // The report is the output: the run's own lines go only into it.
+        Printer::to(format, unbuffered, Box::new(std::io::sink()))
+    } else {
+        Printer::new(format, unbuffered)
+    };
     printer.protocol(card.protocol());
-    match file {
-        Some(path) => eprintln!(
-            "{}",
-            gettext_f(
-                &gettext("Using given file: {file}"),
-                &[("file", &path.display().to_string())]
-            )
-        ),
-        None => eprintln!("{}", gettext("Reading commands from STDIN")),
+    let stop = AtomicBool::new(false);
+    if jobs.is_empty() {
+        eprintln!("{}", gettext("Reading commands from STDIN"));
+        let mut summary = Summary::default();
+        interactive(card.as_mut(), &options, &mut printer, &stop, &mut summary);
+        printer.summary(&summary);
+        let _ = card.disconnect(Disposition::Leave);
+        return exit_code(&summary);
     }
 
-    let stop = AtomicBool::new(false);
-    let mut summary = Summary::default();
-    match (&parsed, &source) {
-        (Some(parsed), Some(text)) => {
-            // scriptor echoes the file's lines, not piped input.
-            if file.is_some() {
-                printer.echo_source(text);
-            }
-            run_statements(
-                &parsed.statements,
-                card.as_mut(),
-                &options,
-                &mut printer,
-                &stop,
-                &mut summary,
-            );
-            printer.finish_source(&summary.outcome);
+    let mut code = EXIT_OK;
+    let mut suites = Vec::new();
+    for job in &jobs {
+        match &job.path {
+            Some(path) => eprintln!(
+                "{}",
+                gettext_f(
+                    &gettext("Using given file: {file}"),
+                    &[("file", &path.display().to_string())]
+                )
+            ),
+            None => eprintln!("{}", gettext("Reading commands from STDIN")),
         }
-        _ => interactive(card.as_mut(), &options, &mut printer, &stop, &mut summary),
+        let (suite, summary) = run_job(job, card.as_mut(), &options, &mut printer, &stop, None);
+        printer.summary(&summary);
+        code = code.max(exit_code(&summary));
+        suites.push(suite);
+        if printer.closed() {
+            break;
+        }
     }
-    printer.summary(&summary);
     let _ = card.disconnect(Disposition::Leave);
-    exit_code(&summary)
+    if let Err(msg) = reports.write(&suites) {
+        eprintln!("{msg}");
+        code = code.max(EXIT_PCSC);
+    }
+    code
+}
+
+/// A script read and checked, ready to run.
+pub(super) struct Job {
+    /// The file as given, or `standard input`.
+    pub name: String,
+    /// `None` for standard input.
+    pub path: Option<std::path::PathBuf>,
+    /// Echo the source's lines (a file, or `-`), as scriptor does.
+    pub echo: bool,
+    pub source: String,
+    pub script: Script,
+}
+
+/// Every FILE of the command line read and parsed; standard input (without
+/// FILE) when it is not a terminal. No job means: read a terminal line by
+/// line. `Err` is the exit code after the errors were reported.
+pub(super) fn load_jobs(m: &ArgMatches) -> Result<Vec<Job>, i32> {
+    let files: Vec<&std::path::PathBuf> = m
+        .get_many::<std::path::PathBuf>("file")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let mut jobs = Vec::new();
+    let mut failed = false;
+    let stdin_job = |echo: bool| -> Result<Job, i32> {
+        match script::read_stream(std::io::stdin().lock()) {
+            Ok(source) => Ok(Job {
+                name: gettext("standard input"),
+                path: echo.then(|| "-".into()),
+                echo,
+                script: script::parse(&source),
+                source,
+            }),
+            Err(e) => {
+                report_read_error(&e);
+                Err(EXIT_SCRIPT)
+            }
+        }
+    };
+    if files.is_empty() {
+        if std::io::stdin().is_terminal() {
+            return Ok(jobs);
+        }
+        jobs.push(stdin_job(false)?);
+    }
+    for path in files {
+        // `-` is standard input read as a file (echoed), as in scriptor.
+        if path.as_os_str() == "-" {
+            jobs.push(stdin_job(true)?);
+            continue;
+        }
+        match script::read_file(path) {
+            Ok(source) => jobs.push(Job {
+                name: path.display().to_string(),
+                path: Some(path.clone()),
+                echo: true,
+                script: script::parse(&source),
+                source,
+            }),
+            Err(e) => {
+                report_read_error(&e);
+                return Err(EXIT_SCRIPT);
+            }
+        }
+    }
+    for job in &jobs {
+        if !job.script.errors.is_empty() {
+            print_parse_errors(&job.name, &job.script);
+            failed = true;
+        }
+    }
+    if failed {
+        return Err(EXIT_SCRIPT);
+    }
+    Ok(jobs)
+}
+
+/// Run one script on `card`: its output through `printer`, its statements
+/// into a report suite.
+pub(super) fn run_job(
+    job: &Job,
+    card: &mut dyn Card,
+    options: &EngineOptions,
+    printer: &mut Printer,
+    stop: &AtomicBool,
+    reader: Option<&str>,
+) -> (Suite, Summary) {
+    let mut collector = Collector::new(&job.name, reader, &job.source, &job.script.statements);
+    printer.start_capture();
+    if job.echo {
+        printer.echo_source(&job.source);
+    }
+    let started = std::time::Instant::now();
+    let mut summary = Summary::default();
+    run_statements(
+        &job.script.statements,
+        card,
+        options,
+        printer,
+        &mut collector,
+        stop,
+        &mut summary,
+    );
+    printer.finish_source(&summary.outcome);
+    let output = printer.take_capture();
+    let suite = collector.finish(&summary.outcome, started.elapsed(), output);
+    (suite, summary)
 }
 
 /// Run statements one at a time, so that the printer shows each command
@@ -146,6 +244,7 @@ fn run_statements(
     card: &mut dyn Card,
     options: &EngineOptions,
     printer: &mut Printer,
+    collector: &mut Collector,
     stop: &AtomicBool,
     total: &mut Summary,
 ) -> bool {
@@ -155,13 +254,20 @@ fn run_statements(
             return false;
         }
         printer.before(statement);
-        let s = engine::run(
-            std::slice::from_ref(statement),
-            card,
-            options,
-            printer,
-            stop,
-        );
+        let s = {
+            let mut both = |e: &EngineEvent| {
+                printer.event(e);
+                collector.event(e);
+            };
+            engine::run(
+                std::slice::from_ref(statement),
+                card,
+                options,
+                &mut both,
+                stop,
+            )
+        };
+        collector.done(statement, &s);
         add(total, &s);
         // scriptor goes on after a failed reset (`< KO: …`); so do we, and
         // the error still makes the exit code 4.
@@ -315,7 +421,17 @@ fn interactive(
             print_errors(&gettext("standard input"), &parsed);
             continue;
         }
-        if !run_statements(&parsed.statements, card, options, printer, stop, total) {
+        let mut collector = Collector::new("", None, "", &[]);
+        let statements = &parsed.statements;
+        if !run_statements(
+            statements,
+            card,
+            options,
+            printer,
+            &mut collector,
+            stop,
+            total,
+        ) {
             return;
         }
     }

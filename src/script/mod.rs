@@ -128,6 +128,29 @@ impl Expectation {
     }
 }
 
+/// As written in a script: `[01 02 XX] (9000, 61XX)`.
+impl std::fmt::Display for Expectation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(d) = &self.data {
+            write!(f, "[{d}]")?;
+        }
+        if !self.sw.is_empty() {
+            if self.data.is_some() {
+                f.write_str(" ")?;
+            }
+            f.write_str("(")?;
+            for (i, p) in self.sw.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{p}")?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApduStatement {
     /// The bytes to send, exactly as written.
