@@ -8,6 +8,8 @@
 mod cli_common;
 mod common;
 
+#[path = "cli_scale/replay.rs"]
+mod replay;
 #[path = "cli_scale/reports.rs"]
 mod reports;
 #[path = "cli_scale/statements.rs"]

@@ -36,7 +36,14 @@ pub fn command() -> Command {
                         .long("card")
                         .value_name("FILE.ron")
                         .value_parser(clap::value_parser!(std::path::PathBuf))
-                        .help(gettext("Card description in RON (default: the built-in demo card)")),
+                        .help(gettext("Card description in RON, or a card recorded with 'run --record' (default: the built-in demo card)")),
+                )
+                .arg(
+                    Arg::new("latency")
+                        .long("latency")
+                        .value_name("MS")
+                        .value_parser(clap::value_parser!(u64).range(0..=60_000))
+                        .help(gettext("Answer each command after this many milliseconds, like a slow card")),
                 )
                 .arg(
                     Arg::new("bench")
@@ -111,6 +118,15 @@ fn run_command() -> Command {
                 .long("continue-on-error")
                 .action(ArgAction::SetTrue)
                 .help(gettext("Go on after a failed expectation")),
+        )
+        .arg(
+            Arg::new("record")
+                .long("record")
+                .value_name("CARD.ron")
+                .value_parser(clap::value_parser!(std::path::PathBuf))
+                .help(gettext(
+                    "Record the card's ATR, commands and responses into a card file that 'virtual-card --card' replays",
+                )),
         )
         .arg(
             Arg::new("report")

@@ -8,7 +8,7 @@ use clap::ArgMatches;
 
 use super::output::{Format, Printer};
 use super::{report_card_error, EXIT_ASSERTION, EXIT_OK, EXIT_PCSC, EXIT_SCRIPT, EXIT_USAGE};
-use crate::card::{self, Card, CardError, Disposition, Protocol, ShareMode, DEMO_READER};
+use crate::card::{self, replay, Card, CardError, Disposition, Protocol, ShareMode, DEMO_READER};
 use crate::engine::{self, EngineEvent, EngineOptions, Observer, Outcome, Summary};
 use crate::i18n::{gettext, gettext_f};
 use crate::report::{Collector, Suite};
@@ -82,6 +82,13 @@ pub fn run(m: &ArgMatches) -> i32 {
             return EXIT_PCSC;
         }
     };
+    let record = m.get_one::<std::path::PathBuf>("record");
+    let mut recording = None;
+    if record.is_some() {
+        let (recorder, log) = replay::Recorder::new(card);
+        card = Box::new(recorder);
+        recording = Some(log);
+    }
 
     let unbuffered = m.get_flag("unbuffered") || jobs.is_empty();
     let mut printer = if reports.uses_stdout() {
@@ -98,7 +105,7 @@ pub fn run(m: &ArgMatches) -> i32 {
         interactive(card.as_mut(), &options, &mut printer, &stop, &mut summary);
         printer.summary(&summary);
         let _ = card.disconnect(Disposition::Leave);
-        return exit_code(&summary);
+        return exit_code(&summary).max(save_recording(record, recording));
     }
 
     let mut code = EXIT_OK;
@@ -123,11 +130,42 @@ pub fn run(m: &ArgMatches) -> i32 {
         }
     }
     let _ = card.disconnect(Disposition::Leave);
+    code = code.max(save_recording(record, recording));
     if let Err(msg) = reports.write(&suites) {
         eprintln!("{msg}");
         code = code.max(EXIT_PCSC);
     }
     code
+}
+
+/// Write the card file of `run --record`; the exit code if that failed.
+fn save_recording(
+    path: Option<&std::path::PathBuf>,
+    log: Option<std::sync::Arc<std::sync::Mutex<replay::Recording>>>,
+) -> i32 {
+    let (Some(path), Some(log)) = (path, log) else {
+        return EXIT_OK;
+    };
+    let result = match log.lock() {
+        Ok(r) => r.save(path),
+        Err(_) => return EXIT_PCSC,
+    };
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!(
+                "{}",
+                gettext_f(
+                    &gettext("Cannot write the recorded card {file}: {error}"),
+                    &[
+                        ("file", &path.display().to_string()),
+                        ("error", &e.to_string())
+                    ]
+                )
+            );
+            EXIT_PCSC
+        }
+    }
 }
 
 /// A script read and checked, ready to run.
