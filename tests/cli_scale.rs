@@ -14,3 +14,5 @@ mod replay;
 mod reports;
 #[path = "cli_scale/statements.rs"]
 mod statements;
+#[path = "cli_scale/stats.rs"]
+mod stats;

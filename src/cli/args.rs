@@ -129,6 +129,22 @@ fn run_command() -> Command {
                 )),
         )
         .arg(
+            Arg::new("repeat")
+                .long("repeat")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32).range(1..))
+                .default_value("1")
+                .help(gettext("Run the scripts N times")),
+        )
+        .arg(
+            Arg::new("stats")
+                .long("stats")
+                .action(ArgAction::SetTrue)
+                .help(gettext(
+                    "After the runs, print each statement's min, median, p95 and max time and its share of the total",
+                )),
+        )
+        .arg(
             Arg::new("report")
                 .long("report")
                 .value_name("junit=FILE|tap=FILE")

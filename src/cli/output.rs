@@ -101,6 +101,12 @@ impl Printer {
         self.capture.take().unwrap_or_default()
     }
 
+    /// Text of our own (not a statement's output), e.g. statistics.
+    pub fn write_text(&mut self, text: &str) {
+        self.write(text);
+        let _ = self.out.flush();
+    }
+
     fn write(&mut self, text: &str) {
         if let Some(c) = &mut self.capture {
             c.push_str(text);

@@ -108,26 +108,36 @@ pub fn run(m: &ArgMatches) -> i32 {
         return exit_code(&summary).max(save_recording(record, recording));
     }
 
+    let repeat = m.get_one::<u32>("repeat").copied().unwrap_or(1) as usize;
     let mut code = EXIT_OK;
     let mut suites = Vec::new();
-    for job in &jobs {
-        match &job.path {
-            Some(path) => eprintln!(
-                "{}",
-                gettext_f(
-                    &gettext("Using given file: {file}"),
-                    &[("file", &path.display().to_string())]
-                )
-            ),
-            None => eprintln!("{}", gettext("Reading commands from STDIN")),
+    'runs: for round in 1..=repeat {
+        for job in &jobs {
+            match &job.path {
+                Some(path) => eprintln!(
+                    "{}",
+                    gettext_f(
+                        &gettext("Using given file: {file}"),
+                        &[("file", &path.display().to_string())]
+                    )
+                ),
+                None => eprintln!("{}", gettext("Reading commands from STDIN")),
+            }
+            let (mut suite, summary) =
+                run_job(job, card.as_mut(), &options, &mut printer, &stop, None);
+            printer.summary(&summary);
+            code = code.max(exit_code(&summary));
+            if repeat > 1 {
+                suite.name = format!("{} #{round}", suite.name);
+            }
+            suites.push(suite);
+            if printer.closed() {
+                break 'runs;
+            }
         }
-        let (suite, summary) = run_job(job, card.as_mut(), &options, &mut printer, &stop, None);
-        printer.summary(&summary);
-        code = code.max(exit_code(&summary));
-        suites.push(suite);
-        if printer.closed() {
-            break;
-        }
+    }
+    if m.get_flag("stats") {
+        printer.write_text(&stats_text(&jobs, &suites));
     }
     let _ = card.disconnect(Disposition::Leave);
     code = code.max(save_recording(record, recording));
@@ -136,6 +146,17 @@ pub fn run(m: &ArgMatches) -> i32 {
         code = code.max(EXIT_PCSC);
     }
     code
+}
+
+/// The `--stats` tables, one per script.
+fn stats_text(jobs: &[Job], suites: &[Suite]) -> String {
+    let mut out = String::new();
+    for job in jobs {
+        let runs: Vec<&Suite> = suites.iter().filter(|s| s.file == job.name).collect();
+        let table = crate::report::stats::collect(&runs);
+        out.push_str(&crate::report::stats::render(&job.name, runs.len(), &table));
+    }
+    out
 }
 
 /// Write the card file of `run --record`; the exit code if that failed.

@@ -7,6 +7,7 @@
 //! happened in and the statements that did not run are skipped.
 
 pub mod junit;
+pub mod stats;
 pub mod tap;
 
 use std::time::{Duration, SystemTime};
@@ -112,6 +113,8 @@ pub struct Step {
     pub line: usize,
     /// `file:line` and the line's trailing comment, if any.
     pub name: String,
+    /// The statement as written on its first line, without the comment.
+    pub text: String,
     pub has_expectation: bool,
     /// Time in the card (exchanges and resets) or, for `delay` and
     /// `wait card`, the statement's whole time.
@@ -194,9 +197,18 @@ impl Collector {
                 None => format!("{file}:{line}"),
             };
             by_line.insert(line, steps.len());
+            let text = s
+                .span
+                .byte_range(source)
+                .and_then(|r| source.get(r))
+                .and_then(|t| t.lines().next())
+                .unwrap_or("")
+                .trim()
+                .to_owned();
             steps.push(Step {
                 line,
                 name,
+                text,
                 has_expectation: matches!(&s.kind, StatementKind::Apdu(a) if a.expect.is_some()),
                 duration: Duration::ZERO,
                 sw: None,
