@@ -8,6 +8,8 @@
 mod cli_common;
 mod common;
 
+#[path = "cli_scale/readers.rs"]
+mod readers;
 #[path = "cli_scale/replay.rs"]
 mod replay;
 #[path = "cli_scale/reports.rs"]

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod monitor;
 pub mod pcsc_backend;
 pub mod replay;
+pub mod select;
 pub mod vpcd;
 
 use crate::i18n::gettext;

@@ -120,6 +120,22 @@ fn run_command() -> Command {
                 .help(gettext("Go on after a failed expectation")),
         )
         .arg(
+            Arg::new("readers")
+                .long("readers")
+                .value_name("PATTERN")
+                .conflicts_with_all(["reader", "demo", "record"])
+                .help(gettext(
+                    "Run on every reader with a card whose name matches PATTERN (a part of the name, or with * and ?), all at once",
+                )),
+        )
+        .arg(
+            Arg::new("all-readers")
+                .long("all-readers")
+                .action(ArgAction::SetTrue)
+                .conflicts_with_all(["reader", "demo", "record", "readers"])
+                .help(gettext("Run on every reader with a card, all at once")),
+        )
+        .arg(
             Arg::new("record")
                 .long("record")
                 .value_name("CARD.ron")

@@ -2,6 +2,7 @@
 
 mod args;
 mod list;
+mod many;
 mod output;
 mod reports;
 mod run;

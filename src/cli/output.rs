@@ -91,6 +91,18 @@ impl Printer {
         }
     }
 
+    /// Prefix each message on stderr with `label` (e.g. `[Reader 1] `).
+    pub fn set_label(&mut self, label: String) {
+        self.label = label;
+    }
+
+    /// Write out what is buffered.
+    pub fn flush(&mut self) {
+        if self.out.flush().is_err() {
+            self.closed = true;
+        }
+    }
+
     /// Keep a copy of what is written from now on.
     pub fn start_capture(&mut self) {
         self.capture = Some(String::new());

@@ -68,6 +68,47 @@ pub fn run(m: &ArgMatches) -> i32 {
         Err(code) => return code,
     };
 
+    let setup = Setup {
+        format,
+        protocol,
+        share,
+        options: options.clone(),
+        repeat: m.get_one::<u32>("repeat").copied().unwrap_or(1) as usize,
+        jobs: std::sync::Arc::new(jobs),
+        quiet: reports.uses_stdout(),
+    };
+    let jobs = &setup.jobs[..];
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    if m.get_flag("all-readers") || m.contains_id("readers") {
+        if jobs.is_empty() {
+            eprintln!(
+                "{}",
+                gettext("Several readers need script files (or piped input), not a terminal")
+            );
+            return EXIT_USAGE;
+        }
+        let pattern = m.get_one::<String>("readers").map(String::as_str);
+        let readers = match super::many::readers_with_cards(pattern) {
+            Ok(r) => r,
+            Err(e) => {
+                report_card_error(&e);
+                return EXIT_PCSC;
+            }
+        };
+        let (suites, mut code) = super::many::run(&setup, &readers, &stop);
+        if m.get_flag("stats") && !setup.quiet {
+            let _ = std::io::Write::write_all(
+                &mut std::io::stdout(),
+                stats_text(jobs, &suites).as_bytes(),
+            );
+        }
+        if let Err(msg) = reports.write(&suites) {
+            eprintln!("{msg}");
+            code = code.max(EXIT_PCSC);
+        }
+        return code;
+    }
+
     let reader = match pick_reader(m) {
         Ok(r) => r,
         Err(e) => {
@@ -91,14 +132,13 @@ pub fn run(m: &ArgMatches) -> i32 {
     }
 
     let unbuffered = m.get_flag("unbuffered") || jobs.is_empty();
-    let mut printer = if reports.uses_stdout() {
+    let mut printer = if setup.quiet {
         // The report is the output: the run's own lines go only into it.
         Printer::to(format, unbuffered, Box::new(std::io::sink()))
     } else {
         Printer::new(format, unbuffered)
     };
     printer.protocol(card.protocol());
-    let stop = AtomicBool::new(false);
     if jobs.is_empty() {
         eprintln!("{}", gettext("Reading commands from STDIN"));
         let mut summary = Summary::default();
@@ -108,11 +148,11 @@ pub fn run(m: &ArgMatches) -> i32 {
         return exit_code(&summary).max(save_recording(record, recording));
     }
 
-    let repeat = m.get_one::<u32>("repeat").copied().unwrap_or(1) as usize;
+    let repeat = setup.repeat;
     let mut code = EXIT_OK;
     let mut suites = Vec::new();
     'runs: for round in 1..=repeat {
-        for job in &jobs {
+        for job in jobs {
             match &job.path {
                 Some(path) => eprintln!(
                     "{}",
@@ -137,7 +177,7 @@ pub fn run(m: &ArgMatches) -> i32 {
         }
     }
     if m.get_flag("stats") {
-        printer.write_text(&stats_text(&jobs, &suites));
+        printer.write_text(&stats_text(jobs, &suites));
     }
     let _ = card.disconnect(Disposition::Leave);
     code = code.max(save_recording(record, recording));
@@ -187,6 +227,19 @@ fn save_recording(
             EXIT_PCSC
         }
     }
+}
+
+/// What every run of a `run` command shares (also across reader threads).
+#[derive(Clone)]
+pub(super) struct Setup {
+    pub format: Format,
+    pub protocol: Protocol,
+    pub share: ShareMode,
+    pub options: EngineOptions,
+    pub repeat: usize,
+    pub jobs: std::sync::Arc<Vec<Job>>,
+    /// A report is the standard output: print nothing else there.
+    pub quiet: bool,
 }
 
 /// A script read and checked, ready to run.
@@ -342,7 +395,7 @@ fn run_statements(
     true
 }
 
-fn exit_code(summary: &Summary) -> i32 {
+pub(super) fn exit_code(summary: &Summary) -> i32 {
     match &summary.outcome {
         Outcome::CardError(_) => EXIT_PCSC,
         _ if summary.errors > 0 => EXIT_PCSC,
