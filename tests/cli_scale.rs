@@ -8,6 +8,8 @@
 mod cli_common;
 mod common;
 
+#[path = "cli_scale/each_card.rs"]
+mod each_card;
 #[path = "cli_scale/readers.rs"]
 mod readers;
 #[path = "cli_scale/replay.rs"]

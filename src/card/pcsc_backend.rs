@@ -87,6 +87,56 @@ impl PcscContext {
     }
 }
 
+/// How a wait for a card (or for its removal) ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// The reader is in the state asked for; `changed`: it was not at first.
+    Reached {
+        changed: bool,
+    },
+    TimedOut,
+    /// `stop` was set.
+    Stopped,
+}
+
+/// Block until `reader` has a card (`present`) or none, until `deadline`
+/// or until `stop` is set. pcscd wakes the call at once on a change; the
+/// call is cut in short slices only to look at `stop`.
+pub fn wait_reader(
+    ctx: &pcsc::Context,
+    reader: &std::ffi::CStr,
+    present: bool,
+    deadline: Option<Instant>,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Result<Wait, CardError> {
+    let mut state = [pcsc::ReaderState::new(
+        reader.to_owned(),
+        pcsc::State::UNAWARE,
+    )];
+    let mut changed = false;
+    loop {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(Wait::Stopped);
+        }
+        let mut slice = WAIT_SLICE;
+        if let Some(d) = deadline {
+            slice = slice.min(d.saturating_duration_since(Instant::now()));
+        }
+        match ctx.get_status_change(slice, &mut state) {
+            Ok(()) | Err(pcsc::Error::Timeout) => {}
+            Err(e) => return Err(map_reader_error(e, &reader.to_string_lossy())),
+        }
+        if state[0].event_state().contains(pcsc::State::PRESENT) == present {
+            return Ok(Wait::Reached { changed });
+        }
+        changed = true;
+        state[0].sync_current_state();
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Ok(Wait::TimedOut);
+        }
+    }
+}
+
 /// The state of one reader as `get_status_change` reported it.
 pub(crate) fn reader_info(state: &pcsc::ReaderState) -> ReaderInfo {
     let ev = state.event_state();
@@ -297,34 +347,14 @@ impl Card for PcscCard {
         stop: &std::sync::atomic::AtomicBool,
     ) -> Result<(), CardError> {
         let deadline = timeout.map(|t| Instant::now() + t);
-        let mut state = [pcsc::ReaderState::new(
-            self.reader.clone(),
-            pcsc::State::UNAWARE,
-        )];
-        let mut was_absent = false;
-        loop {
-            if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                return Err(CardError::Cancelled);
-            }
-            // Short slices, so that a stop request is seen soon.
-            let mut slice = WAIT_SLICE;
-            if let Some(d) = deadline {
-                slice = slice.min(d.saturating_duration_since(Instant::now()));
-            }
-            match self.ctx.get_status_change(slice, &mut state) {
-                Ok(()) | Err(pcsc::Error::Timeout) => {}
-                Err(e) => return Err(map_reader_error(e, &self.reader())),
-            }
-            if state[0].event_state().contains(pcsc::State::PRESENT) {
-                break;
-            }
-            was_absent = true;
-            state[0].sync_current_state();
-            if deadline.is_some_and(|d| Instant::now() >= d) {
+        let was_absent = match wait_reader(&self.ctx, &self.reader, true, deadline, stop)? {
+            Wait::Reached { changed } => changed,
+            Wait::Stopped => return Err(CardError::Cancelled),
+            Wait::TimedOut => {
                 let secs = timeout.map_or(0, |t| t.as_secs().min(u32::MAX as u64) as u32);
                 return Err(CardError::NoCardWithin(secs));
             }
-        }
+        };
         // Still the card we are connected to: nothing to do.
         let alive = !was_absent
             && !self.pulled

@@ -136,6 +136,33 @@ fn run_command() -> Command {
                 .help(gettext("Run on every reader with a card, all at once")),
         )
         .arg(
+            Arg::new("each-card")
+                .long("each-card")
+                .action(ArgAction::SetTrue)
+                .conflicts_with_all(["demo", "record", "readers", "all-readers", "repeat"])
+                .help(gettext(
+                    "Wait for a card, run the scripts, print a verdict, wait for its removal, and again for the next card",
+                )),
+        )
+        .arg(
+            Arg::new("count")
+                .long("count")
+                .value_name("N")
+                .requires("each-card")
+                .value_parser(clap::value_parser!(u32).range(1..))
+                .help(gettext("With --each-card: stop after N cards")),
+        )
+        .arg(
+            Arg::new("log")
+                .long("log")
+                .value_name("FILE.jsonl")
+                .requires("each-card")
+                .value_parser(clap::value_parser!(std::path::PathBuf))
+                .help(gettext(
+                    "With --each-card: append one JSON line per card to FILE (synced to disk before the next card)",
+                )),
+        )
+        .arg(
             Arg::new("record")
                 .long("record")
                 .value_name("CARD.ron")

@@ -1,11 +1,13 @@
 //! The command line: `run` (scriptor-compatible), `list`, `virtual-card`.
 
 mod args;
+mod each_card;
 mod list;
 mod many;
 mod output;
 mod reports;
 mod run;
+mod signal;
 
 use std::ffi::OsString;
 

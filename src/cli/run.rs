@@ -116,6 +116,23 @@ pub fn run(m: &ArgMatches) -> i32 {
             return EXIT_PCSC;
         }
     };
+    if m.get_flag("each-card") {
+        if jobs.is_empty() {
+            eprintln!(
+                "{}",
+                gettext("Every inserted card needs script files (or piped input), not a terminal")
+            );
+            return EXIT_USAGE;
+        }
+        let count = m.get_one::<u32>("count").map(|&n| n as usize);
+        let log = m.get_one::<std::path::PathBuf>("log").map(|p| p.as_path());
+        let (suites, mut code) = super::each_card::run(&setup, &reader, count, log);
+        if let Err(msg) = reports.write(&suites) {
+            eprintln!("{msg}");
+            code = code.max(EXIT_PCSC);
+        }
+        return code;
+    }
     let mut card = match card::open(&reader, protocol, share) {
         Ok(c) => c,
         Err(e) => {

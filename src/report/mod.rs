@@ -6,6 +6,7 @@
 //! statement where a card error happened; a card error fails the case it
 //! happened in and the statements that did not run are skipped.
 
+pub mod jsonl;
 pub mod junit;
 pub mod stats;
 pub mod tap;
