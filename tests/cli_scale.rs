@@ -10,6 +10,8 @@ mod common;
 
 #[path = "cli_scale/each_card.rs"]
 mod each_card;
+#[path = "cli_scale/generated.rs"]
+mod generated;
 #[path = "cli_scale/readers.rs"]
 mod readers;
 #[path = "cli_scale/replay.rs"]
