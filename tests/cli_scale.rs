@@ -8,6 +8,8 @@
 mod cli_common;
 mod common;
 
+#[path = "cli_scale/ci.rs"]
+mod ci;
 #[path = "cli_scale/each_card.rs"]
 mod each_card;
 #[path = "cli_scale/generated.rs"]
