@@ -181,9 +181,13 @@ pub struct Collector {
 
 impl Collector {
     pub fn new(file: &str, reader: Option<&str>, source: &str, statements: &[Statement]) -> Self {
-        let comments = comments(source);
+        // One pass over the source: statements may be many (10 000 lines).
+        let lines: Vec<&str> = crate::script::parse::LineIter::new(source)
+            .map(|(_, l)| l)
+            .collect();
+        let line_text = |l: usize| lines.get(l.wrapping_sub(1)).copied().unwrap_or("");
         let mut steps = Vec::with_capacity(statements.len());
-        let mut by_line = std::collections::HashMap::new();
+        let mut by_line = std::collections::HashMap::with_capacity(statements.len());
         for s in statements {
             if s.kind == StatementKind::Exit {
                 continue;
@@ -192,18 +196,14 @@ impl Collector {
             // The expectation is on the last line; its comment names the case.
             let comment = [s.span.end.line, line]
                 .iter()
-                .find_map(|&l| comments.get(l.wrapping_sub(1)).cloned().flatten());
+                .find_map(|&l| comment(line_text(l)));
             let name = match comment {
                 Some(c) => format!("{file}:{line} {c}"),
                 None => format!("{file}:{line}"),
             };
             by_line.insert(line, steps.len());
-            let text = s
-                .span
-                .byte_range(source)
-                .and_then(|r| source.get(r))
-                .and_then(|t| t.lines().next())
-                .unwrap_or("")
+            let first = line_text(line);
+            let text = first[..first.find('#').unwrap_or(first.len())]
                 .trim()
                 .to_owned();
             steps.push(Step {
@@ -336,15 +336,11 @@ fn error_text(e: &CardError) -> String {
     }
 }
 
-/// Each line's trailing comment (text after `#`, trimmed), by line index.
-fn comments(source: &str) -> Vec<Option<String>> {
-    crate::script::parse::LineIter::new(source)
-        .map(|(_, line)| {
-            let at = line.find('#')?;
-            let c = line[at + 1..].trim();
-            (!c.is_empty()).then(|| c.to_owned())
-        })
-        .collect()
+/// A line's comment (the text after `#`, trimmed), if any.
+fn comment(line: &str) -> Option<String> {
+    let at = line.find('#')?;
+    let c = line[at + 1..].trim();
+    (!c.is_empty()).then(|| c.to_owned())
 }
 
 /// Seconds with microseconds, as JUnit and TAP consumers read them.

@@ -24,22 +24,23 @@ pub struct StatementStats {
 /// The statistics of the suites of one script (its repeated runs), by
 /// line; statements that never ran are left out.
 pub fn collect(runs: &[&Suite]) -> Vec<StatementStats> {
-    let mut by_line: Vec<(usize, String, Vec<Duration>)> = Vec::new();
+    let mut by_line: std::collections::BTreeMap<usize, (String, Vec<Duration>)> =
+        std::collections::BTreeMap::new();
     for suite in runs {
         for step in &suite.steps {
             if matches!(step.verdict, super::Verdict::Skipped(_)) {
                 continue;
             }
-            match by_line.iter_mut().find(|(l, _, _)| *l == step.line) {
-                Some((_, _, times)) => times.push(step.duration),
-                None => by_line.push((step.line, step.text.clone(), vec![step.duration])),
-            }
+            by_line
+                .entry(step.line)
+                .or_insert_with(|| (step.text.clone(), Vec::new()))
+                .1
+                .push(step.duration);
         }
     }
-    by_line.sort_by_key(|(l, _, _)| *l);
     by_line
         .into_iter()
-        .map(|(line, text, mut times)| {
+        .map(|(line, (text, mut times))| {
             times.sort();
             let n = times.len();
             StatementStats {
