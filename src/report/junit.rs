@@ -10,7 +10,11 @@ use super::{seconds, Suite, Verdict};
 
 /// The whole report.
 pub fn render(suites: &[Suite]) -> String {
-    let mut out = String::with_capacity(4096);
+    let size: usize = suites
+        .iter()
+        .map(|s| s.output.len() + s.steps.len() * (2 * s.name.len() + 80))
+        .sum();
+    let mut out = String::with_capacity(size + 4096);
     let (mut tests, mut failures, mut errors, mut skipped) = (0, 0, 0, 0);
     let mut time = std::time::Duration::ZERO;
     for s in suites {
@@ -47,14 +51,16 @@ pub fn render(suites: &[Suite]) -> String {
             );
         }
         out.push_str("    </properties>\n");
+        let classname = escape(&s.name);
         for c in s.cases() {
-            let _ = write!(
-                out,
-                "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"",
-                escape(&c.name),
-                escape(&s.name),
-                seconds(c.duration)
-            );
+            // Plain pushes, not `write!`: a report may hold 10 000 cases.
+            out.push_str("    <testcase name=\"");
+            push_escaped(&mut out, &c.name, true);
+            out.push_str("\" classname=\"");
+            out.push_str(&classname);
+            out.push_str("\" time=\"");
+            push_seconds(&mut out, c.duration);
+            out.push('"');
             match &c.verdict {
                 Verdict::Passed => out.push_str("/>\n"),
                 Verdict::Failed(f) => {
@@ -88,35 +94,152 @@ pub fn render(suites: &[Suite]) -> String {
                 }
             }
         }
-        let _ = writeln!(
-            out,
-            "    <system-out>{}</system-out>\n    <system-err></system-err>\n  </testsuite>",
-            escape(&s.output)
-        );
+        out.push_str("    <system-out>");
+        push_cdata(&mut out, &s.output);
+        out.push_str("</system-out>\n    <system-err></system-err>\n  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
     out
 }
 
-/// Text for an XML attribute or element: markup escaped, characters XML
-/// 1.0 does not allow dropped.
+/// Text for an XML attribute: markup and line ends escaped, characters
+/// XML 1.0 does not allow dropped.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push('\t'),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
+    let mut out = String::with_capacity(text.len() + 16);
+    push_escaped(&mut out, text, true);
+    out
+}
+
+/// Append a run's output as element content: a CDATA section when it can
+/// be one (the output's `>` and `<` markers then need no escaping, which
+/// matters for 10 000 lines), else escaped text.
+pub fn push_cdata(out: &mut String, text: &str) {
+    // One pass, a table lookup per byte and a closer look only at the
+    // rare chunks that hold a byte of interest: control characters (but
+    // LF and TAB) and U+FFFE/U+FFFF rule a CDATA section out; a `]` may
+    // start a `]]>` to split.
+    const CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 0x20 {
+            t[c] = 1;
+            c += 1;
+        }
+        t[b'\n' as usize] = 0;
+        t[b'\t' as usize] = 0;
+        t[b']' as usize] = 2;
+        t[0xEF] = 4;
+        t
+    };
+    let b = text.as_bytes();
+    let mut bracket = false;
+    for (n, chunk) in b.chunks(32).enumerate() {
+        if chunk.iter().fold(0, |acc, &c| acc | CLASS[c as usize]) == 0 {
+            continue;
+        }
+        for (k, &c) in chunk.iter().enumerate() {
+            let at = n * 32 + k;
+            match CLASS[c as usize] {
+                1 => return push_escaped(out, text, false),
+                2 => bracket = true,
+                4 if b.get(at + 1) == Some(&0xBF) && matches!(b.get(at + 2), Some(0xBE | 0xBF)) => {
+                    return push_escaped(out, text, false)
+                }
+                _ => {}
+            }
         }
     }
-    out
+    out.push_str("<![CDATA[");
+    let mut rest = text;
+    if bracket {
+        // `]]>` would end the section: split it across two sections.
+        while let Some(at) = rest.find("]]>") {
+            out.push_str(&rest[..at + 2]);
+            out.push_str("]]><![CDATA[");
+            rest = &rest[at + 2..];
+        }
+    }
+    out.push_str(rest);
+    out.push_str("]]>");
+}
+
+/// `secs.micros` with six digits, without the formatting machinery.
+fn push_seconds(out: &mut String, d: std::time::Duration) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = d.as_secs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
+    out.push('.');
+    let mut frac = [b'0'; 6];
+    let mut us = d.subsec_micros();
+    for digit in frac.iter_mut().rev() {
+        *digit = b'0' + (us % 10) as u8;
+        us /= 10;
+    }
+    out.push_str(std::str::from_utf8(&frac).unwrap_or("000000"));
+}
+
+/// Append `text` escaped for an attribute (`attr`) or element content.
+pub fn push_escaped(out: &mut String, text: &str, attr: bool) {
+    let b = text.as_bytes();
+    // Most text needs nothing: copy it whole.
+    const PLAIN: [bool; 256] = {
+        let mut t = [true; 256];
+        let mut c = 0;
+        while c < 0x20 {
+            t[c] = false;
+            c += 1;
+        }
+        t[b'&' as usize] = false;
+        t[b'<' as usize] = false;
+        t[b'>' as usize] = false;
+        t[b'"' as usize] = false;
+        t[0xEF] = false;
+        t
+    };
+    if b.iter().fold(true, |ok, &c| ok & PLAIN[c as usize]) {
+        out.push_str(text);
+        return;
+    }
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let (skip, rep) = match b[i] {
+            b'&' => (1, "&amp;"),
+            b'<' => (1, "&lt;"),
+            b'>' => (1, "&gt;"),
+            b'"' if attr => (1, "&quot;"),
+            b'\n' if attr => (1, "&#10;"),
+            b'\t' if attr => (1, "&#9;"),
+            b'\r' => (1, "&#13;"),
+            b'\n' | b'\t' => {
+                i += 1;
+                continue;
+            }
+            0..=0x1F => (1, ""),
+            // U+FFFE and U+FFFF are no XML characters either.
+            0xEF if b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)) => {
+                (3, "")
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(rep);
+        i += skip;
+        start = i;
+    }
+    out.push_str(&text[start..]);
 }
 
 /// UTC, ISO 8601 without a zone (the Ant schema's `xs:dateTime` form).

@@ -100,8 +100,34 @@ fn an_error_fails_its_case_and_skips_the_rest() {
         "{xml}"
     );
     assert!(
-        xml.contains("<system-out>out &lt;&amp;&gt;&#10;</system-out>"),
+        xml.contains("<system-out><![CDATA[out <&>\n]]></system-out>"),
         "{xml}"
+    );
+    assert_eq!(junit::escape("a\"\n\u{1}\u{FFFE}é<"), "a&quot;&#10;é&lt;");
+    let mut cdata = String::new();
+    junit::push_cdata(&mut cdata, "a]]>b");
+    assert_eq!(cdata, "<![CDATA[a]]]]><![CDATA[>b]]>");
+    let mut text = String::new();
+    junit::push_cdata(&mut text, "bell\u{7} <");
+    assert_eq!(text, "bell &lt;");
+    // Past the first chunks too.
+    let long = format!("{}]]>{}\u{FFFF}<", "x".repeat(40), "y".repeat(30));
+    let mut text = String::new();
+    junit::push_cdata(&mut text, &long);
+    assert_eq!(
+        text,
+        format!("{}]]&gt;{}&lt;", "x".repeat(40), "y".repeat(30))
+    );
+    let long = format!("{}]]>{}\n", "x".repeat(40), "y".repeat(30));
+    let mut cdata = String::new();
+    junit::push_cdata(&mut cdata, &long);
+    assert_eq!(
+        cdata,
+        format!(
+            "<![CDATA[{}]]]]><![CDATA[>{}\n]]>",
+            "x".repeat(40),
+            "y".repeat(30)
+        )
     );
     let tap = tap::render(std::slice::from_ref(&s));
     assert!(
