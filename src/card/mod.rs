@@ -210,13 +210,24 @@ pub struct ReaderInfo {
     pub exclusive: bool,
 }
 
-/// Open a connection to `reader`: the demo card for [`DEMO_READER`], PC/SC otherwise.
+/// The environment variable naming a card file (a recording of `run
+/// --record` or a demo card description) for the demo reader to use
+/// instead of the built-in card, in the window and with `run --demo`.
+pub const DEMO_CARD_ENV: &str = "APDU_SCRIPTOR_DEMO_CARD";
+
+/// Open a connection to `reader`: the demo card for [`DEMO_READER`] (the
+/// file [`DEMO_CARD_ENV`] names, if set), PC/SC otherwise.
 pub fn open(
     reader: &str,
     protocol: Protocol,
     share: ShareMode,
 ) -> Result<Box<dyn Card>, CardError> {
     if reader == DEMO_READER {
+        if let Some(path) = std::env::var_os(DEMO_CARD_ENV).filter(|p| !p.is_empty()) {
+            let warn = Box::new(|w: String| log::warn!("{w}"));
+            return replay::load_card_file(std::path::Path::new(&path), protocol, warn)
+                .map_err(CardError::Other);
+        }
         return Ok(Box::new(demo::DemoCard::builtin(protocol)?));
     }
     let ctx = pcsc_backend::PcscContext::establish()?;

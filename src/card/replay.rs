@@ -33,6 +33,9 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Recording {
     pub atr: String,
+    /// The protocol the card was used with, if known.
+    #[serde(default)]
+    pub protocol: Option<Protocol>,
     pub events: Vec<Event>,
 }
 
@@ -100,6 +103,7 @@ impl Recorder {
     pub fn new(inner: Box<dyn Card>) -> (Recorder, Arc<Mutex<Recording>>) {
         let log = Arc::new(Mutex::new(Recording {
             atr: hex_spaced(&inner.atr()),
+            protocol: Some(inner.protocol()),
             events: Vec::new(),
         }));
         (
@@ -184,6 +188,13 @@ impl Player {
                 Event::Reset { atr, .. } => Step::Reset(hex(atr)),
             })
             .collect();
+        // As recorded; else what was asked for (T=0 for either, as the
+        // demo card does).
+        let protocol = match (r.protocol, protocol) {
+            (Some(p), _) => p,
+            (None, Protocol::Any) => Protocol::T0,
+            (None, p) => p,
+        };
         Player {
             atr: hex(&r.atr),
             steps,
@@ -313,6 +324,7 @@ mod tests {
     fn a_recording_round_trips_and_plays_back_by_position() {
         let r = Recording {
             atr: "3B 02 54 43".into(),
+            protocol: Some(Protocol::T1),
             events: vec![
                 Event::Command {
                     command: "00 A4 04 00 00".into(),
@@ -339,6 +351,7 @@ mod tests {
             Box::new(move |m| w.lock().unwrap().push(m)),
         );
         assert_eq!(p.atr(), [0x3B, 0x02, 0x54, 0x43]);
+        assert_eq!(p.protocol(), Protocol::T1);
         assert_eq!(p.transmit(&[0, 0xB0, 0, 0, 1]).unwrap(), [0x6D, 0x00]);
         assert_eq!(p.transmit(&[0, 0xA4, 4, 0, 0]).unwrap(), [0x90, 0x00]);
         assert_eq!(p.reset(true).unwrap(), [0x3B, 0x02, 0x54, 0x44]);

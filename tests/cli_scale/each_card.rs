@@ -130,6 +130,7 @@ fn five_insertions_give_five_lines_and_verdicts() {
 fn failing_card() -> Player {
     let recording = Recording {
         atr: "3B 02 54 43".into(),
+        protocol: None,
         events: vec![
             Event::Command {
                 command: "00 A4 04 00 00".into(),

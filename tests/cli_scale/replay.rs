@@ -80,6 +80,14 @@ fn a_recorded_session_replays_byte_for_byte() {
     assert_eq!(replayed.stdout, recorded.stdout, "byte for byte");
     assert!(!warnings.contains("unexpected"), "{warnings}");
 
+    // The demo reader replays it too (the window's, and `run --demo`).
+    let mut c = cli();
+    c.env("APDU_SCRIPTOR_DEMO_CARD", &card)
+        .args(["run", "--demo", "--auto-get-response", path]);
+    let demo = crate::cli_common::output(c, b"");
+    assert_eq!(demo.code, 0, "{demo:?}");
+    assert_eq!(demo.stdout, recorded.stdout, "byte for byte");
+
     // A command the recording does not have gets 6D 00 and a warning.
     let server = virtual_card(&bench, 1, &["--card", card.to_str().unwrap()]);
     let out = run_on(
