@@ -2,10 +2,10 @@
 
 use std::process::Stdio;
 use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::cli_common::{on, run_file_on, script, Out};
-use crate::common::card::{TestCard, ATR_T0};
+use crate::common::card::{Journal, TestCard, ATR_T0};
 use crate::common::Bench;
 
 #[test]
@@ -57,17 +57,19 @@ fn finish(child: std::process::Child) -> Out {
     }
 }
 
-/// A card that leaves the reader after answering `00 EE …`.
-fn leaving_card(bench: &mut Bench) {
+/// A card that leaves the reader after answering `00 EE …`; what it saw.
+fn leaving_card(bench: &mut Bench) -> Arc<Mutex<Journal>> {
     let stop = Arc::new(AtomicBool::new(false));
     let card = TestCard::new(ATR_T0).leaving_on(0xEE, stop.clone());
+    let journal = card.journal();
     bench.insert_cards_with_stop(vec![(0, Box::new(card), stop)]);
+    journal
 }
 
 #[test]
 fn wait_card_blocks_until_a_card_is_back() {
     let mut bench = Bench::start();
-    leaving_card(&mut bench);
+    let first = leaving_card(&mut bench);
     let reader = bench.reader_name();
     let (_dir, path) = script(
         "wait.apdu",
@@ -76,6 +78,14 @@ fn wait_card_blocks_until_a_card_is_back() {
     let child = spawn_run(&bench, &["run", "-r", &reader], &path);
     // The card pulls itself out after `00 EE`; pcscd notices, then a
     // fresh card goes in while the script waits.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while first.lock().unwrap().commands.is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no command reached the card"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     bench.remove_card_at(0);
     let fresh = TestCard::new(ATR_T0);
     let journal = fresh.journal();
