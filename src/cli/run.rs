@@ -96,11 +96,8 @@ pub fn run(m: &ArgMatches) -> i32 {
             }
         };
         let (suites, mut code) = super::many::run(&setup, &readers, &stop);
-        if m.get_flag("stats") && !setup.quiet {
-            let _ = std::io::Write::write_all(
-                &mut std::io::stdout(),
-                stats_text(jobs, &suites).as_bytes(),
-            );
+        if m.get_flag("stats") {
+            print_stats(&stats_text(jobs, &suites), setup.quiet);
         }
         if let Err(msg) = reports.write(&suites) {
             eprintln!("{msg}");
@@ -194,7 +191,11 @@ pub fn run(m: &ArgMatches) -> i32 {
         }
     }
     if m.get_flag("stats") {
-        printer.write_text(&stats_text(jobs, &suites));
+        if setup.quiet {
+            print_stats(&stats_text(jobs, &suites), true);
+        } else {
+            printer.write_text(&stats_text(jobs, &suites));
+        }
     }
     let _ = card.disconnect(Disposition::Leave);
     code = code.max(save_recording(record, recording));
@@ -203,6 +204,16 @@ pub fn run(m: &ArgMatches) -> i32 {
         code = code.max(EXIT_PCSC);
     }
     code
+}
+
+/// The statistics on stdout, or on stderr when a report is the stdout.
+fn print_stats(text: &str, quiet: bool) {
+    use std::io::Write;
+    let _ = if quiet {
+        std::io::stderr().write_all(text.as_bytes())
+    } else {
+        std::io::stdout().write_all(text.as_bytes())
+    };
 }
 
 /// The `--stats` tables, one per script.

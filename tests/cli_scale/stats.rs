@@ -69,4 +69,20 @@ fn repeat_runs_n_times_and_stats_count_every_statement() {
     // The `delay 2` row counts its whole time: at least 2 ms each run.
     let delay_min: f64 = rows[2][rows[2].len() - 5].parse().unwrap();
     assert!(delay_min >= 2.0, "{table}");
+
+    // With the report on stdout, the table goes to stderr rather than nowhere.
+    let out = run_on(
+        &bench,
+        &[
+            "run", "-r", &reader, "--repeat", "2", "--stats", "--report", "tap=-", p,
+        ],
+        b"",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.starts_with("TAP version 13\n1..2\n"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains(&format!("Statistics of {p} over 2 runs")),
+        "{out:?}"
+    );
 }
