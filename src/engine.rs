@@ -71,6 +71,8 @@ pub enum EngineEvent {
     /// A `reset` line: the ATR or the error.
     Reset {
         line: usize,
+        /// A power cycle (`reset cold`) rather than a warm reset.
+        cold: bool,
         result: Result<Vec<u8>, CardError>,
         /// When the reset was asked for, and how long it took.
         sent: SystemTime,
@@ -148,7 +150,26 @@ pub fn run(
         }
         let line = statement.span.start.line;
         let end = match &statement.kind {
-            StatementKind::Reset => reset(card, line, observer, &mut summary),
+            StatementKind::Reset => reset(card, false, line, observer, &mut summary),
+            StatementKind::ResetCold => reset(card, true, line, observer, &mut summary),
+            StatementKind::Delay(ms) => delay(Duration::from_millis(u64::from(*ms)), stop),
+            StatementKind::WaitCard(seconds) => {
+                let timeout = seconds.map(|s| Duration::from_secs(u64::from(s)));
+                match card.wait_card(timeout, stop) {
+                    Ok(()) => None,
+                    Err(CardError::Cancelled) if stop.load(Ordering::Relaxed) => {
+                        Some(Outcome::Stopped)
+                    }
+                    Err(error) => {
+                        summary.errors += 1;
+                        observer.event(&EngineEvent::Error {
+                            line,
+                            error: error.clone(),
+                        });
+                        Some(Outcome::CardError(error))
+                    }
+                }
+            }
             StatementKind::Exit => {
                 observer.event(&EngineEvent::Exit { line });
                 Some(Outcome::Exited)
@@ -166,15 +187,32 @@ pub fn run(
     summary
 }
 
+/// Sleep for `length`, waking early (stopped) once `stop` is set.
+fn delay(length: Duration, stop: &AtomicBool) -> Option<Outcome> {
+    const SLICE: Duration = Duration::from_millis(20);
+    let end = Instant::now() + length;
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            return Some(Outcome::Stopped);
+        }
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return None;
+        }
+        std::thread::sleep(left.min(SLICE));
+    }
+}
+
 fn reset(
     card: &mut dyn Card,
+    cold: bool,
     line: usize,
     observer: &mut dyn Observer,
     summary: &mut Summary,
 ) -> Option<Outcome> {
     let sent = SystemTime::now();
     let t = Instant::now();
-    let result = card.reset(false);
+    let result = card.reset(cold);
     let duration = t.elapsed();
     summary.resets += 1;
     let end = result.as_ref().err().map(|e| {
@@ -183,6 +221,7 @@ fn reset(
     });
     observer.event(&EngineEvent::Reset {
         line,
+        cold,
         result,
         sent,
         duration,

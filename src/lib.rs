@@ -9,6 +9,7 @@ pub mod dirs;
 pub mod engine;
 pub mod files;
 pub mod i18n;
+pub mod report;
 pub mod script;
 pub mod settings;
 pub mod transcript;

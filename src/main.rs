@@ -5,9 +5,10 @@ fn main() -> ExitCode {
     init_logging();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let code = match args.get(1).and_then(|a| a.to_str()) {
-        Some("run" | "list" | "virtual-card" | "help" | "--help" | "-h" | "--version" | "-V") => {
-            apdu_scriptor::cli::main(args)
-        }
+        Some(
+            "run" | "list" | "virtual-card" | "generate-data" | "help" | "--help" | "-h"
+            | "--version" | "-V",
+        ) => apdu_scriptor::cli::main(args),
         #[cfg(feature = "gui")]
         _ => apdu_scriptor::ui::run(args.iter().skip(1).map(std::path::PathBuf::from).collect()),
         #[cfg(not(feature = "gui"))]

@@ -594,7 +594,9 @@ fn usage_errors_are_exit_2() {
         &["run", "--format", "xml", "--demo"],
         &["run", "--demo", "-p", "T=2"],
         &["run", "--demo", "-r", "Some Reader"],
-        &["run", "a", "b"],
+        // Several files are fine (`run a b`), an unknown report is not.
+        &["run", "--demo", "--report", "xml=out.xml", "a"],
+        &["run", "--demo", "--report", "junit", "a"],
     ] {
         let out = run_args(args);
         assert_eq!(out.code, 2, "{args:?}: {out:?}");

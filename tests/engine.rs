@@ -593,3 +593,52 @@ fn a_6100_chain_reads_256_bytes_per_round() {
     assert_eq!(fci.len(), 4 + 0x145);
     assert!(fci.ends_with(label.as_bytes()));
 }
+
+/// `delay` sleeps, but a stop request ends it at once, and no statement
+/// after it runs; `reset cold` asks the card for a power cycle.
+#[test]
+fn delay_yields_to_stop_and_reset_cold_is_a_power_cycle() {
+    struct Resets(Vec<bool>);
+    impl Card for Resets {
+        fn transmit(&mut self, _: &[u8]) -> Result<Vec<u8>, CardError> {
+            Ok(vec![0x90, 0x00])
+        }
+        fn reset(&mut self, cold: bool) -> Result<Vec<u8>, CardError> {
+            self.0.push(cold);
+            Ok(vec![0x3B, 0x00])
+        }
+        fn atr(&self) -> Vec<u8> {
+            vec![0x3B, 0x00]
+        }
+        fn protocol(&self) -> Protocol {
+            Protocol::T1
+        }
+        fn disconnect(&mut self, _: Disposition) -> Result<(), CardError> {
+            Ok(())
+        }
+    }
+    let statements =
+        apdu_scriptor::script::parse("reset cold\nreset\ndelay 600000\n00 A4 00 00\n").statements;
+    let mut card = Resets(Vec::new());
+    let stop = AtomicBool::new(false);
+    let mut events = Vec::new();
+    let summary = std::thread::scope(|s| {
+        let stop = &stop;
+        s.spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            stop.store(true, Ordering::SeqCst);
+        });
+        let mut obs = |e: &EngineEvent| events.push(e.clone());
+        engine::run(
+            &statements,
+            &mut card,
+            &EngineOptions::default(),
+            &mut obs,
+            stop,
+        )
+    });
+    assert_eq!(summary.outcome, Outcome::Stopped);
+    assert_eq!(card.0, [true, false]);
+    assert_eq!(summary.commands, 0, "nothing after the delay ran");
+    assert_eq!(events.len(), 2, "{events:?}");
+}

@@ -817,3 +817,67 @@ fn apdus_longer_than_an_extended_command_are_refused() {
         "APDU of 65545 bytes: expected at most 65544 bytes, the longest extended command"
     );
 }
+
+// ---- Our statements: `reset cold`, `delay MS`, `wait card [SECONDS]`.
+
+#[test]
+fn reset_cold_delay_and_wait_card_are_statements() {
+    let s = ok("reset cold # power cycle\n  DELAY 20\nwait card\nWait Card 5\nreset\n");
+    let kinds: Vec<_> = s.statements.iter().map(|s| s.kind.clone()).collect();
+    assert_eq!(
+        kinds[..5],
+        [
+            StatementKind::ResetCold,
+            StatementKind::Delay(20),
+            StatementKind::WaitCard(None),
+            StatementKind::WaitCard(Some(5)),
+            StatementKind::Reset,
+        ]
+    );
+    assert_eq!(
+        s.statements[1].span,
+        Span {
+            start: pos(2, 3),
+            end: pos(2, 11)
+        }
+    );
+    assert_eq!(
+        s.statements[0].span.end,
+        pos(1, 11),
+        "the comment is outside"
+    );
+}
+
+#[test]
+fn our_statements_are_validated_with_positions() {
+    let e = error("delay");
+    assert_eq!(e.pos, pos(1, 6));
+    assert!(
+        e.message()
+            .contains("milliseconds after “delay”, from 0 to 600000"),
+        "{}",
+        e.message()
+    );
+    assert_eq!(error("delay 1.5").pos, pos(1, 7));
+    assert_eq!(error("delay 700000").pos, pos(1, 7));
+    let e = error("wait 30");
+    assert_eq!(e.pos, pos(1, 6));
+    assert!(
+        e.message().contains("expected 'card' after 'wait'"),
+        "{}",
+        e.message()
+    );
+    assert_eq!(error("wait card soon").pos, pos(1, 11));
+    assert_eq!(error("wait card 0").pos, pos(1, 11));
+    let e = error("reset cold please");
+    assert_eq!(e.pos, pos(1, 12));
+    assert_eq!(
+        e.kind,
+        ParseErrorKind::TextAfterKeyword("reset cold".into())
+    );
+    // A continued APDU cannot end in one of them.
+    let s = parse("00 A4 \\\ndelay 10\n");
+    assert_eq!(s.errors[0].kind, ParseErrorKind::DanglingContinuation);
+    // Hex that merely starts like a keyword stays hex.
+    assert_eq!(bytes("de ad\n"), [vec![0xDE, 0xAD]]);
+}

@@ -11,6 +11,10 @@ if [ -x tools/bench-pcsc.sh ]; then
     echo "=== 1000 APDUs through pcscd + vpcd: raw pcsc loop, apdu-scriptor run, scriptor"
     tools/bench-pcsc.sh
 fi
+if [ -x tools/bench-scale.sh ]; then
+    echo "=== scripts as tests: JUnit overhead, 8 readers at once, --each-card latency"
+    tools/bench-scale.sh
+fi
 if [ -x tools/bench-gui.sh ]; then
     echo "=== GUI: start-up, 10 000-APDU run, 100 000 log rows, main-loop latency"
     tools/bench-gui.sh

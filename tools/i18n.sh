@@ -24,10 +24,13 @@ FRAGMENTS_OK='
 APDU;smart card;PC/SC;reader;scriptor;gscriptor;
 Features:
 .
+Statistics of {file} over {runs} run (milliseconds):
+Statistics of {file} over {runs} runs (milliseconds):
 '
 # - the desktop file's Keywords: a list that ends with ";" by specification;
 # - "Features:" is a metainfo paragraph that introduces the list of features;
-# - "." (context "decimal separator") asks for the language's separator.
+# - "." (context "decimal separator") asks for the language's separator;
+# - "Statistics of … (milliseconds):" is the title line of the table below it.
 
 # Rust has no xgettext parser in gettext 0.21: .rs files are read as C, which
 # is why code calls gettext("...") with plain literals (no macros, no raw

@@ -51,6 +51,29 @@ fi
 if [ -f resources/demo-card.ron ]; then
     expect "share/apdu-scriptor/demo-card.ron"
 fi
+for page in apdu-scriptor apdu-scriptor-run apdu-scriptor-list apdu-scriptor-virtual-card; do
+    expect "share/man/man1/$page.1"
+done
+expect "share/bash-completion/completions/apdu-scriptor"
+expect "share/zsh/site-functions/_apdu-scriptor"
+expect "share/fish/vendor_completions.d/apdu-scriptor.fish"
+# The man pages are roff with the subcommands and their options.
+page=$(find "$DEST" -path '*/man1/apdu-scriptor.1' | head -n 1)
+if [ -n "$page" ] && ! grep -q 'virtual\\-card' "$page"; then
+    echo "  NO SUBCOMMANDS IN  ${page#"$DEST"}" >&2
+    missing=$((missing + 1))
+fi
+run_page=$(find "$DEST" -path '*/man1/apdu-scriptor-run.1' | head -n 1)
+if [ -n "$run_page" ] && ! grep -q 'each\\-card' "$run_page"; then
+    echo "  NO --each-card IN  ${run_page#"$DEST"}" >&2
+    missing=$((missing + 1))
+fi
+if command -v man >/dev/null 2>&1 && [ -n "$page" ]; then
+    MANWIDTH=80 man -l "$page" >/dev/null 2>&1 || {
+        echo "  man cannot render ${page#"$DEST"}" >&2
+        missing=$((missing + 1))
+    }
+fi
 bin=$(find "$DEST" -path '*/bin/apdu-scriptor' -type f | head -n 1)
 if [ -n "$bin" ] && [ ! -x "$bin" ]; then
     echo "  NOT EXECUTABLE  ${bin#"$DEST"}" >&2

@@ -4,6 +4,8 @@
 pub mod demo;
 pub mod monitor;
 pub mod pcsc_backend;
+pub mod replay;
+pub mod select;
 pub mod timed;
 pub mod vpcd;
 
@@ -118,6 +120,9 @@ pub enum CardError {
     /// asked for another one.
     #[error("still 61XX/6CXX after {0} automatic rounds")]
     TooManyRounds(u32),
+    /// `wait card SECONDS` ran out of time with the reader still empty.
+    #[error("no card inserted within {0} s")]
+    NoCardWithin(u32),
     /// Any other error, with the PC/SC text.
     #[error("{0}")]
     Other(String),
@@ -160,6 +165,14 @@ impl CardError {
                 ),
                 &[("n", &n.to_string())],
             ),
+            CardError::NoCardWithin(s) => crate::i18n::gettext_f(
+                &crate::i18n::ngettext(
+                    "No card was inserted within {seconds} second",
+                    "No card was inserted within {seconds} seconds",
+                    *s,
+                ),
+                &[("seconds", &s.to_string())],
+            ),
             CardError::Other(s) => {
                 crate::i18n::gettext_f(&gettext("PC/SC error: {error}"), &[("error", s)])
             }
@@ -192,6 +205,9 @@ impl CardError {
             CardError::TooManyRounds(_) => gettext(
                 "The card keeps answering 61XX or 6CXX; send its GET RESPONSE commands in the script instead",
             ),
+            CardError::NoCardWithin(_) => gettext(
+                "Insert the card sooner, or give “wait card” more seconds (or none, to wait as long as it takes)",
+            ),
             _ => return None,
         })
     }
@@ -216,6 +232,20 @@ pub trait Card: Send {
     fn last_card_time(&self) -> Option<std::time::Duration> {
         None
     }
+
+    /// Block until a card is in the reader (`timeout` `None`: for ever),
+    /// connected and ready for the next command; a card that was swapped
+    /// meanwhile gets a fresh connection. Gives up with
+    /// [`CardError::Cancelled`] once `stop` is set. A card that cannot
+    /// leave its reader (the demo card) is always there.
+    fn wait_card(
+        &mut self,
+        timeout: Option<std::time::Duration>,
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<(), CardError> {
+        let _ = (timeout, stop);
+        Ok(())
+    }
 }
 
 /// A reader as the panel and `list` show it.
@@ -229,13 +259,24 @@ pub struct ReaderInfo {
     pub exclusive: bool,
 }
 
-/// Open a connection to `reader`: the demo card for [`DEMO_READER`], PC/SC otherwise.
+/// The environment variable naming a card file (a recording of `run
+/// --record` or a demo card description) for the demo reader to use
+/// instead of the built-in card, in the window and with `run --demo`.
+pub const DEMO_CARD_ENV: &str = "APDU_SCRIPTOR_DEMO_CARD";
+
+/// Open a connection to `reader`: the demo card for [`DEMO_READER`] (the
+/// file [`DEMO_CARD_ENV`] names, if set), PC/SC otherwise.
 pub fn open(
     reader: &str,
     protocol: Protocol,
     share: ShareMode,
 ) -> Result<Box<dyn Card>, CardError> {
     if reader == DEMO_READER {
+        if let Some(path) = std::env::var_os(DEMO_CARD_ENV).filter(|p| !p.is_empty()) {
+            let warn = Box::new(|w: String| log::warn!("{w}"));
+            return replay::load_card_file(std::path::Path::new(&path), protocol, warn)
+                .map_err(CardError::Other);
+        }
         return Ok(Box::new(demo::DemoCard::builtin(protocol)?));
     }
     let ctx = pcsc_backend::PcscContext::establish()?;

@@ -7,6 +7,8 @@ use super::{Card, CardError, Disposition, Protocol, ReaderInfo, ShareMode};
 
 /// Longer than pcscd's card polling period (400 ms for vpcd).
 const CARD_GONE_WAIT: Duration = Duration::from_millis(3000);
+/// How long one wait for a card blocks before looking at the stop flag.
+const WAIT_SLICE: Duration = Duration::from_millis(100);
 
 /// An established PC/SC context.
 pub struct PcscContext {
@@ -83,6 +85,56 @@ impl PcscContext {
             r => r?,
         }
         Ok(card)
+    }
+}
+
+/// How a wait for a card (or for its removal) ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// The reader is in the state asked for; `changed`: it was not at first.
+    Reached {
+        changed: bool,
+    },
+    TimedOut,
+    /// `stop` was set.
+    Stopped,
+}
+
+/// Block until `reader` has a card (`present`) or none, until `deadline`
+/// or until `stop` is set. pcscd wakes the call at once on a change; the
+/// call is cut in short slices only to look at `stop`.
+pub fn wait_reader(
+    ctx: &pcsc::Context,
+    reader: &std::ffi::CStr,
+    present: bool,
+    deadline: Option<Instant>,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Result<Wait, CardError> {
+    let mut state = [pcsc::ReaderState::new(
+        reader.to_owned(),
+        pcsc::State::UNAWARE,
+    )];
+    let mut changed = false;
+    loop {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(Wait::Stopped);
+        }
+        let mut slice = WAIT_SLICE;
+        if let Some(d) = deadline {
+            slice = slice.min(d.saturating_duration_since(Instant::now()));
+        }
+        match ctx.get_status_change(slice, &mut state) {
+            Ok(()) | Err(pcsc::Error::Timeout) => {}
+            Err(e) => return Err(map_reader_error(e, &reader.to_string_lossy())),
+        }
+        if state[0].event_state().contains(pcsc::State::PRESENT) == present {
+            return Ok(Wait::Reached { changed });
+        }
+        changed = true;
+        state[0].sync_current_state();
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Ok(Wait::TimedOut);
+        }
     }
 }
 
@@ -299,6 +351,44 @@ impl Card for PcscCard {
 
     fn last_card_time(&self) -> Option<Duration> {
         self.card_time
+    }
+
+    fn wait_card(
+        &mut self,
+        timeout: Option<Duration>,
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<(), CardError> {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let was_absent = match wait_reader(&self.ctx, &self.reader, true, deadline, stop)? {
+            Wait::Reached { changed } => changed,
+            Wait::Stopped => return Err(CardError::Cancelled),
+            Wait::TimedOut => {
+                let secs = timeout.map_or(0, |t| t.as_secs().min(u32::MAX as u64) as u32);
+                return Err(CardError::NoCardWithin(secs));
+            }
+        };
+        // Still the card we are connected to: nothing to do.
+        let alive = !was_absent
+            && !self.pulled
+            && self
+                .card
+                .as_ref()
+                .is_some_and(|c| c.status2_owned().is_ok());
+        if alive {
+            return self.refresh_atr();
+        }
+        // The card went away (maybe another one came): the old handle is
+        // dead, so connect anew, leaving the old card as it is.
+        if let Some(old) = self.card.take() {
+            let _ = old.disconnect(pcsc::Disposition::LeaveCard);
+        }
+        let fresh = self
+            .ctx
+            .connect(&self.reader, self.share, self.protocols)
+            .map_err(|e| map_reader_error(e, &self.reader()))?;
+        self.card = Some(fresh);
+        self.pulled = false;
+        self.refresh_atr()
     }
 
     fn disconnect(&mut self, d: Disposition) -> Result<(), CardError> {

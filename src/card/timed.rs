@@ -16,12 +16,14 @@ enum Job {
     Transmit(Vec<u8>),
     Reset(bool),
     Disconnect(Disposition),
+    WaitCard(Option<Duration>),
 }
 
 enum Reply {
     Transmit(Result<Vec<u8>, CardError>, Option<Duration>),
     Reset(Result<Vec<u8>, CardError>, Protocol),
     Disconnect(Result<(), CardError>),
+    WaitCard(Result<(), CardError>, Vec<u8>, Protocol),
 }
 
 /// See the module documentation.
@@ -64,6 +66,10 @@ impl TimedCard {
                             Reply::Reset(r, card.protocol())
                         }
                         Job::Disconnect(d) => Reply::Disconnect(card.disconnect(d)),
+                        Job::WaitCard(timeout) => {
+                            let r = card.wait_card(timeout, stop);
+                            Reply::WaitCard(r, card.atr(), card.protocol())
+                        }
                     };
                     if reply_tx.send(reply).is_err() {
                         break;
@@ -83,11 +89,16 @@ impl TimedCard {
     }
 
     fn call(&mut self, job: Job) -> Result<Reply, CardError> {
+        self.call_within(job, self.limit)
+    }
+
+    /// Like `call`, with `limit` instead of the card's time limit.
+    fn call_within(&mut self, job: Job, limit: Option<Duration>) -> Result<Reply, CardError> {
         if let Some(e) = &self.gone {
             return Err(e.clone());
         }
         self.jobs.send(job).map_err(|_| CardError::NotConnected)?;
-        let deadline = self.limit.map(|l| Instant::now() + l);
+        let deadline = limit.map(|l| Instant::now() + l);
         loop {
             let wait = deadline.map_or(POLL, |d| {
                 d.saturating_duration_since(Instant::now()).min(POLL)
@@ -99,7 +110,7 @@ impl TimedCard {
             }
             let error = if self.stop.load(Ordering::SeqCst) {
                 CardError::Cancelled
-            } else if let (Some(d), Some(limit)) = (deadline, self.limit) {
+            } else if let (Some(d), Some(limit)) = (deadline, limit) {
                 if Instant::now() < d {
                     continue;
                 }
@@ -148,6 +159,23 @@ impl Card for TimedCard {
 
     fn last_card_time(&self) -> Option<Duration> {
         self.card_time
+    }
+
+    fn wait_card(
+        &mut self,
+        timeout: Option<Duration>,
+        _stop: &AtomicBool,
+    ) -> Result<(), CardError> {
+        // The wait has its own time limit; the card thread watches the same
+        // stop flag as this side does.
+        match self.call_within(Job::WaitCard(timeout), None)? {
+            Reply::WaitCard(r, atr, protocol) => {
+                self.atr = atr;
+                self.protocol = protocol;
+                r
+            }
+            _ => Err(CardError::NotConnected),
+        }
     }
 
     fn disconnect(&mut self, disposition: Disposition) -> Result<(), CardError> {

@@ -43,7 +43,14 @@ fn base_command() -> Command {
                         .long("card")
                         .value_name("FILE.ron")
                         .value_parser(clap::value_parser!(std::path::PathBuf))
-                        .help(gettext("Card description in RON (default: the built-in demo card)")),
+                        .help(gettext("Card description in RON, or a card recorded with “run --record” (default: the built-in demo card)")),
+                )
+                .arg(
+                    Arg::new("latency")
+                        .long("latency")
+                        .value_name("MS")
+                        .value_parser(clap::value_parser!(u64).range(0..=60_000))
+                        .help(gettext("Answer each command after this many milliseconds, like a slow card")),
                 )
                 .arg(
                     Arg::new("bench")
@@ -129,10 +136,91 @@ fn run_command() -> Command {
                 .help(gettext("Go on after a failed expectation")),
         )
         .arg(
+            Arg::new("readers")
+                .long("readers")
+                .value_name("PATTERN")
+                .conflicts_with_all(["reader", "demo", "record"])
+                .help(gettext(
+                    "Run on every reader with a card whose name matches PATTERN (a part of the name, or with * and ?), all at once",
+                )),
+        )
+        .arg(
+            Arg::new("all-readers")
+                .long("all-readers")
+                .action(ArgAction::SetTrue)
+                .conflicts_with_all(["reader", "demo", "record", "readers"])
+                .help(gettext("Run on every reader with a card, all at once")),
+        )
+        .arg(
+            Arg::new("each-card")
+                .long("each-card")
+                .action(ArgAction::SetTrue)
+                .conflicts_with_all(["demo", "record", "readers", "all-readers", "repeat"])
+                .help(gettext(
+                    "Wait for a card, run the scripts, print a verdict, wait for its removal, and again for the next card",
+                )),
+        )
+        .arg(
+            Arg::new("count")
+                .long("count")
+                .value_name("N")
+                .requires("each-card")
+                .value_parser(clap::value_parser!(u32).range(1..))
+                .help(gettext("With --each-card: stop after N cards")),
+        )
+        .arg(
+            Arg::new("log")
+                .long("log")
+                .value_name("FILE.jsonl")
+                .requires("each-card")
+                .value_parser(clap::value_parser!(std::path::PathBuf))
+                .help(gettext(
+                    "With --each-card: append one JSON line per card to FILE (synced to disk before the next card)",
+                )),
+        )
+        .arg(
+            Arg::new("record")
+                .long("record")
+                .value_name("CARD.ron")
+                .value_parser(clap::value_parser!(std::path::PathBuf))
+                .help(gettext(
+                    "Record the card's ATR, commands and responses into a card file that “virtual-card --card” replays",
+                )),
+        )
+        .arg(
+            Arg::new("repeat")
+                .long("repeat")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32).range(1..))
+                .default_value("1")
+                .help(gettext("Run the scripts N times")),
+        )
+        .arg(
+            Arg::new("stats")
+                .long("stats")
+                .action(ArgAction::SetTrue)
+                .help(gettext(
+                    "After the runs, print each statement's min, median, p95 and max time and its share of the total",
+                )),
+        )
+        .arg(
+            Arg::new("report")
+                .long("report")
+                .value_name("junit=FILE|tap=FILE")
+                .action(ArgAction::Append)
+                .help(gettext(
+                    "Write a test report: JUnit XML or TAP, to FILE (“-” for standard output); may be given twice",
+                )),
+        )
+        .arg(
             Arg::new("file")
                 .value_name("FILE")
+                .num_args(0..)
+                .action(ArgAction::Append)
                 .value_parser(clap::value_parser!(std::path::PathBuf))
-                .help(gettext("Script file (default: standard input)")),
+                .help(gettext(
+                    "Script files, run one after the other (default: standard input)",
+                )),
         )
 }
 

@@ -9,7 +9,7 @@ use clap::ArgMatches;
 use super::{report_card_error, EXIT_OK, EXIT_PCSC, EXIT_SCRIPT};
 use crate::apdu::{atr, hex_spaced};
 use crate::card::demo::DemoCard;
-use crate::card::{pcsc_backend::PcscContext, vpcd, Protocol, DEMO_READER};
+use crate::card::{pcsc_backend::PcscContext, replay, vpcd, Card, Protocol, DEMO_READER};
 use crate::i18n::{gettext, gettext_f};
 
 pub fn list() -> i32 {
@@ -61,16 +61,24 @@ pub fn virtual_card(m: &ArgMatches) -> i32 {
         .copied()
         .unwrap_or(vpcd::DEFAULT_PORT);
     let card = match m.get_one::<std::path::PathBuf>("card") {
-        Some(path) => DemoCard::from_file(path, Protocol::T0).map_err(|e| e.to_string()),
-        None => DemoCard::builtin(Protocol::T0).map_err(|e| e.message()),
+        Some(path) => replay::load_card_file(path, Protocol::T0, Box::new(|w| eprintln!("{w}"))),
+        None => DemoCard::builtin(Protocol::T0)
+            .map(|c| Box::new(c) as Box<dyn Card>)
+            .map_err(|e| e.message()),
     };
-    let card = match card {
+    let mut card = match card {
         Ok(c) => c,
         Err(msg) => {
             eprintln!("{msg}");
             return EXIT_SCRIPT;
         }
     };
+    if let Some(&ms) = m.get_one::<u64>("latency").filter(|&&ms| ms > 0) {
+        card = Box::new(replay::Slow {
+            inner: card,
+            latency: std::time::Duration::from_millis(ms),
+        });
+    }
     let port_text = port.to_string();
     eprintln!(
         "{}",
@@ -94,7 +102,7 @@ pub fn virtual_card(m: &ArgMatches) -> i32 {
         };
         eprintln!("{text}");
     };
-    match vpcd::serve_reporting(Box::new(card), addr, stop, report) {
+    match vpcd::serve_reporting(card, addr, stop, report) {
         Ok(()) => EXIT_OK,
         Err(e) => {
             eprintln!("{e}");

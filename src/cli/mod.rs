@@ -1,8 +1,12 @@
 //! The command line: `run` (scriptor-compatible), `list`, `virtual-card`.
 
 mod args;
+mod each_card;
+pub mod generate;
 mod list;
+mod many;
 mod output;
+mod reports;
 mod run;
 mod signals;
 
@@ -24,6 +28,19 @@ pub const EXIT_PCSC: i32 = 4;
 
 /// Entry point for command-line use; returns the process exit code.
 pub fn main(args: Vec<OsString>) -> i32 {
+    // For meson's build, not for users: no help, no completion.
+    if args.get(1).is_some_and(|a| a == "generate-data") {
+        let Some(dir) = args.get(2) else {
+            return EXIT_USAGE;
+        };
+        return match generate::generate(std::path::Path::new(dir)) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("{e}");
+                EXIT_SCRIPT
+            }
+        };
+    }
     let matches = match args::command().try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => {

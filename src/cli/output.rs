@@ -42,8 +42,13 @@ pub enum Format {
 /// Prints engine events as they happen.
 pub struct Printer {
     format: Format,
-    out: std::io::BufWriter<std::io::Stdout>,
+    out: std::io::BufWriter<Box<dyn Write + Send>>,
     unbuffered: bool,
+    /// A copy of everything written since `start_capture` (for a report's
+    /// `system-out`).
+    capture: Option<String>,
+    /// Put before each message on stderr (the reader, when several run).
+    label: String,
     /// The file, echoed line by line as scriptor does; `echo_at` is the
     /// byte offset of the next line to echo, `echoed` how many were.
     echo: String,
@@ -58,10 +63,17 @@ pub struct Printer {
 
 impl Printer {
     pub fn new(format: Format, unbuffered: bool) -> Printer {
+        Printer::to(format, unbuffered, Box::new(std::io::stdout()))
+    }
+
+    /// A printer writing to `out` instead of standard output.
+    pub fn to(format: Format, unbuffered: bool, out: Box<dyn Write + Send>) -> Printer {
         Printer {
             format,
-            out: std::io::BufWriter::new(std::io::stdout()),
+            out: std::io::BufWriter::new(out),
             unbuffered,
+            capture: None,
+            label: String::new(),
             echo: String::new(),
             echo_at: 0,
             echoed: 0,
@@ -70,7 +82,38 @@ impl Printer {
         }
     }
 
+    /// Prefix each message on stderr with `label` (e.g. `[Reader 1] `).
+    pub fn set_label(&mut self, label: String) {
+        self.label = label;
+    }
+
+    /// Write out what is buffered.
+    pub fn flush(&mut self) {
+        if self.out.flush().is_err() {
+            self.closed = true;
+        }
+    }
+
+    /// Keep a copy of what is written from now on.
+    pub fn start_capture(&mut self) {
+        self.capture = Some(String::new());
+    }
+
+    /// What was written since `start_capture`.
+    pub fn take_capture(&mut self) -> String {
+        self.capture.take().unwrap_or_default()
+    }
+
+    /// Text of our own (not a statement's output), e.g. statistics.
+    pub fn write_text(&mut self, text: &str) {
+        self.write(text);
+        let _ = self.out.flush();
+    }
+
     fn write(&mut self, text: &str) {
+        if let Some(c) = &mut self.capture {
+            c.push_str(text);
+        }
         let mut result = self.out.write_all(text.as_bytes());
         if self.unbuffered && result.is_ok() {
             result = self.out.flush();
@@ -113,6 +156,8 @@ impl Printer {
     pub fn echo_source(&mut self, text: &str) {
         if self.format == Format::Scriptor {
             self.echo = text.to_owned();
+            self.echo_at = 0;
+            self.echoed = 0;
         }
     }
 
@@ -129,8 +174,11 @@ impl Printer {
                 let text = transcript::scriptor_command(Some(&a.echo), &a.bytes);
                 self.write(&text);
             }
-            StatementKind::Reset => self.write(transcript::SCRIPTOR_RESET),
-            StatementKind::Exit => {}
+            // scriptor knows no cold reset; it shows as any reset does.
+            StatementKind::Reset | StatementKind::ResetCold => {
+                self.write(transcript::SCRIPTOR_RESET);
+            }
+            StatementKind::Exit | StatementKind::Delay(_) | StatementKind::WaitCard(_) => {}
         }
     }
 
@@ -238,7 +286,7 @@ impl Printer {
                 ],
             );
             let _ = self.out.flush();
-            eprintln!("{msg}");
+            eprintln!("{}{msg}", self.label);
         }
     }
 }
@@ -329,10 +377,11 @@ impl Printer {
             &gettext("line {line}: {error}"),
             &[("line", &line.to_string()), ("error", &error.message())],
         );
-        eprintln!("{msg}");
+        eprintln!("{}{msg}", self.label);
         if let Some(hint) = error.hint() {
             eprintln!(
-                "{}",
+                "{}{}",
+                self.label,
                 gettext_f(&gettext("Hint: {hint}"), &[("hint", &hint)])
             );
         }
@@ -353,8 +402,9 @@ fn scriptor_error(e: &CardError) -> String {
         CardError::Unresponsive => "Card is unresponsive.",
         CardError::NotConnected => "Invalid handle.",
         CardError::Cancelled => "Command cancelled.",
-        CardError::Timeout => "Command timeout.",
-        CardError::NoAnswer(_) => "Command timeout.",
+        CardError::Timeout | CardError::NoAnswer(_) | CardError::NoCardWithin(_) => {
+            "Command timeout."
+        }
         CardError::NoReaders | CardError::TooManyRounds(_) | CardError::Other(_) => {
             return e.to_string()
         }
@@ -363,15 +413,7 @@ fn scriptor_error(e: &CardError) -> String {
 }
 
 fn expectation_text(e: &crate::script::Expectation) -> String {
-    let mut parts = Vec::new();
-    if let Some(d) = &e.data {
-        parts.push(format!("[{d}]"));
-    }
-    if !e.sw.is_empty() {
-        let sws: Vec<String> = e.sw.iter().map(|p| p.to_string()).collect();
-        parts.push(format!("({})", sws.join(", ")));
-    }
-    parts.join(" ")
+    e.to_string()
 }
 
 fn duration_text(d: Duration) -> String {

@@ -11,9 +11,10 @@ use super::output::{Format, Printer};
 use super::signals;
 use super::{report_card_error, EXIT_ASSERTION, EXIT_OK, EXIT_PCSC, EXIT_SCRIPT, EXIT_USAGE};
 use crate::card::timed::TimedCard;
-use crate::card::{self, Card, CardError, Disposition, Protocol, ShareMode, DEMO_READER};
-use crate::engine::{self, EngineOptions, Outcome, Summary};
+use crate::card::{self, replay, Card, CardError, Disposition, Protocol, ShareMode, DEMO_READER};
+use crate::engine::{self, EngineEvent, EngineOptions, Observer, Outcome, Summary};
 use crate::i18n::{gettext, gettext_f};
+use crate::report::{Collector, Suite};
 use crate::script::{self, Script, Statement, StatementKind};
 
 pub fn run(m: &ArgMatches) -> i32 {
@@ -53,7 +54,6 @@ fn run_script(m: &ArgMatches) -> i32 {
             None => {
                 eprintln!(
                     "{}",
-                    // TRANSLATORS: {protocol} is what the user typed after -p, e.g. "T=2".
                     gettext_f(&gettext("Unknown protocol: {protocol}"), &[("protocol", p)])
                 );
                 return EXIT_USAGE;
@@ -71,40 +71,65 @@ fn run_script(m: &ArgMatches) -> i32 {
         ..EngineOptions::default()
     };
 
-    // Read and check the whole script before touching the card: a script
-    // with an error sends nothing.
-    let file = m.get_one::<std::path::PathBuf>("file");
-    // `-` is standard input read as a file (echoed), as in scriptor.
-    let dash = file.is_some_and(|p| p.as_os_str() == "-");
-    let source = match file {
-        Some(path) if !dash => match script::read_file(path) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                report_read_error(&e);
-                return EXIT_SCRIPT;
-            }
-        },
-        None if std::io::stdin().is_terminal() => None,
-        _ => match script::read_stream(std::io::stdin().lock()) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                report_read_error(&e);
-                return EXIT_SCRIPT;
-            }
-        },
-    };
-    let name = match file {
-        Some(p) if !dash => p.display().to_string(),
-        _ => gettext("standard input"),
-    };
-    // A first pass keeps the errors only, so that a large script is never
-    // held parsed whole; the statements are parsed again as they run.
-    if let Some(text) = source.as_deref() {
-        let checked = script::statements(text).finish();
-        if !checked.errors.is_empty() {
-            print_parse_errors(&name, &checked);
-            return EXIT_SCRIPT;
+    let reports = match super::reports::requested(m) {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return EXIT_USAGE;
         }
+    };
+
+    // Read and check every script before touching the card: a script
+    // with an error sends nothing.
+    // Statements are kept parsed only when a report, the statistics or the
+    // per-card records need them all; otherwise they are parsed again as they run, so that a large
+    // script is never held parsed whole.
+    let keep = reports.any()
+        || m.get_flag("stats")
+        || m.get_flag("each-card")
+        || m.get_flag("all-readers")
+        || m.contains_id("readers");
+    let jobs = match load_jobs(m, keep) {
+        Ok(jobs) => jobs,
+        Err(code) => return code,
+    };
+
+    let setup = Setup {
+        format,
+        protocol,
+        share,
+        options: options.clone(),
+        repeat: m.get_one::<u32>("repeat").copied().unwrap_or(1) as usize,
+        jobs: std::sync::Arc::new(jobs),
+        quiet: reports.uses_stdout(),
+    };
+    let jobs = &setup.jobs[..];
+    let stop = &signals::STOP;
+    if m.get_flag("all-readers") || m.contains_id("readers") {
+        if jobs.is_empty() {
+            eprintln!(
+                "{}",
+                gettext("Several readers need script files (or piped input), not a terminal")
+            );
+            return EXIT_USAGE;
+        }
+        let pattern = m.get_one::<String>("readers").map(String::as_str);
+        let readers = match super::many::readers_with_cards(pattern) {
+            Ok(r) => r,
+            Err(e) => {
+                report_card_error(&e);
+                return EXIT_PCSC;
+            }
+        };
+        let (suites, mut code) = super::many::run(&setup, &readers, stop);
+        if m.get_flag("stats") {
+            print_stats(&stats_text(jobs, &suites), setup.quiet);
+        }
+        if let Err(msg) = reports.write(&suites) {
+            eprintln!("{msg}");
+            code = code.max(EXIT_PCSC);
+        }
+        return code;
     }
 
     let reader = match pick_reader(m) {
@@ -114,19 +139,43 @@ fn run_script(m: &ArgMatches) -> i32 {
             return EXIT_PCSC;
         }
     };
-    let card = match card::open(&reader, protocol, share) {
+    if m.get_flag("each-card") {
+        if jobs.is_empty() {
+            eprintln!(
+                "{}",
+                gettext("Every inserted card needs script files (or piped input), not a terminal")
+            );
+            return EXIT_USAGE;
+        }
+        let count = m.get_one::<u32>("count").map(|&n| n as usize);
+        let log = m.get_one::<std::path::PathBuf>("log").map(|p| p.as_path());
+        let (suites, mut code) = super::each_card::run(&setup, &reader, count, log);
+        if let Err(msg) = reports.write(&suites) {
+            eprintln!("{msg}");
+            code = code.max(EXIT_PCSC);
+        }
+        return code;
+    }
+    let mut card = match card::open(&reader, protocol, share) {
         Ok(c) => c,
         Err(e) => {
             report_card_error(&e);
             return EXIT_PCSC;
         }
     };
+    let record = m.get_one::<std::path::PathBuf>("record");
+    let mut recording = None;
+    if record.is_some() {
+        let (recorder, log) = replay::Recorder::new(card);
+        card = Box::new(recorder);
+        recording = Some(log);
+    }
     // On a thread of its own, so that a card that never answers can be
     // given up after --timeout or on a signal.
     let timeout = m
         .get_one::<u64>("timeout")
         .map(|s| std::time::Duration::from_secs(*s));
-    let mut card = match TimedCard::new(card, timeout, &signals::STOP) {
+    let mut card = match TimedCard::new(card, timeout, stop) {
         Ok(c) => c,
         Err(e) => {
             report_card_error(&CardError::Other(e.to_string()));
@@ -134,42 +183,259 @@ fn run_script(m: &ArgMatches) -> i32 {
         }
     };
 
-    let mut printer = Printer::new(format, m.get_flag("unbuffered") || source.is_none());
+    let unbuffered = m.get_flag("unbuffered") || jobs.is_empty();
+    let mut printer = if setup.quiet {
+        // The report is the output: the run's own lines go only into it.
+        Printer::to(format, unbuffered, Box::new(std::io::sink()))
+    } else {
+        Printer::new(format, unbuffered)
+    };
     printer.protocol(card.protocol());
-    match file {
-        Some(path) => eprintln!(
-            "{}",
-            gettext_f(
-                &gettext("Using given file: {file}"),
-                &[("file", &path.display().to_string())]
-            )
-        ),
-        None => eprintln!("{}", gettext("Reading commands from STDIN")),
+    if jobs.is_empty() {
+        eprintln!("{}", gettext("Reading commands from STDIN"));
+        let mut summary = Summary::default();
+        interactive(&mut card, &options, &mut printer, stop, &mut summary);
+        printer.summary(&summary);
+        let _ = card.disconnect(Disposition::Leave);
+        return exit_code(&summary).max(save_recording(record, recording));
     }
 
-    let stop = &signals::STOP;
-    let mut summary = Summary::default();
-    match &source {
-        Some(text) => {
-            // scriptor echoes the file's lines, not piped input.
-            if file.is_some() {
-                printer.echo_source(text);
+    let repeat = setup.repeat;
+    let mut code = EXIT_OK;
+    let mut suites = Vec::new();
+    'runs: for round in 1..=repeat {
+        for job in jobs {
+            match &job.path {
+                Some(path) => eprintln!(
+                    "{}",
+                    gettext_f(
+                        &gettext("Using given file: {file}"),
+                        &[("file", &path.display().to_string())]
+                    )
+                ),
+                None => eprintln!("{}", gettext("Reading commands from STDIN")),
             }
-            run_statements(
-                script::statements(text),
-                &mut card,
-                &options,
-                &mut printer,
-                stop,
-                &mut summary,
-            );
-            printer.finish_source(&summary.outcome);
+            let (mut suite, summary) = run_job(job, &mut card, &options, &mut printer, stop, None);
+            printer.summary(&summary);
+            code = code.max(exit_code(&summary));
+            if repeat > 1 {
+                suite.name = format!("{} #{round}", suite.name);
+            }
+            suites.push(suite);
+            if printer.closed() {
+                break 'runs;
+            }
         }
-        _ => interactive(&mut card, &options, &mut printer, stop, &mut summary),
     }
-    printer.summary(&summary);
+    if m.get_flag("stats") {
+        if setup.quiet {
+            print_stats(&stats_text(jobs, &suites), true);
+        } else {
+            printer.write_text(&stats_text(jobs, &suites));
+        }
+    }
     let _ = card.disconnect(Disposition::Leave);
-    exit_code(&summary)
+    code = code.max(save_recording(record, recording));
+    if let Err(msg) = reports.write(&suites) {
+        eprintln!("{msg}");
+        code = code.max(EXIT_PCSC);
+    }
+    code
+}
+
+/// The statistics on stdout, or on stderr when a report is the stdout.
+fn print_stats(text: &str, quiet: bool) {
+    use std::io::Write;
+    let _ = if quiet {
+        std::io::stderr().write_all(text.as_bytes())
+    } else {
+        std::io::stdout().write_all(text.as_bytes())
+    };
+}
+
+/// The `--stats` tables, one per script.
+fn stats_text(jobs: &[Job], suites: &[Suite]) -> String {
+    let mut out = String::new();
+    for job in jobs {
+        let runs: Vec<&Suite> = suites.iter().filter(|s| s.file == job.name).collect();
+        let table = crate::report::stats::collect(&runs);
+        out.push_str(&crate::report::stats::render(&job.name, runs.len(), &table));
+    }
+    out
+}
+
+/// Write the card file of `run --record`; the exit code if that failed.
+fn save_recording(
+    path: Option<&std::path::PathBuf>,
+    log: Option<std::sync::Arc<std::sync::Mutex<replay::Recording>>>,
+) -> i32 {
+    let (Some(path), Some(log)) = (path, log) else {
+        return EXIT_OK;
+    };
+    let result = match log.lock() {
+        Ok(r) => r.save(path),
+        Err(_) => return EXIT_PCSC,
+    };
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!(
+                "{}",
+                gettext_f(
+                    &gettext("Cannot write the recorded card {file}: {error}"),
+                    &[
+                        ("file", &path.display().to_string()),
+                        ("error", &e.to_string())
+                    ]
+                )
+            );
+            EXIT_PCSC
+        }
+    }
+}
+
+/// What every run of a `run` command shares (also across reader threads).
+#[derive(Clone)]
+pub(super) struct Setup {
+    pub format: Format,
+    pub protocol: Protocol,
+    pub share: ShareMode,
+    pub options: EngineOptions,
+    pub repeat: usize,
+    pub jobs: std::sync::Arc<Vec<Job>>,
+    /// A report is the standard output: print nothing else there.
+    pub quiet: bool,
+}
+
+/// A script read and checked, ready to run.
+pub(super) struct Job {
+    /// The file as given, or `standard input`.
+    pub name: String,
+    /// `None` for standard input.
+    pub path: Option<std::path::PathBuf>,
+    /// Echo the source's lines (a file, or `-`), as scriptor does.
+    pub echo: bool,
+    pub source: String,
+    /// The statements, when a report or the statistics need them all.
+    pub statements: Option<Vec<Statement>>,
+}
+
+/// Every FILE of the command line read and parsed; standard input (without
+/// FILE) when it is not a terminal. No job means: read a terminal line by
+/// line. `Err` is the exit code after the errors were reported.
+/// `keep`: keep each script's statements (see [`Job::statements`]).
+pub(super) fn load_jobs(m: &ArgMatches, keep: bool) -> Result<Vec<Job>, i32> {
+    let files: Vec<&std::path::PathBuf> = m
+        .get_many::<std::path::PathBuf>("file")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    let mut jobs = Vec::new();
+    let mut failed = false;
+    let stdin_job = |echo: bool| -> Result<Job, i32> {
+        match script::read_stream(std::io::stdin().lock()) {
+            Ok(source) => Ok(Job {
+                name: gettext("standard input"),
+                path: echo.then(|| "-".into()),
+                echo,
+                statements: None,
+                source,
+            }),
+            Err(e) => {
+                report_read_error(&e);
+                Err(EXIT_SCRIPT)
+            }
+        }
+    };
+    if files.is_empty() {
+        if std::io::stdin().is_terminal() {
+            return Ok(jobs);
+        }
+        jobs.push(stdin_job(false)?);
+    }
+    for path in files {
+        // `-` is standard input read as a file (echoed), as in scriptor.
+        if path.as_os_str() == "-" {
+            jobs.push(stdin_job(true)?);
+            continue;
+        }
+        match script::read_file(path) {
+            Ok(source) => jobs.push(Job {
+                name: path.display().to_string(),
+                path: Some(path.clone()),
+                echo: true,
+                statements: None,
+                source,
+            }),
+            Err(e) => {
+                report_read_error(&e);
+                return Err(EXIT_SCRIPT);
+            }
+        }
+    }
+    // A first pass keeps the errors only, unless `keep`.
+    for job in &mut jobs {
+        let errors = if keep {
+            let mut script = script::parse(&job.source);
+            job.statements = Some(std::mem::take(&mut script.statements));
+            script
+        } else {
+            script::statements(&job.source).finish()
+        };
+        if !errors.errors.is_empty() {
+            print_parse_errors(&job.name, &errors);
+            failed = true;
+        }
+    }
+    if failed {
+        return Err(EXIT_SCRIPT);
+    }
+    Ok(jobs)
+}
+
+/// Run one script on `card`: its output through `printer`, its statements
+/// into a report suite.
+pub(super) fn run_job(
+    job: &Job,
+    card: &mut dyn Card,
+    options: &EngineOptions,
+    printer: &mut Printer,
+    stop: &AtomicBool,
+    reader: Option<&str>,
+) -> (Suite, Summary) {
+    let mut collector = match &job.statements {
+        Some(statements) => Collector::new(&job.name, reader, &job.source, statements),
+        None => Collector::new(&job.name, reader, "", &[]),
+    };
+    printer.start_capture();
+    if job.echo {
+        printer.echo_source(&job.source);
+    }
+    let started = std::time::Instant::now();
+    let mut summary = Summary::default();
+    match &job.statements {
+        Some(statements) => run_statements(
+            statements.iter().cloned(),
+            card,
+            options,
+            printer,
+            &mut collector,
+            stop,
+            &mut summary,
+        ),
+        None => run_statements(
+            script::statements(&job.source),
+            card,
+            options,
+            printer,
+            &mut collector,
+            stop,
+            &mut summary,
+        ),
+    };
+    printer.finish_source(&summary.outcome);
+    let output = printer.take_capture();
+    let suite = collector.finish(&summary.outcome, started.elapsed(), output);
+    (suite, summary)
 }
 
 /// Run statements one at a time, so that the printer shows each command
@@ -179,6 +445,7 @@ fn run_statements(
     card: &mut dyn Card,
     options: &EngineOptions,
     printer: &mut Printer,
+    collector: &mut Collector,
     stop: &AtomicBool,
     total: &mut Summary,
 ) -> bool {
@@ -188,18 +455,27 @@ fn run_statements(
             return false;
         }
         printer.before(&statement);
-        let s = engine::run(
-            std::slice::from_ref(&statement),
-            card,
-            options,
-            printer,
-            stop,
-        );
+        let s = {
+            let mut both = |e: &EngineEvent| {
+                printer.event(e);
+                collector.event(e);
+            };
+            engine::run(
+                std::slice::from_ref(&statement),
+                card,
+                options,
+                &mut both,
+                stop,
+            )
+        };
+        collector.done(&statement, &s);
         add(total, &s);
         // scriptor goes on after a failed reset (`< KO: …`); so do we, and
         // the error still makes the exit code 4.
-        let failed_reset = matches!(statement.kind, StatementKind::Reset)
-            && matches!(s.outcome, Outcome::CardError(_));
+        let failed_reset = matches!(
+            statement.kind,
+            StatementKind::Reset | StatementKind::ResetCold
+        ) && matches!(s.outcome, Outcome::CardError(_));
         if s.outcome != Outcome::Completed && !failed_reset {
             total.outcome = s.outcome;
             return false;
@@ -208,7 +484,7 @@ fn run_statements(
     true
 }
 
-fn exit_code(summary: &Summary) -> i32 {
+pub(super) fn exit_code(summary: &Summary) -> i32 {
     match &summary.outcome {
         Outcome::CardError(_) => EXIT_PCSC,
         _ if summary.errors > 0 => EXIT_PCSC,
@@ -379,7 +655,16 @@ fn interactive(
             print_errors(&gettext("standard input"), &parsed);
             continue;
         }
-        if !run_statements(parsed.statements, card, options, printer, stop, total) {
+        let mut collector = Collector::new("", None, "", &[]);
+        if !run_statements(
+            parsed.statements,
+            card,
+            options,
+            printer,
+            &mut collector,
+            stop,
+            total,
+        ) {
             return;
         }
     }

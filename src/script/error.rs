@@ -40,6 +40,10 @@ impl ParseError {
                 &gettext("Unexpected text after “{keyword}”: expected the keyword alone on its line"),
                 &[("keyword", keyword)],
             ),
+            ParseErrorKind::BadStatement(detail) => gettext_f(
+                &gettext("Invalid statement: {detail}"),
+                &[("detail", detail)],
+            ),
             ParseErrorKind::UnknownWord(word) => gettext_f(
                 // TRANSLATORS: {word} is a word of the script, e.g. "select"; keep “reset” and
                 // “exit”.

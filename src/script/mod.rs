@@ -20,9 +20,11 @@
 
 mod error;
 mod expect;
+mod extension;
 mod file;
 pub mod parse;
 
+pub use extension::{MAX_DELAY_MS, MAX_WAIT_SECONDS};
 pub use file::{read_file, read_stream, ReadError};
 pub use parse::{parse, parse_at, parse_with_offset, statements, Statements, MAX_ERRORS};
 
@@ -126,6 +128,29 @@ impl Expectation {
     }
 }
 
+/// As written in a script: `[01 02 XX] (9000, 61XX)`.
+impl std::fmt::Display for Expectation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(d) = &self.data {
+            write!(f, "[{d}]")?;
+        }
+        if !self.sw.is_empty() {
+            if self.data.is_some() {
+                f.write_str(" ")?;
+            }
+            f.write_str("(")?;
+            for (i, p) in self.sw.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{p}")?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApduStatement {
     /// The bytes to send, exactly as written.
@@ -144,6 +169,13 @@ pub enum StatementKind {
     Reset,
     /// `exit`: stop the script here.
     Exit,
+    /// `reset cold`: power the card off and on (SCARD_UNPOWER_CARD), shows the ATR.
+    ResetCold,
+    /// `delay MS`: wait this many milliseconds.
+    Delay(u32),
+    /// `wait card [SECONDS]`: block until a card is in the reader (for ever
+    /// without SECONDS).
+    WaitCard(Option<u32>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,6 +212,9 @@ pub enum ParseErrorKind {
     ApduTooShort(usize),
     /// An APDU of this many bytes, more than the longest extended command.
     ApduTooLong(usize),
+    /// A malformed `delay` or `wait card`; the string (already translated)
+    /// says what was expected.
+    BadStatement(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

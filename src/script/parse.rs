@@ -275,6 +275,18 @@ impl Parser {
             .map_or(b.len(), |k| first + k);
         let end = trim_end(text, first, content_end);
 
+        if let Some(found) = super::extension::statement(text, first, end) {
+            return match found {
+                Ok(kind) => self.keyword(kind, l, first, end),
+                Err((at, kind)) => {
+                    if let Some(p) = self.pending.take() {
+                        self.error(p.cont, ParseErrorKind::DanglingContinuation);
+                    }
+                    self.error(l.pos(at), kind);
+                    Flow::Go
+                }
+            };
+        }
         let mut pre_error = None;
         if matches!(b[first] | 0x20, b'r' | b'e') {
             let mut word_end = first;

@@ -280,6 +280,7 @@ impl LogEntry {
             EngineEvent::Exchange(x) => LogEntry::exchange(x),
             EngineEvent::Reset {
                 line,
+                cold,
                 result,
                 sent,
                 duration,
@@ -291,7 +292,7 @@ impl LogEntry {
                         EntryKind::Reset,
                         Time::at(*sent),
                         *line,
-                        reset_label(false),
+                        reset_label(*cold),
                     )
                 },
                 Err(e) => LogEntry::message(

@@ -33,6 +33,8 @@ use apdu_scriptor::card::{vpcd, Card, ReaderInfo};
 
 static LOCK: Mutex<()> = Mutex::new(());
 
+const VPCD_DRIVER: &str = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
+
 /// How long to wait for pcscd to start or to see a card come or go.
 const WAIT: Duration = Duration::from_secs(15);
 
@@ -44,6 +46,8 @@ pub struct Bench {
     pcscd: Option<Child>,
     cards: Vec<(usize, Arc<AtomicBool>, JoinHandle<io::Result<()>>)>,
     log_offset: u64,
+    /// vpcd driver entries; each gives two readers on consecutive ports.
+    pairs: usize,
 }
 
 /// The socket directory shared by every bench of this process.
@@ -54,6 +58,14 @@ pub fn bench_dir() -> PathBuf {
 impl Bench {
     /// Start pcscd with the vpcd driver on free ports; no card inserted.
     pub fn start() -> Bench {
+        Bench::start_with_readers(2)
+    }
+
+    /// Like `start`, with `readers` readers (an even number, at most 16):
+    /// `Virtual PCD 00 00`, `Virtual PCD 00 01`, `Virtual PCD 1 00 00`,
+    /// `Virtual PCD 1 00 01`… on consecutive ports.
+    pub fn start_with_readers(readers: usize) -> Bench {
+        assert!(readers % 2 == 0 && (2..=16).contains(&readers));
         let guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
         remove_stale_dirs();
         let dir = bench_dir();
@@ -68,13 +80,14 @@ impl Bench {
             pcscd: None,
             cards: Vec::new(),
             log_offset: 0,
+            pairs: readers / 2,
         };
         // Another process may grab a port between our probe and pcscd's bind.
         for attempt in 0.. {
-            bench.port = free_port_pair();
+            bench.port = free_ports(readers);
             bench.write_config();
             bench.start_pcscd();
-            if bench.readers().len() == 2 {
+            if bench.readers().len() == readers {
                 break;
             }
             bench.stop_pcscd();
@@ -84,12 +97,33 @@ impl Bench {
     }
 
     fn write_config(&self) {
-        let conf = format!(
-            "FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:0x{p:04X}\n\
-             LIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID 0x{p:04X}\n",
-            p = self.port
-        );
-        fs::write(self.dir.join("reader.conf.d/vpcd"), conf).expect("write reader.conf.d");
+        for pair in 0..self.pairs {
+            // pcscd 1.9.9 numbers every entry's readers `00 00` and `00 01`:
+            // distinct names keep them apart (`Virtual PCD 1 00 00`…).
+            let name = match pair {
+                0 => "Virtual PCD".to_owned(),
+                n => format!("Virtual PCD {n}"),
+            };
+            // The driver keeps its readers in a static table indexed by
+            // slot: each further entry needs its own copy of the library.
+            let lib = match pair {
+                0 => PathBuf::from(VPCD_DRIVER),
+                n => {
+                    let copy = self.dir.join(format!("libifdvpcd-{n}.so"));
+                    fs::copy(VPCD_DRIVER, &copy).expect("copy the vpcd driver");
+                    copy
+                }
+            };
+            let conf = format!(
+                "FRIENDLYNAME \"{name}\"\nDEVICENAME /dev/null:0x{p:04X}\n\
+                 LIBPATH {lib}\nCHANNELID 0x{p:04X}\n",
+                p = self.port + 2 * pair as u16,
+                lib = lib.display()
+            );
+            // pcscd reads the directory in name order: the pairs stay in order.
+            fs::write(self.dir.join(format!("reader.conf.d/vpcd{pair:02}")), conf)
+                .expect("write reader.conf.d");
+        }
     }
 
     pub fn socket_path(&self) -> PathBuf {
@@ -108,7 +142,7 @@ impl Bench {
         )]
     }
 
-    /// The vpcd port of reader `slot` (0 or 1).
+    /// The vpcd port of reader `slot` (0, 1, …).
     pub fn port(&self, slot: usize) -> u16 {
         self.port + slot as u16
     }
@@ -339,13 +373,22 @@ fn remove_stale_dirs() {
     }
 }
 
-/// A port `p` such that `p` and `p + 1` are free now (vpcd takes both).
-fn free_port_pair() -> u16 {
-    loop {
+/// A port `p` such that `p` … `p + n - 1` are free now (vpcd takes two
+/// per driver entry).
+fn free_ports(n: usize) -> u16 {
+    'probe: loop {
         let first = TcpListener::bind("0.0.0.0:0").expect("bind a probe port");
         let port = first.local_addr().expect("probe port").port();
-        if port < u16::MAX && TcpListener::bind(("0.0.0.0", port + 1)).is_ok() {
-            return port;
+        if usize::from(port) + n > usize::from(u16::MAX) {
+            continue;
         }
+        let mut held = vec![first];
+        for k in 1..n as u16 {
+            match TcpListener::bind(("0.0.0.0", port + k)) {
+                Ok(l) => held.push(l),
+                Err(_) => continue 'probe,
+            }
+        }
+        return port;
     }
 }

@@ -11,7 +11,7 @@
 mod apdu;
 mod commands;
 mod select;
-mod spec;
+pub(crate) mod spec;
 
 use std::fmt;
 use std::path::Path;
