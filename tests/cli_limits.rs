@@ -80,7 +80,7 @@ fn a_hundred_errors_are_listed_then_counted() {
     assert_eq!(listed, 100, "{out:?}");
     assert!(
         out.stderr
-            .contains(&format!("{name}:100:1: Unknown word 'zz'")),
+            .contains(&format!("{name}:100:1: Unknown word “zz”")),
         "{out:?}"
     );
     assert!(!out.stderr.contains(&format!("{name}:101:")), "{out:?}");
@@ -208,7 +208,7 @@ fn virtual_card_checks_its_port_and_says_when_it_waits_and_connects() {
         b"",
     );
     assert_eq!(out.code, 2, "{out:?}");
-    assert!(out.stderr.contains("'--port <PORT>'"), "{out:?}");
+    assert!(out.stderr.contains("“--port <PORT>”"), "{out:?}");
 
     let bench = Bench::start();
     let port = bench.port(0);

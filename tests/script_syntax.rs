@@ -863,7 +863,7 @@ fn our_statements_are_validated_with_positions() {
     let e = error("wait 30");
     assert_eq!(e.pos, pos(1, 6));
     assert!(
-        e.message().contains("expected 'card' after 'wait'"),
+        e.message().contains("expected “card” after “wait”"),
         "{}",
         e.message()
     );
@@ -879,5 +879,5 @@ fn our_statements_are_validated_with_positions() {
     let s = parse("00 A4 \\\ndelay 10\n");
     assert_eq!(s.errors[0].kind, ParseErrorKind::DanglingContinuation);
     // Hex that merely starts like a keyword stays hex.
-    assert_eq!(bytes("de ad\n"), [vec![0xDE, 0xAD]]);
+    assert_eq!(bytes("de ad 0a 00\n"), [vec![0xDE, 0xAD, 0x0A, 0x00]]);
 }

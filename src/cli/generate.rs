@@ -31,7 +31,8 @@ pub fn outputs() -> Vec<String> {
 /// Write the man pages and completions into `dir`.
 pub fn generate(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let cmd = args::command();
+    // Man pages name their sections in capitals, whatever --help says.
+    let cmd = args::command().subcommand_help_heading("SUBCOMMANDS");
     let mut page = Vec::new();
     clap_mangen::Man::new(cmd.clone()).render(&mut page)?;
     std::fs::write(dir.join(format!("{NAME}.1")), page)?;

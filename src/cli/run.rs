@@ -21,6 +21,8 @@ pub fn run(m: &ArgMatches) -> i32 {
     signals::install();
     let code = run_script(m);
     match signals::received() {
+        // --each-card ends after the card in progress, with its count.
+        Some(_) if m.get_flag("each-card") => code,
         Some(signal) => {
             eprintln!(
                 "{}",
