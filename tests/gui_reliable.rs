@@ -140,6 +140,48 @@ fn reader_names_are_shown_as_text(ctx: &Ctx) {
     common::gui::close_window(&w);
 }
 
+/// Open (as the file dialog's answer does) refuses endless and huge files
+/// at once, and a save keeps a symlinked script a link.
+fn open_is_bounded_and_save_keeps_links(ctx: &Ctx) {
+    ctx.clean();
+    let w = common::gui::window(&ctx.app);
+    assert!(!w.open_path(std::path::Path::new("/dev/zero")));
+    let toast = w.last_toast().unwrap_or_default();
+    assert!(
+        toast.starts_with("“/dev/zero” is not text: it holds a NUL byte on line 1"),
+        "{toast}"
+    );
+    let big = ctx.home.join("big.apdu");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(apdu_scriptor::files::MAX_FILE_SIZE + 1)
+        .unwrap();
+    assert!(!w.open_path(&big));
+    assert!(
+        w.last_toast()
+            .unwrap_or_default()
+            .contains("is larger than 64 MiB"),
+        "{:?}",
+        w.last_toast()
+    );
+    std::fs::remove_file(&big).unwrap();
+
+    let real = ctx.home.join("real.apdu");
+    std::fs::write(&real, "00 A4 00 00\n").unwrap();
+    let link = ctx.home.join("link.apdu");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    assert!(w.open_path(&link));
+    w.editor().set_text("00 B0 00 00 01\n");
+    assert!(w.save_to(&link));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "00 B0 00 00 01\n");
+    common::gui::close_window(&w);
+}
+
 fn folders_follow_glib(ctx: &Ctx) {
     use gtk::glib;
     assert_eq!(
@@ -188,6 +230,10 @@ fn main() {
             reader_names_are_shown_as_text,
         ),
         ("folders_follow_glib", folders_follow_glib),
+        (
+            "open_is_bounded_and_save_keeps_links",
+            open_is_bounded_and_save_keeps_links,
+        ),
     ];
     common::gui::run_tests(&ctx.app, tests, |f| f(&ctx));
 }
