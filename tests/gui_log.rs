@@ -351,6 +351,119 @@ fn runs_have_a_header_resets_a_kind_and_a_true_summary(ctx: &Ctx) {
     common::gui::close_window(&w);
 }
 
+/// The X coordinates (as xdotool takes them) of point `(x, y)` of `widget`.
+fn screen_point(w: &Window, widget: &impl IsA<gtk::Widget>, x: f32, y: f32) -> (String, String) {
+    let p = widget
+        .compute_point(w, &gtk::graphene::Point::new(x, y))
+        .expect("the widget is in the window");
+    let (sx, sy) = w.surface_transform();
+    let x = (f64::from(p.x()) + sx).round() as i32;
+    let y = (f64::from(p.y()) + sy).round() as i32;
+    (x.to_string(), y.to_string())
+}
+
+/// The text of the tooltip on the screen, if one is shown.
+fn shown_tooltip(w: &Window) -> Option<String> {
+    descendants(w.upcast_ref())
+        .into_iter()
+        .filter(|c| c.type_().name() == "GtkTooltipWindow" && c.is_visible())
+        .flat_map(|t| descendants(&t))
+        .filter_map(|c| c.downcast::<gtk::Label>().ok())
+        .map(|l| l.label().to_string())
+        .find(|t| !t.is_empty())
+}
+
+fn errors_and_status_words_in_the_editor(ctx: &Ctx) {
+    use sourceview5::prelude::*;
+    let name = "editor-test.apdu";
+    let w = ctx.window_with(name, "00 A4 00 00\n00 B0 zz\n00 84 00 00 08\n00 CA q\n");
+    let editor = w.editor();
+    assert_eq!(editor.marked_lines(), vec![2, 4]);
+    // The gutter draws a line's marks only from its first character.
+    let buffer = editor.buffer();
+    for line in [1, 3] {
+        let mut start = buffer.iter_at_line(line).unwrap();
+        assert!(
+            !buffer
+                .source_marks_at_iter(&mut start, Some("error"))
+                .is_empty(),
+            "an error mark at the start of line {}",
+            line + 1
+        );
+    }
+
+    // F8 and Shift+F8 go from error to error, around the end.
+    editor.view().grab_focus();
+    focus_x_window(&w, name);
+    editor.move_cursor_to_line(1);
+    for (key, line) in [("F8", 2), ("F8", 4), ("F8", 2), ("shift+F8", 4)] {
+        press(key);
+        wait_until(&format!("{key} to line {line}"), 5, || {
+            editor.cursor_line() == line
+        });
+    }
+
+    // Hovering the underlined bytes tells the error.
+    let view = editor.view();
+    let mut zz = buffer.iter_at_line(1).unwrap();
+    zz.set_line_offset(7);
+    let rect = view.iter_location(&zz);
+    let (x, y) = view.buffer_to_window_coords(
+        gtk::TextWindowType::Widget,
+        rect.x() + 2,
+        rect.y() + rect.height() / 2,
+    );
+    let id = common::gui::x_window(name);
+    let (sx, sy) = screen_point(&w, &view, x as f32, y as f32);
+    common::gui::xdotool(&["mousemove", "--window", &id, &sx, &sy]);
+    common::gui::xdotool(&["mousemove_relative", "--", "1", "0"]);
+    wait_until("the error's tooltip", 10, || {
+        shown_tooltip(&w).is_some_and(|t| t.contains("Line 2, column 7"))
+    });
+
+    // After a run, each line shows its status word.
+    buffer.set_text("00 A4 04 00 07 A0 00 00 00 03 10 10\n00 84 00 00 08\n# note\n");
+    run_and_wait(&w);
+    assert_eq!(
+        editor.status_word_lines(),
+        vec![(1, "sw-error".to_owned()), (2, "sw-success".to_owned())]
+    );
+    assert!(
+        editor.line_notes(1).starts_with("6A82: "),
+        "{}",
+        editor.line_notes(1)
+    );
+    assert!(editor.line_notes(3).is_empty());
+
+    // Enter on a log row puts the cursor on its line.
+    editor.move_cursor_to_line(3);
+    settle();
+    let challenge = entries(&w)
+        .into_iter()
+        .find(|e| e.kind == EntryKind::Exchange && e.line == 2)
+        .unwrap();
+    let line = line_of(&w, &challenge);
+    let (sx, sy) = screen_point(&w, &line, 200.0, 8.0);
+    common::gui::xdotool(&["mousemove", "--window", &id, &sx, &sy]);
+    common::gui::xdotool(&["click", "1"]);
+    wait_until("the row is selected", 5, || {
+        w.log_view().selected_text() == apdu_scriptor::ui::export::plain_line(&challenge)
+    });
+    press("Return");
+    wait_until("the cursor on line 2", 5, || editor.cursor_line() == 2);
+    assert!(editor.view().has_focus(), "the editor has the focus");
+    // So does a double click.
+    editor.move_cursor_to_line(3);
+    common::gui::xdotool(&["click", "--repeat", "2", "--delay", "60", "1"]);
+    wait_until("the cursor on line 2 again", 5, || editor.cursor_line() == 2);
+
+    // An edit drops the badges: they belong to the text that ran.
+    buffer.insert(&mut buffer.end_iter(), "00 B0 00 00 01\n");
+    assert!(editor.status_word_lines().is_empty());
+    buffer.set_modified(false);
+    common::gui::close_window(&w);
+}
+
 // ---------------------------------------------------------------------------
 
 type Test = (&'static str, fn(&Ctx));
@@ -379,6 +492,10 @@ fn main() {
         (
             "every_byte_of_a_long_response_is_shown",
             every_byte_of_a_long_response_is_shown,
+        ),
+        (
+            "errors_and_status_words_in_the_editor",
+            errors_and_status_words_in_the_editor,
         ),
         (
             "runs_have_a_header_resets_a_kind_and_a_true_summary",

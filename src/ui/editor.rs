@@ -15,6 +15,10 @@ use crate::i18n::{gettext, gettext_f, ngettext};
 use crate::script::{self, Script};
 
 const ERROR_CATEGORY: &str = "error";
+/// The marks of the last run's status words, by class.
+const SW_CATEGORIES: [&str; 3] = ["sw-success", "sw-warning", "sw-error"];
+/// Badge colours: GNOME's palette green 4, yellow 5, red 3.
+const SW_COLOURS: [[u8; 3]; 3] = [[0x2e, 0xc2, 0x7e], [0xe5, 0xa5, 0x0a], [0xe0, 0x1b, 0x24]];
 const VALIDATE_DELAY: Duration = Duration::from_millis(150);
 const MAX_MARKS: usize = 1000;
 
@@ -46,6 +50,9 @@ mod imp {
         pub pending: RefCell<Option<glib::SourceId>>,
         pub search: RefCell<Option<sourceview5::SearchContext>>,
         pub error_tag: RefCell<Option<gtk::TextTag>>,
+        /// The last status word and its meaning per 1-based line, from the
+        /// last run; dropped at the next edit.
+        pub status_words: RefCell<std::collections::BTreeMap<usize, (u8, u8)>>,
     }
 
     #[glib::object_subclass]
@@ -57,6 +64,10 @@ mod imp {
         fn class_init(klass: &mut Self::Class) {
             sourceview5::View::ensure_type();
             klass.bind_template();
+            klass.install_action("editor.next-error", None, |e, _, _| e.go_to_error(true));
+            klass.install_action("editor.previous-error", None, |e, _, _| {
+                e.go_to_error(false)
+            });
         }
 
         fn instance_init(obj: &glib::subclass::InitializingObject<Self>) {
@@ -93,6 +104,32 @@ impl Default for Editor {
     }
 }
 
+/// A round badge of `colour` for the gutter, as big as a line of text.
+fn badge(colour: [u8; 3]) -> gtk::gdk_pixbuf::Pixbuf {
+    const SIZE: i32 = 16;
+    let r = SIZE as f64 / 2.0 - 2.0;
+    let mut pixels = Vec::with_capacity((SIZE * SIZE * 4) as usize);
+    for y in 0..SIZE {
+        for x in 0..SIZE {
+            let dx = x as f64 + 0.5 - SIZE as f64 / 2.0;
+            let dy = y as f64 + 0.5 - SIZE as f64 / 2.0;
+            // Anti-aliased edge: one pixel of falling alpha.
+            let alpha = (r + 0.5 - (dx * dx + dy * dy).sqrt()).clamp(0.0, 1.0);
+            pixels.extend_from_slice(&colour);
+            pixels.push((alpha * 255.0).round() as u8);
+        }
+    }
+    gtk::gdk_pixbuf::Pixbuf::from_bytes(
+        &glib::Bytes::from_owned(pixels),
+        gtk::gdk_pixbuf::Colorspace::Rgb,
+        true,
+        8,
+        SIZE,
+        SIZE,
+        SIZE * 4,
+    )
+}
+
 impl Editor {
     fn setup(&self) {
         let imp = self.imp();
@@ -125,11 +162,88 @@ impl Editor {
             }
         ));
         imp.view.set_mark_attributes(ERROR_CATEGORY, &attrs, 10);
+        for (category, colour) in SW_CATEGORIES.iter().zip(SW_COLOURS) {
+            let attrs = sourceview5::MarkAttributes::new();
+            attrs.set_pixbuf(&badge(colour));
+            imp.view.set_mark_attributes(category, &attrs, 5);
+        }
+
+        // Hovering an underlined error, or the gutter beside a line, tells
+        // what is wrong there (and the last run's status word).
+        imp.view.set_has_tooltip(true);
+        imp.view.connect_query_tooltip(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            #[upgrade_or]
+            false,
+            move |view, x, y, keyboard, tooltip| {
+                let iter = if keyboard {
+                    let b = editor.buffer();
+                    b.iter_at_offset(b.cursor_position())
+                } else {
+                    let (bx, by) = view.window_to_buffer_coords(gtk::TextWindowType::Widget, x, y);
+                    match view.iter_at_location(bx, by) {
+                        Some(i) => i,
+                        None => return false,
+                    }
+                };
+                let invalid = editor
+                    .imp()
+                    .error_tag
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|t| iter.has_tag(t));
+                let errors = editor.errors_on_line(iter.line() as usize + 1);
+                if !invalid || errors.is_empty() {
+                    return false;
+                }
+                tooltip.set_text(Some(&errors.join("\n")));
+                true
+            }
+        ));
+        let gutter = sourceview5::prelude::ViewExt::gutter(&*imp.view, gtk::TextWindowType::Left);
+        gutter.set_has_tooltip(true);
+        gutter.connect_query_tooltip(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            #[upgrade_or]
+            false,
+            move |_, _x, y, _, tooltip| {
+                let view = editor.view();
+                let (_, by) = view.window_to_buffer_coords(gtk::TextWindowType::Left, 0, y);
+                let (iter, _) = view.line_at_y(by);
+                let text = editor.line_notes(iter.line() as usize + 1);
+                if text.is_empty() {
+                    return false;
+                }
+                tooltip.set_text(Some(&text));
+                true
+            }
+        ));
+
+        // F8 and Shift+F8 go from error to error, wherever the focus is;
+        // caught before GtkPaned, which binds them to its handles.
+        let keys = gtk::ShortcutController::new();
+        keys.set_scope(gtk::ShortcutScope::Global);
+        keys.set_propagation_phase(gtk::PropagationPhase::Capture);
+        for (accel, action) in [
+            ("F8", "editor.next-error"),
+            ("<Shift>F8", "editor.previous-error"),
+        ] {
+            keys.add_shortcut(gtk::Shortcut::new(
+                gtk::ShortcutTrigger::parse_string(accel),
+                Some(gtk::NamedAction::new(action)),
+            ));
+        }
+        self.add_controller(keys);
 
         buffer.connect_changed(clone!(
             #[weak(rename_to = editor)]
             self,
-            move |_| editor.schedule_validation()
+            move |_| {
+                editor.clear_status_words();
+                editor.schedule_validation();
+            }
         ));
         buffer.connect_cursor_position_notify(clone!(
             #[weak(rename_to = editor)]
@@ -278,11 +392,14 @@ impl Editor {
                 from.backward_char();
             }
             buffer.apply_tag_by_name("invalid", &from, &to);
+            // The gutter shows the marks at the start of a line only.
             if buffer
                 .source_marks_at_line(line, Some(ERROR_CATEGORY))
                 .is_empty()
             {
-                buffer.create_source_mark(None, ERROR_CATEGORY, &from);
+                if let Some(start) = buffer.iter_at_line(line) {
+                    buffer.create_source_mark(None, ERROR_CATEGORY, &start);
+                }
             }
         }
         let count = u32::try_from(parsed.errors.len()).unwrap_or(u32::MAX);
@@ -312,6 +429,109 @@ impl Editor {
                 )
             })
             .collect()
+    }
+
+    /// What the gutter's tooltip says about a 1-based line: its errors,
+    /// or the status word the last run got there.
+    pub fn line_notes(&self, line: usize) -> String {
+        let errors = self.errors_on_line(line);
+        if !errors.is_empty() {
+            return errors.join("\n");
+        }
+        match self.imp().status_words.borrow().get(&line) {
+            Some(&(a, b)) => format!("{a:02X}{b:02X}: {}", crate::apdu::status::meaning(a, b)),
+            None => String::new(),
+        }
+    }
+
+    /// Show the status word each line got in the last run (the last one
+    /// where a line sent several commands) as a badge in the gutter.
+    pub fn show_status_words(&self, words: &[(usize, (u8, u8))]) {
+        use crate::apdu::status::{severity, Severity};
+        let buffer = self.buffer();
+        let mut known = self.imp().status_words.borrow_mut();
+        for &(line, (a, b)) in words {
+            if line == 0 {
+                continue;
+            }
+            known.insert(line, (a, b));
+            let Some(start) = buffer.iter_at_line(line as i32 - 1) else {
+                continue;
+            };
+            let mut end = start;
+            end.forward_line();
+            for c in SW_CATEGORIES {
+                buffer.remove_source_marks(&start, &end, Some(c));
+            }
+            let class = match severity(a, b) {
+                Severity::Success => 0,
+                Severity::Warning => 1,
+                Severity::Error => 2,
+            };
+            buffer.create_source_mark(None, SW_CATEGORIES[class], &start);
+        }
+    }
+
+    /// Drop the last run's status words.
+    pub fn clear_status_words(&self) {
+        if self.imp().status_words.take().is_empty() {
+            return;
+        }
+        let buffer = self.buffer();
+        let (start, end) = buffer.bounds();
+        for c in SW_CATEGORIES {
+            buffer.remove_source_marks(&start, &end, Some(c));
+        }
+    }
+
+    /// 1-based lines with a status word badge (for tests).
+    pub fn status_word_lines(&self) -> Vec<(usize, String)> {
+        let b = self.buffer();
+        let mut out = Vec::new();
+        for l in 0..b.line_count() {
+            for c in SW_CATEGORIES {
+                if !b.source_marks_at_line(l, Some(c)).is_empty() {
+                    out.push((l as usize + 1, c.to_owned()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Put the cursor on the next (or previous) error, around the end.
+    pub fn go_to_error(&self, forward: bool) {
+        let here = self.cursor_line();
+        let script = self.imp().script.borrow().clone();
+        let mut lines: Vec<_> = script.errors.iter().map(|e| e.pos).collect();
+        lines.sort_by_key(|p| (p.line, p.col));
+        lines.dedup_by_key(|p| p.line);
+        let target = if forward {
+            lines
+                .iter()
+                .find(|p| p.line > here)
+                .or_else(|| lines.first())
+        } else {
+            lines
+                .iter()
+                .rev()
+                .find(|p| p.line < here)
+                .or_else(|| lines.last())
+        };
+        let Some(pos) = target else {
+            return;
+        };
+        let b = self.buffer();
+        if let Some(mut iter) = b.iter_at_line(pos.line.saturating_sub(1) as i32) {
+            let col = pos.col.saturating_sub(1) as i32;
+            let mut end = iter;
+            if !end.ends_line() {
+                end.forward_to_line_end();
+            }
+            iter.set_line_offset(col.min(end.line_offset()));
+            b.place_cursor(&iter);
+            self.imp().view.scroll_mark_onscreen(&b.get_insert());
+            self.imp().view.grab_focus();
+        }
     }
 
     /// 1-based lines that carry an error mark.

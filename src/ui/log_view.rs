@@ -158,6 +158,14 @@ impl LogView {
         }
         imp.list_view.add_controller(keys);
 
+        // Enter or a double click on a row puts the editor's cursor on the
+        // script line it came from.
+        imp.list_view.connect_activate(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |_, position| view.go_to_script_line(position)
+        ));
+
         imp.ascii_toggle.connect_toggled(clone!(
             #[weak(rename_to = view)]
             self,
@@ -562,6 +570,21 @@ impl LogView {
                 let _ = view.activate_action("win.toast", Some(&msg.to_variant()));
             }
         });
+    }
+
+    /// Show the script line of the row at `position` in the editor.
+    fn go_to_script_line(&self, position: u32) {
+        let Some(line) = self.model().entry(position as usize).map(|e| e.line) else {
+            return;
+        };
+        if line == 0 {
+            return;
+        }
+        if let Some(window) = self.root().and_downcast::<super::window::Window>() {
+            let editor = window.editor();
+            editor.move_cursor_to_line(line);
+            editor.view().grab_focus();
+        }
     }
 
     /// Select one row (and show its details).

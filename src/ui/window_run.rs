@@ -106,6 +106,7 @@ impl Window {
         self.imp().stepping.set(stepping);
         if !stepping {
             self.log_view().append(vec![self.run_row(&reader)]);
+            self.editor().clear_status_words();
         }
         self.log_view().begin_run();
         self.set_running(true);
@@ -254,6 +255,16 @@ impl Window {
                 Event::RunStarted => {}
                 Event::Exchanges(list) => {
                     self.log_view().tally(&list);
+                    let words: Vec<(usize, (u8, u8))> = list
+                        .iter()
+                        .filter_map(|e| match e {
+                            crate::engine::EngineEvent::Exchange(x) => {
+                                crate::apdu::status_word(&x.response).map(|sw| (x.line, sw))
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    self.editor().show_status_words(&words);
                     for e in &list {
                         LogEntry::push_event(&mut rows, time, e);
                     }
