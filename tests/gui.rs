@@ -16,7 +16,9 @@ use apdu_scriptor::ui::export;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
 use apdu_scriptor::ui::log_line::LogLine;
 use apdu_scriptor::ui::{Application, Window};
-use common::gui::{descendants, focus_x_window, press, settle, wait_until, x_window, xdotool};
+use common::gui::{
+    clipboard_text, descendants, focus_x_window, press, settle, wait_until, x_window, xdotool,
+};
 use gtk::{gdk, gio, glib};
 
 struct Ctx {
@@ -79,19 +81,6 @@ fn answer(d: &adw::MessageDialog, response: &str) {
 }
 
 /// The text on the clipboard `widget` sees.
-fn clipboard_text(widget: &impl IsA<gtk::Widget>) -> String {
-    let copied = std::rc::Rc::new(std::cell::RefCell::new(None::<String>));
-    let clipboard = widget.clipboard();
-    let sink = copied.clone();
-    glib::spawn_future_local(async move {
-        let text = clipboard.read_text_future().await.ok().flatten();
-        *sink.borrow_mut() = Some(text.map(|t| t.to_string()).unwrap_or_default());
-    });
-    wait_until("clipboard text", 5, || copied.borrow().is_some());
-    let text = copied.borrow().clone().unwrap();
-    text
-}
-
 /// The first descendant of `root` of type `T`.
 fn find_widget<T: IsA<gtk::Widget>>(root: &gtk::Widget) -> Option<T> {
     descendants(root)
@@ -392,10 +381,13 @@ fn log_export_and_copy(ctx: &Ctx) {
         .position(|e| e.kind == EntryKind::Exchange)
         .unwrap();
     log.select_row(i as u32);
-    WidgetExt::activate_action(&log, "log.copy", None).unwrap();
+    WidgetExt::activate_action(&log, "log.copy-text", None).unwrap();
     let text = clipboard_text(&log);
     assert!(text.contains("> 00 A4 00 00 02 3F 00"), "{text}");
     assert!(text.contains(&rows[i].sw_text()[..2]), "{text}");
+    WidgetExt::activate_action(&log, "log.copy-hex", None).unwrap();
+    let text = clipboard_text(&log);
+    assert!(text.starts_with("00 A4 00 00 02 3F 00\n"), "{text}");
     log.clear();
     assert!(log.entries().is_empty());
     ctx.dispose(&w);

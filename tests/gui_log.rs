@@ -13,7 +13,7 @@ use apdu_scriptor::card::DEMO_READER;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
 use apdu_scriptor::ui::log_line::LogLine;
 use apdu_scriptor::ui::{Application, Window};
-use common::gui::{descendants, focus_x_window, press, settle, wait_until};
+use common::gui::{clipboard_text, descendants, focus_x_window, press, settle, wait_until};
 use gtk::glib;
 
 struct Ctx {
@@ -455,12 +455,56 @@ fn errors_and_status_words_in_the_editor(ctx: &Ctx) {
     // So does a double click.
     editor.move_cursor_to_line(3);
     common::gui::xdotool(&["click", "--repeat", "2", "--delay", "60", "1"]);
-    wait_until("the cursor on line 2 again", 5, || editor.cursor_line() == 2);
+    wait_until("the cursor on line 2 again", 5, || {
+        editor.cursor_line() == 2
+    });
 
     // An edit drops the badges: they belong to the text that ran.
     buffer.insert(&mut buffer.end_iter(), "00 B0 00 00 01\n");
     assert!(editor.status_word_lines().is_empty());
     buffer.set_modified(false);
+    common::gui::close_window(&w);
+}
+
+fn copied_rows_paste_back_as_a_script(ctx: &Ctx) {
+    let name = "copy-test.apdu";
+    let w = ctx.window_with(
+        name,
+        "00 A4 04 00 09 F0 41 50 44 55 53 43 52 01\nreset\n00 84 00 00 08\n00 B0 00 00 04\n",
+    );
+    w.reader_panel().auto_get_response_switch().set_active(true);
+    run_and_wait(&w);
+    let log = w.log_view();
+    let n = entries(&w).len() as u32;
+    WidgetExt::activate_action(&log, "log.select-all", None).unwrap();
+    // Ctrl+C with the log focused.
+    log.list_view().grab_focus();
+    focus_x_window(&w, name);
+    log.list_view().grab_focus();
+    log.clipboard().set_text("");
+    press("ctrl+c");
+    let mut text = String::new();
+    wait_until("the rows are copied", 5, || {
+        text = clipboard_text(&log);
+        !text.is_empty()
+    });
+    assert!(
+        text.contains("00 A4 04 00 09 F0 41 50 44 55 53 43 52 01 (61"),
+        "{text}"
+    );
+    assert!(text.contains("\nreset\n"), "{text}");
+    // Pasted into a new script, it has no error and the same commands.
+    let script = apdu_scriptor::script::parse(&text);
+    assert!(script.errors.is_empty(), "{:?}\n{text}", script.errors);
+    assert_eq!(script.statements.len(), 4, "{text}");
+    w.editor().buffer().set_text(&text);
+    w.editor().validate_now();
+    assert_eq!(w.editor().error_count(), 0);
+    assert!(n > 4);
+    w.reader_panel()
+        .auto_get_response_switch()
+        .set_active(false);
+    w.editor().buffer().set_modified(false);
     common::gui::close_window(&w);
 }
 
@@ -492,6 +536,10 @@ fn main() {
         (
             "every_byte_of_a_long_response_is_shown",
             every_byte_of_a_long_response_is_shown,
+        ),
+        (
+            "copied_rows_paste_back_as_a_script",
+            copied_rows_paste_back_as_a_script,
         ),
         (
             "errors_and_status_words_in_the_editor",

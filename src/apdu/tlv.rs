@@ -161,18 +161,54 @@ fn parse_into(
     Ok(())
 }
 
+/// Where a data object sits, for naming the context-specific tags (80 to
+/// BF), whose meaning depends on the template around them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// Inside an ISO/IEC 7816-4 FCP (62) or FCI (6F) template.
+    FileControl,
+    /// Inside an EMV template (record 70, response 77, FCI proprietary A5,
+    /// issuer discretionary data BF0C, application template 61, directory
+    /// 73) or at the top of a GET PROCESSING OPTIONS answer (80).
+    Emv,
+    /// At the top, or in a template of no known family.
+    Other,
+}
+
+fn context(parent: Option<u32>) -> Context {
+    match parent {
+        Some(0x62 | 0x6F) => Context::FileControl,
+        Some(0x70 | 0x77 | 0xA5 | 0xBF0C | 0x61 | 0x73) => Context::Emv,
+        _ => Context::Other,
+    }
+}
+
+/// Whether `tag` is context-specific (class bits 10): its meaning comes
+/// from the enclosing template.
+fn context_specific(tag: u32) -> bool {
+    tag <= 0xFF && tag & 0xC0 == 0x80
+}
+
+/// Tags whose value is text (an–ans in EMV): shown as text, not hex.
+pub fn is_text(tag: u32) -> bool {
+    matches!(tag, 0x50 | 0x5F20 | 0x5F2D | 0x5F50 | 0x9F12)
+}
+
 /// A translated name of a common ISO/IEC 7816-4, EMV or GlobalPlatform tag.
-/// `parent` is the enclosing tag: inside an FCP template (62) the context
-/// tags 80–8F have their ISO file-control meanings, elsewhere the EMV ones.
+/// `parent` is the enclosing tag: inside an FCP (62) or FCI (6F) template
+/// the context tags 80–8F have their ISO file-control meanings, inside EMV
+/// templates their EMV ones, and elsewhere no name but for a top-level 80.
 pub fn tag_name(tag: u32, parent: Option<u32>) -> Option<String> {
-    if parent == Some(0x62) {
+    let ctx = context(parent);
+    if ctx == Context::FileControl {
         let s = match tag {
             0x80 => gettext("File size"),
             0x81 => gettext("File size including structural information"),
             0x82 => gettext("File descriptor"),
             0x83 => gettext("File identifier"),
             0x84 => gettext("DF name"),
-            0x85 | 0xA5 => gettext("Proprietary information"),
+            0x85 => gettext("Proprietary information"),
+            0xA5 => gettext("FCI proprietary template"),
             0x86 => gettext("Security attributes"),
             0x88 => gettext("Short EF identifier"),
             0x8A => gettext("Life cycle status"),
@@ -181,6 +217,9 @@ pub fn tag_name(tag: u32, parent: Option<u32>) -> Option<String> {
             _ => return None,
         };
         return Some(s);
+    }
+    if context_specific(tag) && ctx == Context::Other && !(tag == 0x80 && parent.is_none()) {
+        return None;
     }
     let s = match tag {
         0x4F => gettext("Application identifier (AID)"),
@@ -268,6 +307,56 @@ mod tests {
                 offset: 3,
                 kind: TlvErrorKind::IndefiniteLength
             })
+        );
+    }
+
+    #[test]
+    fn names_follow_the_template_around() {
+        // 6F 1B: 82 01 38, 83 02 50 01, 8A 01 05, 84 08 F0…, A5 05: 50 03 "ABC"
+        let data = [
+            0x6F, 0x1B, 0x82, 0x01, 0x38, 0x83, 0x02, 0x50, 0x01, 0x8A, 0x01, 0x05, 0x84, 0x08,
+            0xF0, 0x41, 0x50, 0x44, 0x55, 0x53, 0x43, 0x52, 0xA5, 0x05, 0x50, 0x03, 0x41, 0x42,
+            0x43,
+        ];
+        let (tree, err) = parse(&data);
+        assert_eq!(err, None);
+        let fci = &tree[0];
+        let names: Vec<_> = fci
+            .children
+            .iter()
+            .map(|c| tag_name(c.tag, Some(fci.tag)).unwrap_or_default())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "File descriptor",
+                "File identifier",
+                "Life cycle status",
+                "DF name",
+                "FCI proprietary template"
+            ]
+        );
+        let label = &fci.children[4].children[0];
+        assert_eq!(
+            tag_name(label.tag, Some(0xA5)).as_deref(),
+            Some("Application label")
+        );
+        assert!(is_text(label.tag));
+        assert!(!is_text(0x82));
+        // EMV names inside EMV templates only.
+        assert_eq!(
+            tag_name(0x82, Some(0x77)).as_deref(),
+            Some("Application interchange profile")
+        );
+        assert_eq!(tag_name(0x82, None), None);
+        assert_eq!(tag_name(0x94, Some(0xE1)), None);
+        assert_eq!(
+            tag_name(0x80, None).as_deref(),
+            Some("Response message template format 1")
+        );
+        assert_eq!(
+            tag_name(0x9F38, Some(0xA5)).as_deref(),
+            Some("Processing options data object list (PDOL)")
         );
     }
 

@@ -166,6 +166,44 @@ impl LogEntry {
             .unwrap_or_default()
     }
 
+    /// The entry as script text that runs again: a command with its status
+    /// word as the expectation and its response data as a comment, `reset`,
+    /// or a comment. Commands sent automatically stay comments.
+    pub fn script_lines(&self) -> String {
+        let comment = |text: &str| text.lines().map(|l| format!("# {l}\n")).collect::<String>();
+        match self.kind {
+            EntryKind::Exchange if self.origin.is_none_or(|o| o == Origin::Script) => {
+                let mut s = hex_spaced(&self.command);
+                if let Some((a, b)) = self.sw() {
+                    s.push_str(&format!(" ({a:02X}{b:02X})"));
+                }
+                s.push('\n');
+                for (i, chunk) in self.data().chunks(16).enumerate() {
+                    let mark = if i == 0 { "<" } else { " " };
+                    s.push_str(&format!("# {mark} {}\n", hex_spaced(chunk)));
+                }
+                s
+            }
+            EntryKind::Exchange => comment(&format!(
+                "{} {}  {}",
+                self.meaning(),
+                hex_spaced(&self.command),
+                hex_spaced(&self.response)
+            )),
+            EntryKind::Reset if self.line > 0 => "reset\n".to_owned(),
+            _ => comment(format!("{}  {}", self.text, hex_spaced(&self.response)).trim_end()),
+        }
+    }
+
+    /// The entry's bytes in hex: the command, then the response (or ATR).
+    pub fn hex_lines(&self) -> String {
+        [&self.command, &self.response]
+            .iter()
+            .filter(|b| !b.is_empty())
+            .map(|b| hex_spaced(b) + "\n")
+            .collect()
+    }
+
     pub fn duration_text(&self) -> String {
         self.duration.map(format_duration).unwrap_or_default()
     }
@@ -415,6 +453,38 @@ pub fn ascii(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn script_lines_parse_back() {
+        let exchange = LogEntry {
+            command: vec![0x00, 0xA4, 0x04, 0x00, 0x02, 0x3F, 0x00],
+            response: (0u8..20).chain([0x61, 0x10]).collect(),
+            origin: Some(Origin::Script),
+            ..LogEntry::message(EntryKind::Exchange, Time(0), 2, String::new())
+        };
+        let auto = LogEntry {
+            command: vec![0x00, 0xC0, 0x00, 0x00, 0x10],
+            response: vec![0x90, 0x00],
+            origin: Some(Origin::AutoGetResponse),
+            ..exchange.clone()
+        };
+        let reset = LogEntry {
+            response: vec![0x3B, 0x00],
+            ..LogEntry::message(EntryKind::Reset, Time(0), 3, "Warm reset".into())
+        };
+        let summary = LogEntry::message(EntryKind::Summary, Time(0), 0, "done (1)".into());
+        let text: String = [&exchange, &auto, &reset, &summary]
+            .iter()
+            .map(|e| e.script_lines())
+            .collect();
+        assert!(
+            text.starts_with("00 A4 04 00 02 3F 00 (6110)\n# < 00 01"),
+            "{text}"
+        );
+        let script = crate::script::parse(&text);
+        assert!(script.errors.is_empty(), "{:?}\n{text}", script.errors);
+        assert_eq!(script.statements.len(), 2, "{text}");
+    }
 
     #[test]
     fn durations_have_units_and_no_zero() {

@@ -67,6 +67,8 @@ mod imp {
         /// The last export dialog: GTK 4.8 lays out its fallback window once
         /// more after it is hidden, so it must outlive its answer.
         pub chooser: std::cell::RefCell<Option<gtk::FileChooserNative>>,
+        /// The rows' context menu (a child of the list).
+        pub context_menu: std::cell::OnceCell<gtk::PopoverMenu>,
     }
 
     #[glib::object_subclass]
@@ -77,7 +79,15 @@ mod imp {
 
         fn class_init(klass: &mut Self::Class) {
             klass.bind_template();
-            klass.install_action("log.copy", None, |v, _, _| v.copy_selection());
+            klass.install_action("log.copy", None, |v, _, _| {
+                v.copy_selection(LogEntry::script_lines)
+            });
+            klass.install_action("log.copy-hex", None, |v, _, _| {
+                v.copy_selection(LogEntry::hex_lines)
+            });
+            klass.install_action("log.copy-text", None, |v, _, _| {
+                v.copy_selection(export::plain_line)
+            });
             klass.install_action("log.clear", None, |v, _, _| v.clear());
             klass.install_action("log.select-all", None, |v, _, _| {
                 if let Some(s) = v.imp().selection.get() {
@@ -95,6 +105,12 @@ mod imp {
         fn constructed(&self) {
             self.parent_constructed();
             self.obj().setup();
+        }
+
+        fn dispose(&self) {
+            if let Some(menu) = self.context_menu.get() {
+                menu.unparent();
+            }
         }
     }
     impl WidgetImpl for LogView {}
@@ -157,6 +173,8 @@ impl LogView {
             ));
         }
         imp.list_view.add_controller(keys);
+
+        self.add_context_menu();
 
         // Enter or a double click on a row puts the editor's cursor on the
         // script line it came from.
@@ -505,13 +523,34 @@ impl LogView {
         out
     }
 
-    fn copy_selection(&self) {
+    /// Copy the selected rows, each written by `write`.
+    fn copy_selection(&self, write: impl Fn(&LogEntry) -> String) {
         let entries = self.selected_entries();
         if entries.is_empty() {
             return;
         }
-        let text: String = entries.iter().map(export::plain_line).collect();
+        let text: String = entries.iter().map(write).collect();
         self.clipboard().set_text(&text);
+    }
+
+    /// A right click on the rows offers the ways to copy them.
+    fn add_context_menu(&self) {
+        let menu = gio::Menu::new();
+        menu.append(Some(&gettext("Copy as _Script Lines")), Some("log.copy"));
+        menu.append(Some(&gettext("Copy _Hex")), Some("log.copy-hex"));
+        menu.append(Some(&gettext("Copy as _Text")), Some("log.copy-text"));
+        let popover = gtk::PopoverMenu::from_model(Some(&menu));
+        popover.set_has_arrow(false);
+        popover.set_halign(gtk::Align::Start);
+        popover.set_parent(&*self.imp().list_view);
+        let _ = self.imp().context_menu.set(popover.clone());
+        let click = gtk::GestureClick::new();
+        click.set_button(gtk::gdk::BUTTON_SECONDARY);
+        click.connect_pressed(move |_, _, x, y| {
+            popover.set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
+            popover.popup();
+        });
+        self.imp().list_view.add_controller(click);
     }
 
     fn show_detail(&self) {

@@ -172,3 +172,17 @@ pub fn focus_x_window(w: &Window, name: &str) {
 pub fn press(keys: &str) {
     xdotool(&["key", keys]);
 }
+
+/// The clipboard's text, read as a paste does.
+pub fn clipboard_text(widget: &impl IsA<gtk::Widget>) -> String {
+    let copied = std::rc::Rc::new(std::cell::RefCell::new(None::<String>));
+    let clipboard = widget.clipboard();
+    let sink = copied.clone();
+    glib::spawn_future_local(async move {
+        let text = clipboard.read_text_future().await.ok().flatten();
+        *sink.borrow_mut() = Some(text.map(|t| t.to_string()).unwrap_or_default());
+    });
+    wait_until("clipboard text", 5, || copied.borrow().is_some());
+    let text = copied.borrow().clone().unwrap();
+    text
+}
