@@ -508,6 +508,76 @@ fn copied_rows_paste_back_as_a_script(ctx: &Ctx) {
     common::gui::close_window(&w);
 }
 
+fn the_detail_pane_explains_the_selected_row(ctx: &Ctx) {
+    let w = ctx.window_with(
+        "detail-test.apdu",
+        "00 A4 04 00 09 F0 41 50 44 55 53 43 52 01 00\n",
+    );
+    // T=1: the demo card answers 90 00 with the FCI, no 61 xx.
+    w.reader_panel()
+        .set_protocol(apdu_scriptor::card::Protocol::T1);
+    let log = w.log_view();
+    assert!(
+        log.detail_page().is::<adw::StatusPage>(),
+        "an empty state with nothing selected"
+    );
+    run_and_wait(&w);
+    let rows = entries(&w);
+    let i = rows
+        .iter()
+        .position(|e| e.kind == EntryKind::Exchange)
+        .unwrap();
+    log.select_row(i as u32);
+    settle();
+    let page = log.detail_page();
+    let widgets = descendants(&page);
+    let texts: Vec<String> = widgets
+        .iter()
+        .filter_map(|c| c.downcast_ref::<gtk::Label>())
+        .map(|l| l.label().to_string())
+        .collect();
+    let has = |want: &str| texts.iter().any(|t| t.contains(want));
+    for want in [
+        "0000  00 A4 04 00 09 F0 41 50 44 55 53 43 52 01",
+        "INS A4  SELECT",
+        "P1  04  select by DF name",
+        "82 (1)  File descriptor: 38",
+        "83 (2)  File identifier:",
+        "84 (",
+    ] {
+        assert!(has(want), "{want:?} in {texts:#?}");
+    }
+    assert!(!has("Application interchange profile"), "{texts:#?}");
+    // The FCI template can be folded.
+    let fci = widgets
+        .iter()
+        .filter_map(|c| c.downcast_ref::<gtk::Expander>())
+        .find(|x| x.label().is_some_and(|l| l.starts_with("6F (")))
+        .expect("the FCI as an expander")
+        .clone();
+    assert!(fci.is_expanded());
+    fci.activate();
+    assert!(!fci.is_expanded());
+    // Its copy buttons copy what they say.
+    let button = widgets
+        .iter()
+        .filter_map(|c| c.downcast_ref::<gtk::Button>())
+        .find(|b| b.label().as_deref() == Some("Copy Script Line"))
+        .expect("a Copy Script Line button")
+        .clone();
+    button.emit_clicked();
+    let text = clipboard_text(&button);
+    assert_eq!(text, rows[i].script_lines());
+    assert!(text.starts_with("00 A4 04 00 09 F0 41 50 44 55 53 43 52 01 00 (9000)\n# < 6F "));
+    // Nothing selected: the empty state again.
+    log.list_view().model().unwrap().unselect_all();
+    settle();
+    assert!(log.detail_page().is::<adw::StatusPage>());
+    w.reader_panel()
+        .set_protocol(apdu_scriptor::card::Protocol::Any);
+    common::gui::close_window(&w);
+}
+
 // ---------------------------------------------------------------------------
 
 type Test = (&'static str, fn(&Ctx));
@@ -536,6 +606,10 @@ fn main() {
         (
             "every_byte_of_a_long_response_is_shown",
             every_byte_of_a_long_response_is_shown,
+        ),
+        (
+            "the_detail_pane_explains_the_selected_row",
+            the_detail_pane_explains_the_selected_row,
         ),
         (
             "copied_rows_paste_back_as_a_script",

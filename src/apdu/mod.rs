@@ -5,6 +5,7 @@ mod atr_fields;
 mod atr_historical;
 mod atr_list;
 pub mod command;
+pub mod command_fields;
 mod response;
 mod scriptor_sw;
 pub mod status;

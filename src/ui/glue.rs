@@ -36,14 +36,20 @@ pub struct TlvNode {
     pub tag: String,
     pub name: Option<String>,
     pub value: Vec<u8>,
+    /// The value as text, for a text-valued tag whose bytes are printable.
+    pub text: Option<String>,
     pub children: Vec<TlvNode>,
 }
 
 fn node(data: &[u8], t: &tlv::Tlv, parent: Option<u32>) -> TlvNode {
+    let value = data.get(t.value.clone()).unwrap_or_default().to_vec();
+    let printable = !value.is_empty() && value.iter().all(|b| (0x20..0x7F).contains(b));
     TlvNode {
         tag: t.tag_hex(),
         name: tlv::tag_name(t.tag, parent),
-        value: data.get(t.value.clone()).unwrap_or_default().to_vec(),
+        text: (tlv::is_text(t.tag) && printable)
+            .then(|| String::from_utf8_lossy(&value).into_owned()),
+        value,
         children: t
             .children
             .iter()

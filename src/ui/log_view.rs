@@ -44,7 +44,9 @@ mod imp {
         #[template_child]
         pub new_rows_button: TemplateChild<gtk::Button>,
         #[template_child]
-        pub detail_view: TemplateChild<gtk::TextView>,
+        pub detail_stack: TemplateChild<gtk::Stack>,
+        #[template_child]
+        pub detail_box: TemplateChild<gtk::Box>,
         pub store: std::cell::OnceCell<LogModel>,
         pub selection: std::cell::OnceCell<gtk::MultiSelection>,
         pub show_ascii: Cell<bool>,
@@ -473,7 +475,7 @@ impl LogView {
         self.imp().new_rows_button.set_visible(false);
         self.imp().run_start.set(0);
         self.imp().reveal_failure.set(false);
-        self.imp().detail_view.buffer().set_text("");
+        self.show_detail();
     }
 
     pub fn show_ascii(&self) -> bool {
@@ -553,17 +555,39 @@ impl LogView {
         self.imp().list_view.add_controller(click);
     }
 
+    /// Show the selected row in full, a count for several, or the empty
+    /// state.
     fn show_detail(&self) {
+        let imp = self.imp();
         let entries = self.selected_entries();
-        let text = match entries.as_slice() {
-            [e] => detail::describe(e, self.show_ascii()),
-            [] => String::new(),
-            many => gettext_f(
-                &ngettext("{n} row selected", "{n} rows selected", many.len() as u32),
-                &[("n", &many.len().to_string())],
-            ),
-        };
-        self.imp().detail_view.buffer().set_text(&text);
+        while let Some(c) = imp.detail_box.first_child() {
+            imp.detail_box.remove(&c);
+        }
+        match entries.as_slice() {
+            [] => {
+                imp.detail_stack.set_visible_child_name("empty");
+                return;
+            }
+            [e] => imp.detail_box.append(&detail::build(e, self.show_ascii())),
+            many => {
+                let text = gettext_f(
+                    &ngettext("{n} row selected", "{n} rows selected", many.len() as u32),
+                    &[("n", &many.len().to_string())],
+                );
+                let l = gtk::Label::new(Some(&text));
+                l.set_margin_top(12);
+                imp.detail_box.append(&l);
+            }
+        }
+        imp.detail_stack.set_visible_child_name("detail");
+    }
+
+    /// The detail pane's page (for tests).
+    pub fn detail_page(&self) -> gtk::Widget {
+        self.imp()
+            .detail_stack
+            .visible_child()
+            .expect("a visible page")
     }
 
     /// Ask for a file and write the log there in `format`. The dialog lives
