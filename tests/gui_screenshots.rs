@@ -1,6 +1,9 @@
 //! Screenshots of the main window after a run on the demo card, light and
-//! dark, into `data/screenshots/`. Does nothing without `--screenshots`:
+//! dark, a long response, and the shortcuts, into `data/screenshots/`. With
+//! `LANGUAGE=fr` (or `ru`) only the window in that language, as
+//! `main-fr.png`. Does nothing without `--screenshots`:
 //! `xvfb-run -a -s "-screen 0 1280x800x24" cargo test --test gui_screenshots -- --screenshots`
+//! (`tools/i18n.sh mo` first for the languages).
 
 mod common;
 
@@ -76,14 +79,15 @@ fn main() {
                 .iter()
                 .any(|e| e.kind == EntryKind::Summary)
     });
-    // Show the details of the READ BINARY row and put the cursor on the error.
+    // Show the details of the GET RESPONSE row (the FCI) and put the cursor
+    // on the error.
     w.editor().move_cursor_to_line(9);
     let store = w.log_view().store();
     let read = (0..store.n_items()).find(|i| {
         store
             .item(*i)
             .and_downcast::<apdu_scriptor::ui::log_row::LogRow>()
-            .is_some_and(|r| r.entry().command.starts_with(&[0x00, 0xB0]))
+            .is_some_and(|r| r.entry().command.starts_with(&[0x00, 0xC0]))
     });
     if let Some(i) = read {
         w.log_view().select_row(i);
@@ -92,10 +96,42 @@ fn main() {
     w.log_view().set_can_target(false);
     // Let the start-up toast (no pcscd on the test machine) time out.
     iterate_until(9.0, || false);
+    let lang = std::env::var("LANGUAGE").unwrap_or_default();
+    if lang == "fr" || lang == "ru" {
+        shoot(&out.join(format!("main-{lang}.png")));
+        w.editor().buffer().set_modified(false);
+        w.close();
+        return;
+    }
     shoot(&out.join("main-light.png"));
     adw::StyleManager::default().set_color_scheme(adw::ColorScheme::ForceDark);
     shoot(&out.join("main-dark.png"));
     adw::StyleManager::default().set_color_scheme(adw::ColorScheme::Default);
+    // A long response: every byte in the row, 16 a line.
+    let long = scripts.join("long-response.apdu");
+    std::fs::write(&long, "# 255 random bytes\n00 84 00 00 FF\n").unwrap();
+    w.editor().buffer().set_modified(false);
+    w.open_path(&long);
+    w.log_view().clear();
+    WidgetExt::activate_action(&w, "win.run", None).unwrap();
+    iterate_until(20.0, || {
+        !w.is_running()
+            && w.log_view()
+                .entries()
+                .iter()
+                .any(|e| e.kind == EntryKind::Summary)
+    });
+    let store = w.log_view().store();
+    let challenge = (0..store.n_items()).find(|i| {
+        store
+            .item(*i)
+            .and_downcast::<apdu_scriptor::ui::log_row::LogRow>()
+            .is_some_and(|r| r.entry().data().len() == 255)
+    });
+    if let Some(i) = challenge {
+        w.log_view().select_row(i);
+    }
+    shoot(&out.join("long-response.png"));
     let shortcuts = w.show_shortcuts().expect("the shortcuts window");
     shoot(&out.join("shortcuts.png"));
     shortcuts.close();

@@ -56,8 +56,6 @@ fn section(parent: &gtk::Box, title: &str, bytes: &[u8]) {
 
 fn copy_button(title: &str, text: String) -> gtk::Button {
     let b = gtk::Button::with_label(title);
-    b.add_css_class("pill");
-    b.add_css_class("small");
     b.connect_clicked(move |b| b.clipboard().set_text(&text));
     b
 }
@@ -131,6 +129,7 @@ fn exchange(page: &gtk::Box, e: &LogEntry, show_ascii: bool) {
         &gettext("Copy Exchange"),
         super::export::plain_line(e),
     ));
+    buttons.set_margin_bottom(6);
     page.append(&buttons);
 
     section(page, &gettext("Command"), &e.command);

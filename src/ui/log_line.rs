@@ -43,7 +43,7 @@ const COLUMNS: [(Column, &str, bool); 6] = [
         true,
     ),
     (Column::Sw, "6A82", true),
-    (Column::Meaning, "Expectation failed (want", false),
+    (Column::Meaning, "File not found", false),
     (Column::Duration, "999.9 ms", false),
 ];
 const N: usize = COLUMNS.len();
@@ -425,6 +425,9 @@ mod imp {
         pub header: Cell<bool>,
         /// How far the rows below are scrolled sideways (the header only).
         pub offset: Cell<i32>,
+        /// A row with no bytes (summary, run, message): its text takes the
+        /// columns of the bytes and the status word too.
+        pub wide: Cell<bool>,
     }
 
     #[glib::object_subclass]
@@ -486,7 +489,7 @@ mod imp {
             let Some(i) = widths.column_at(width, x) else {
                 return false;
             };
-            let span = widths.spans(width)[i].1 - 2 * PAD_X;
+            let span = obj.spans(width)[i].1 - 2 * PAD_X;
             let clipped = self
                 .layouts
                 .borrow()
@@ -623,6 +626,11 @@ impl LogLine {
     /// Show `row`, its response data in ASCII or hex.
     pub fn show(&self, row: &LogRow, show_ascii: bool) {
         self.imp().row.replace(Some(row.clone()));
+        let e = row.entry();
+        let wide = e.command.is_empty() && e.response.is_empty();
+        if self.imp().wide.replace(wide) != wide {
+            self.imp().layouts.borrow_mut().clear();
+        }
         self.set_cells(cells(row.entry(), show_ascii));
     }
 
@@ -650,7 +658,7 @@ impl LogLine {
     /// column (for tests: nothing should be).
     pub fn clipped_columns(&self) -> Vec<usize> {
         let width = self.content_width();
-        let spans = self.imp().widths.borrow().spans(width);
+        let spans = self.spans(width);
         let n = self.imp().cells.borrow().len();
         (0..n)
             .filter(|&i| {
@@ -693,6 +701,20 @@ impl LogLine {
         WidgetExt::width(self).max(natural)
     }
 
+    /// Where each column is drawn in a line `width` wide: as the header's,
+    /// but a wide row's text starts at the bytes' column.
+    fn spans(&self, width: i32) -> [(i32, i32); N] {
+        let mut spans = self.imp().widths.borrow().spans(width);
+        if self.imp().wide.get() {
+            let (x, _) = spans[2];
+            let (fx, fw) = spans[FILLER];
+            spans[FILLER] = (x, fx + fw - x);
+            spans[2].1 = 0;
+            spans[3].1 = 0;
+        }
+        spans
+    }
+
     /// The header follows the rows scrolled `offset` pixels sideways.
     pub fn set_offset(&self, offset: i32) {
         if self.imp().offset.replace(offset) != offset {
@@ -720,7 +742,7 @@ impl LogLine {
         let mut layouts = imp.layouts.borrow_mut();
         layouts.resize(cells.len(), None);
         let layout = layouts[i].get_or_insert_with(|| {
-            let w = widths.spans(width)[i].1;
+            let w = self.spans(width)[i].1;
             let l = self.create_pango_layout(Some(&cell.text));
             l.set_font_description(Some(&self.font(cell)));
             if imp.header.get() {
@@ -785,7 +807,7 @@ impl LogLine {
         let width = self.content_width();
         let height = WidgetExt::height(self);
         let offset = imp.offset.get();
-        let spans = imp.widths.borrow().spans(width);
+        let spans = self.spans(width);
         let header = imp.header.get();
         let palette = self.palette(header);
         let tones: Vec<Tone> = imp.cells.borrow().iter().map(|c| c.tone).collect();

@@ -342,10 +342,6 @@ impl LogView {
         if let Some(i) = failed {
             self.imp().follow.set(false);
             self.select_row(i as u32);
-            let _ = self
-                .imp()
-                .list_view
-                .activate_action("list.scroll-to-item", Some(&(i as u32).to_variant()));
         }
     }
 
@@ -650,10 +646,17 @@ impl LogView {
         }
     }
 
-    /// Select one row (and show its details).
+    /// Select one row (and show its details), scrolled into view.
     pub fn select_row(&self, position: u32) {
         if let Some(sel) = self.imp().selection.get() {
             sel.select_item(position, true);
+            if position + 1 < self.model().n_items() {
+                self.imp().follow.set(false);
+            }
+            let _ = self
+                .imp()
+                .list_view
+                .activate_action("list.scroll-to-item", Some(&position.to_variant()));
         }
     }
 
