@@ -578,6 +578,74 @@ fn the_detail_pane_explains_the_selected_row(ctx: &Ctx) {
     common::gui::close_window(&w);
 }
 
+fn search_and_filter_the_log(ctx: &Ctx) {
+    let name = "search-test.apdu";
+    let w = ctx.window_with(
+        name,
+        "00 A4 04 00 07 A0 00 00 00 03 10 10\n\
+         00 84 00 00 08\n\
+         00 A4 00 00 02 12 34\n\
+         00 84 00 00 04\n",
+    );
+    run_and_wait(&w);
+    let log = w.log_view();
+    let all = log.shown_rows().len();
+    // Ctrl+F with the log focused opens the log's search, not the editor's.
+    log.list_view().grab_focus();
+    focus_x_window(&w, name);
+    log.list_view().grab_focus();
+    press("ctrl+f");
+    let bar: gtk::SearchBar = descendants(log.upcast_ref())
+        .into_iter()
+        .find_map(|c| c.downcast::<gtk::SearchBar>().ok())
+        .expect("the log's search bar");
+    wait_until("the log's search is open", 5, || bar.is_search_mode());
+    assert!(
+        !w.editor().search_mode(),
+        "the editor's search stays closed"
+    );
+    let sws = |log: &apdu_scriptor::ui::log_view::LogView| -> Vec<String> {
+        log.shown_rows().iter().map(|e| e.sw_text()).collect()
+    };
+    common::gui::xdotool(&["type", "--delay", "30", "6A82"]);
+    wait_until("only the 6A82 rows", 5, || sws(&log) == ["6A82", "6A82"]);
+    press("ctrl+a");
+    common::gui::xdotool(&["type", "--delay", "30", "90XX"]);
+    wait_until("only the 9000 rows", 5, || sws(&log) == ["9000", "9000"]);
+    press("ctrl+a");
+    common::gui::xdotool(&["type", "--delay", "30", "84 00 00 04"]);
+    wait_until("the row with these bytes", 5, || {
+        log.shown_rows().len() == 1 && log.shown_rows()[0].line == 4
+    });
+    // Errors only, with no text: the two 6A82.
+    press("ctrl+a");
+    press("BackSpace");
+    let errors: gtk::ToggleButton = descendants(log.upcast_ref())
+        .into_iter()
+        .filter_map(|c| c.downcast::<gtk::ToggleButton>().ok())
+        .find(|b| b.label().is_some_and(|l| l.contains("Errors")))
+        .expect("the errors-only switch");
+    errors.set_active(true);
+    wait_until("errors only", 5, || sws(&log) == ["6A82", "6A82"]);
+    // A row found can still be selected, copied and followed to its line.
+    log.select_row(
+        entries(&w)
+            .iter()
+            .position(|e| e.line == 3 && e.kind == EntryKind::Exchange)
+            .unwrap() as u32,
+    );
+    assert!(log.selected_text().contains("00 A4 00 00 02 12 34"));
+    errors.set_active(false);
+    // Escape closes the search and shows every row again.
+    log.list_view().grab_focus();
+    press("ctrl+f");
+    press("Escape");
+    wait_until("every row again", 5, || {
+        !bar.is_search_mode() && log.shown_rows().len() == all
+    });
+    common::gui::close_window(&w);
+}
+
 // ---------------------------------------------------------------------------
 
 type Test = (&'static str, fn(&Ctx));
@@ -607,6 +675,7 @@ fn main() {
             "every_byte_of_a_long_response_is_shown",
             every_byte_of_a_long_response_is_shown,
         ),
+        ("search_and_filter_the_log", search_and_filter_the_log),
         (
             "the_detail_pane_explains_the_selected_row",
             the_detail_pane_explains_the_selected_row,

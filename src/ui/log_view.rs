@@ -12,6 +12,7 @@ use gtk::subclass::prelude::*;
 use super::detail;
 use super::export::{self, Format};
 use super::log_entry::{EntryKind, LogEntry, SwTally};
+use super::log_filter::LogQuery;
 use super::log_line::{self, ColumnWidths, LogLine};
 use super::log_model::LogModel;
 use super::log_row::LogRow;
@@ -43,6 +44,16 @@ mod imp {
         pub list_view: TemplateChild<gtk::ListView>,
         #[template_child]
         pub new_rows_button: TemplateChild<gtk::Button>,
+        #[template_child]
+        pub search_bar: TemplateChild<gtk::SearchBar>,
+        #[template_child]
+        pub search_entry: TemplateChild<gtk::SearchEntry>,
+        #[template_child]
+        pub errors_toggle: TemplateChild<gtk::ToggleButton>,
+        #[template_child]
+        pub match_label: TemplateChild<gtk::Label>,
+        /// The rows the search keeps (all without a search).
+        pub filtered: std::cell::OnceCell<gtk::FilterListModel>,
         #[template_child]
         pub detail_stack: TemplateChild<gtk::Stack>,
         #[template_child]
@@ -91,6 +102,7 @@ mod imp {
                 v.copy_selection(export::plain_line)
             });
             klass.install_action("log.clear", None, |v, _, _| v.clear());
+            klass.install_action("log.find", None, |v, _, _| v.show_search());
             klass.install_action("log.select-all", None, |v, _, _| {
                 if let Some(s) = v.imp().selection.get() {
                     s.select_all();
@@ -136,7 +148,9 @@ impl LogView {
         let imp = self.imp();
         imp.follow.set(true);
         let store = LogModel::default();
-        let selection = gtk::MultiSelection::new(Some(store.clone()));
+        let filtered = gtk::FilterListModel::new(Some(store.clone()), None::<gtk::CustomFilter>);
+        let selection = gtk::MultiSelection::new(Some(filtered.clone()));
+        let _ = imp.filtered.set(filtered);
         imp.list_view.set_model(Some(&selection));
         imp.list_view.set_factory(Some(&self.factory()));
         let header = LogLine::header(&imp.widths);
@@ -177,6 +191,7 @@ impl LogView {
         imp.list_view.add_controller(keys);
 
         self.add_context_menu();
+        self.setup_search();
 
         // Enter or a double click on a row puts the editor's cursor on the
         // script line it came from.
@@ -252,7 +267,7 @@ impl LogView {
     fn scroll_to_end(&self) {
         let imp = self.imp();
         imp.new_rows_button.set_visible(false);
-        let n = self.model().n_items();
+        let n = imp.selection.get().map_or(0, |s| s.n_items());
         if n == 0 {
             return;
         }
@@ -509,16 +524,128 @@ impl LogView {
             return Vec::new();
         };
         let set = sel.selection();
-        let model = self.model();
         let mut out = Vec::new();
         if let Some((iter, first)) = gtk::BitsetIter::init_first(&set) {
             out.extend(
                 std::iter::once(first)
                     .chain(iter)
-                    .filter_map(|i| model.entry(i as usize)),
+                    .filter_map(|i| sel.item(i).and_downcast::<LogRow>())
+                    .map(|r| r.entry().clone()),
             );
         }
         out
+    }
+
+    /// Open the log's search.
+    pub fn show_search(&self) {
+        self.imp().search_bar.set_search_mode(true);
+        self.imp().search_entry.grab_focus();
+    }
+
+    /// Whether the keyboard focus is in the log.
+    pub fn has_focus_inside(&self) -> bool {
+        self.root()
+            .and_then(|r| r.focus())
+            .is_some_and(|f| f.is_ancestor(self))
+    }
+
+    fn setup_search(&self) {
+        let imp = self.imp();
+        imp.search_bar.connect_entry(&*imp.search_entry);
+        imp.search_entry.connect_search_changed(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |_| view.apply_search()
+        ));
+        imp.errors_toggle.connect_toggled(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |_| view.apply_search()
+        ));
+        imp.search_entry.connect_stop_search(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |_| {
+                view.imp().search_bar.set_search_mode(false);
+                view.imp().list_view.grab_focus();
+            }
+        ));
+        if let Some(filtered) = imp.filtered.get() {
+            filtered.connect_items_changed(clone!(
+                #[weak(rename_to = view)]
+                self,
+                move |_, _, _, _| view.update_matches()
+            ));
+        }
+        imp.search_bar.connect_search_mode_enabled_notify(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |_| view.apply_search()
+        ));
+    }
+
+    /// Keep the rows the search matches (all when the search is closed).
+    fn apply_search(&self) {
+        let imp = self.imp();
+        let Some(filtered) = imp.filtered.get() else {
+            return;
+        };
+        let query = if imp.search_bar.is_search_mode() {
+            LogQuery::parse(&imp.search_entry.text(), imp.errors_toggle.is_active())
+        } else {
+            LogQuery::parse("", false)
+        };
+        if query.is_empty() {
+            filtered.set_filter(None::<&gtk::CustomFilter>);
+            imp.match_label.set_label("");
+        } else {
+            let filter = gtk::CustomFilter::new(move |o| {
+                o.downcast_ref::<LogRow>()
+                    .is_some_and(|r| query.matches(r.entry()))
+            });
+            filtered.set_filter(Some(&filter));
+        }
+        self.update_matches();
+    }
+
+    fn update_matches(&self) {
+        let imp = self.imp();
+        let Some(filtered) = imp.filtered.get() else {
+            return;
+        };
+        if filtered.filter().is_none() {
+            imp.match_label.set_label("");
+        } else {
+            let n = filtered.n_items();
+            imp.match_label
+                .set_label(&ngettext("{n} match", "{n} matches", n).replace("{n}", &n.to_string()));
+        }
+    }
+
+    /// The rows shown, searched (for tests).
+    pub fn shown_rows(&self) -> Vec<LogEntry> {
+        let Some(filtered) = self.imp().filtered.get() else {
+            return Vec::new();
+        };
+        (0..filtered.n_items())
+            .filter_map(|i| filtered.item(i).and_downcast::<LogRow>())
+            .map(|r| r.entry().clone())
+            .collect()
+    }
+
+    /// Where the row at `position` of the log is in the list shown.
+    fn view_position(&self, position: u32) -> Option<u32> {
+        let filtered = self.imp().filtered.get()?;
+        if filtered.filter().is_none() {
+            return Some(position);
+        }
+        let entry = self.model().entry(position as usize)?;
+        (0..filtered.n_items()).find(|&i| {
+            filtered
+                .item(i)
+                .and_downcast::<LogRow>()
+                .is_some_and(|r| *r.entry() == entry)
+        })
     }
 
     /// Copy the selected rows, each written by `write`.
@@ -633,7 +760,14 @@ impl LogView {
 
     /// Show the script line of the row at `position` in the editor.
     fn go_to_script_line(&self, position: u32) {
-        let Some(line) = self.model().entry(position as usize).map(|e| e.line) else {
+        let Some(sel) = self.imp().selection.get() else {
+            return;
+        };
+        let Some(line) = sel
+            .item(position)
+            .and_downcast::<LogRow>()
+            .map(|r| r.entry().line)
+        else {
             return;
         };
         if line == 0 {
@@ -648,9 +782,12 @@ impl LogView {
 
     /// Select one row (and show its details), scrolled into view.
     pub fn select_row(&self, position: u32) {
+        let Some(position) = self.view_position(position) else {
+            return;
+        };
         if let Some(sel) = self.imp().selection.get() {
             sel.select_item(position, true);
-            if position + 1 < self.model().n_items() {
+            if position + 1 < sel.n_items() {
                 self.imp().follow.set(false);
             }
             let _ = self

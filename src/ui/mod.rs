@@ -7,6 +7,7 @@ pub mod editor;
 pub mod export;
 mod glue;
 pub mod log_entry;
+pub mod log_filter;
 pub mod log_line;
 pub mod log_model;
 pub mod log_row;

@@ -136,7 +136,14 @@ fn install_actions(klass: &mut <imp::Window as ObjectSubclass>::Class) {
     });
     klass.install_action("win.step", None, |w, _, _| w.step());
     klass.install_action("win.stop", None, |w, _, _| w.send(Request::Stop));
-    klass.install_action("win.find", None, |w, _, _| w.editor().show_search());
+    // Ctrl+F searches where the focus is: the log's rows or the script.
+    klass.install_action("win.find", None, |w, _, _| {
+        if w.log_view().has_focus_inside() {
+            w.log_view().show_search();
+        } else {
+            w.editor().show_search();
+        }
+    });
     klass.install_action("win.connect", None, |w, _, _| w.connect_selected());
     klass.install_action("win.disconnect", None, |w, _, _| {
         w.send(Request::Disconnect {
