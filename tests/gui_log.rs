@@ -171,16 +171,35 @@ fn the_log_follows_the_run(ctx: &Ctx) {
         wait_until("F6 logged its exchange", 20, || {
             !w.is_running() && entries(&w).len() > n
         });
-        wait_until("the step's row is in view", 10, || last_row_is_visible(&w));
+        let shown = common::gui::iterate_until(10.0, || last_row_is_visible(&w));
+        let adj = w.log_view().list_view().vadjustment().unwrap();
+        assert!(
+            shown,
+            "the step's row is in view: value {} page {} upper {}, {} rows, last {:?}",
+            adj.value(),
+            adj.page_size(),
+            adj.upper(),
+            entries(&w).len(),
+            entries(&w).last()
+        );
         assert_eq!(entries(&w).last().unwrap().kind, EntryKind::Exchange);
     }
 
-    // Scrolled up, the view stays put and offers to jump down.
-    let adj = w.log_view().list_view().vadjustment().unwrap();
-    adj.set_value(0.0);
-    settle();
+    // Scrolled up with the mouse wheel, the view stays put and offers to
+    // jump down.
+    let list = w.log_view().list_view();
+    let id = common::gui::x_window(name);
+    let (sx, sy) = screen_point(&w, &list, 300.0, 60.0);
+    common::gui::xdotool(&["mousemove", "--window", &id, &sx, &sy]);
     let first = entries(&w)[0].clone();
-    assert!(row_is_visible(&w, &first));
+    for _ in 0..100 {
+        if row_is_visible(&w, &first) {
+            break;
+        }
+        common::gui::xdotool(&["click", "--repeat", "10", "--delay", "5", "4"]);
+        settle();
+    }
+    assert!(row_is_visible(&w, &first), "scrolled to the first row");
     let button: gtk::Button = descendants(w.log_view().upcast_ref())
         .into_iter()
         .filter_map(|c| c.downcast::<gtk::Button>().ok())
@@ -607,19 +626,24 @@ fn search_and_filter_the_log(ctx: &Ctx) {
     let sws = |log: &apdu_scriptor::ui::log_view::LogView| -> Vec<String> {
         log.shown_rows().iter().map(|e| e.sw_text()).collect()
     };
-    common::gui::xdotool(&["type", "--delay", "30", "6A82"]);
+    let entry: gtk::SearchEntry = descendants(log.upcast_ref())
+        .into_iter()
+        .find_map(|c| c.downcast::<gtk::SearchEntry>().ok())
+        .expect("the log's search entry");
+    wait_until("the search entry has the focus", 5, || {
+        gtk::prelude::RootExt::focus(&w).is_some_and(|f| f.is_ancestor(&entry))
+    });
+    // The queries go in as text: what is tested is what they keep.
+    entry.set_text("6A82");
     wait_until("only the 6A82 rows", 5, || sws(&log) == ["6A82", "6A82"]);
-    press("ctrl+a");
-    common::gui::xdotool(&["type", "--delay", "30", "90XX"]);
+    entry.set_text("90XX");
     wait_until("only the 9000 rows", 5, || sws(&log) == ["9000", "9000"]);
-    press("ctrl+a");
-    common::gui::xdotool(&["type", "--delay", "30", "84 00 00 04"]);
+    entry.set_text("84 00 00 04");
     wait_until("the row with these bytes", 5, || {
         log.shown_rows().len() == 1 && log.shown_rows()[0].line == 4
     });
     // Errors only, with no text: the two 6A82.
-    press("ctrl+a");
-    press("BackSpace");
+    entry.set_text("");
     let errors: gtk::ToggleButton = descendants(log.upcast_ref())
         .into_iter()
         .filter_map(|c| c.downcast::<gtk::ToggleButton>().ok())

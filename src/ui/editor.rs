@@ -15,10 +15,8 @@ use crate::i18n::{gettext, gettext_f, ngettext};
 use crate::script::{self, Script};
 
 const ERROR_CATEGORY: &str = "error";
-/// The marks of the last run's status words, by class.
-const SW_CATEGORIES: [&str; 3] = ["sw-success", "sw-warning", "sw-error"];
-/// Badge colours: GNOME's palette green 4, yellow 5, red 3.
-const SW_COLOURS: [[u8; 3]; 3] = [[0x2e, 0xc2, 0x7e], [0xe5, 0xa5, 0x0a], [0xe0, 0x1b, 0x24]];
+/// The names of the status word classes (for tests).
+const SW_CLASSES: [&str; 3] = ["sw-success", "sw-warning", "sw-error"];
 const VALIDATE_DELAY: Duration = Duration::from_millis(150);
 const MAX_MARKS: usize = 1000;
 
@@ -53,6 +51,7 @@ mod imp {
         /// The last status word and its meaning per 1-based line, from the
         /// last run; dropped at the next edit.
         pub status_words: RefCell<std::collections::BTreeMap<usize, (u8, u8)>>,
+        pub sw_gutter: super::super::sw_gutter::SwGutter,
     }
 
     #[glib::object_subclass]
@@ -104,30 +103,14 @@ impl Default for Editor {
     }
 }
 
-/// A round badge of `colour` for the gutter, as big as a line of text.
-fn badge(colour: [u8; 3]) -> gtk::gdk_pixbuf::Pixbuf {
-    const SIZE: i32 = 16;
-    let r = SIZE as f64 / 2.0 - 2.0;
-    let mut pixels = Vec::with_capacity((SIZE * SIZE * 4) as usize);
-    for y in 0..SIZE {
-        for x in 0..SIZE {
-            let dx = x as f64 + 0.5 - SIZE as f64 / 2.0;
-            let dy = y as f64 + 0.5 - SIZE as f64 / 2.0;
-            // Anti-aliased edge: one pixel of falling alpha.
-            let alpha = (r + 0.5 - (dx * dx + dy * dy).sqrt()).clamp(0.0, 1.0);
-            pixels.extend_from_slice(&colour);
-            pixels.push((alpha * 255.0).round() as u8);
-        }
+/// The class of a status word: 0 success, 1 warning, 2 error.
+fn sw_class(a: u8, b: u8) -> u8 {
+    use crate::apdu::status::{severity, Severity};
+    match severity(a, b) {
+        Severity::Success => 0,
+        Severity::Warning => 1,
+        Severity::Error => 2,
     }
-    gtk::gdk_pixbuf::Pixbuf::from_bytes(
-        &glib::Bytes::from_owned(pixels),
-        gtk::gdk_pixbuf::Colorspace::Rgb,
-        true,
-        8,
-        SIZE,
-        SIZE,
-        SIZE * 4,
-    )
 }
 
 impl Editor {
@@ -162,11 +145,6 @@ impl Editor {
             }
         ));
         imp.view.set_mark_attributes(ERROR_CATEGORY, &attrs, 10);
-        for (category, colour) in SW_CATEGORIES.iter().zip(SW_COLOURS) {
-            let attrs = sourceview5::MarkAttributes::new();
-            attrs.set_pixbuf(&badge(colour));
-            imp.view.set_mark_attributes(category, &attrs, 5);
-        }
 
         // Hovering an underlined error, or the gutter beside a line, tells
         // what is wrong there (and the last run's status word).
@@ -202,6 +180,7 @@ impl Editor {
             }
         ));
         let gutter = sourceview5::prelude::ViewExt::gutter(&*imp.view, gtk::TextWindowType::Left);
+        gutter.insert(&imp.sw_gutter, 5);
         gutter.set_has_tooltip(true);
         gutter.connect_query_tooltip(clone!(
             #[weak(rename_to = editor)]
@@ -447,29 +426,16 @@ impl Editor {
     /// Show the status word each line got in the last run (the last one
     /// where a line sent several commands) as a badge in the gutter.
     pub fn show_status_words(&self, words: &[(usize, (u8, u8))]) {
-        use crate::apdu::status::{severity, Severity};
-        let buffer = self.buffer();
         let mut known = self.imp().status_words.borrow_mut();
-        for &(line, (a, b)) in words {
-            if line == 0 {
-                continue;
+        for &(line, sw) in words {
+            if line > 0 {
+                known.insert(line, sw);
             }
-            known.insert(line, (a, b));
-            let Some(start) = buffer.iter_at_line(line as i32 - 1) else {
-                continue;
-            };
-            let mut end = start;
-            end.forward_line();
-            for c in SW_CATEGORIES {
-                buffer.remove_source_marks(&start, &end, Some(c));
-            }
-            let class = match severity(a, b) {
-                Severity::Success => 0,
-                Severity::Warning => 1,
-                Severity::Error => 2,
-            };
-            buffer.create_source_mark(None, SW_CATEGORIES[class], &start);
         }
+        drop(known);
+        self.imp()
+            .sw_gutter
+            .set(words.iter().map(|&(line, (a, b))| (line, sw_class(a, b))));
     }
 
     /// Drop the last run's status words.
@@ -477,25 +443,17 @@ impl Editor {
         if self.imp().status_words.take().is_empty() {
             return;
         }
-        let buffer = self.buffer();
-        let (start, end) = buffer.bounds();
-        for c in SW_CATEGORIES {
-            buffer.remove_source_marks(&start, &end, Some(c));
-        }
+        self.imp().sw_gutter.clear();
     }
 
-    /// 1-based lines with a status word badge (for tests).
+    /// 1-based lines with a status word badge, and its class (for tests).
     pub fn status_word_lines(&self) -> Vec<(usize, String)> {
-        let b = self.buffer();
-        let mut out = Vec::new();
-        for l in 0..b.line_count() {
-            for c in SW_CATEGORIES {
-                if !b.source_marks_at_line(l, Some(c)).is_empty() {
-                    out.push((l as usize + 1, c.to_owned()));
-                }
-            }
-        }
-        out
+        self.imp()
+            .status_words
+            .borrow()
+            .iter()
+            .map(|(&line, &(a, b))| (line, SW_CLASSES[usize::from(sw_class(a, b))].to_owned()))
+            .collect()
     }
 
     /// Put the cursor on the next (or previous) error, around the end.

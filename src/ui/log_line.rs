@@ -14,43 +14,14 @@ use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 use gtk::{gdk, glib, graphene, pango};
 
+use super::log_columns::{Column, ColumnWidths, COLUMNS, FILLER, N, PAD_X};
 use super::log_entry::{EntryKind, LogEntry};
 use super::log_row::LogRow;
 use crate::apdu::{hex_spaced, status};
 
-/// The columns of the log, left to right.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Column {
-    Time,
-    Line,
-    /// The command (`> …`) above the response data (`< …`), 16 bytes a
-    /// line as scriptor prints them.
-    Exchange,
-    Sw,
-    Meaning,
-    Duration,
-}
-
-/// How wide a column is by default: the width of a sample text in the
-/// column's font (or of its title, if wider), so widths follow the font.
-/// The meaning takes the width left over, at least its sample's.
-const COLUMNS: [(Column, &str, bool); 6] = [
-    (Column::Time, "00:00:00.000", false),
-    (Column::Line, "00000", false),
-    (
-        Column::Exchange,
-        "> 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00",
-        true,
-    ),
-    (Column::Sw, "6A82", true),
-    (Column::Meaning, "File not found", false),
-    (Column::Duration, "999.9 ms", false),
-];
-const N: usize = COLUMNS.len();
 /// Bytes on one line of the exchange column.
 pub const BYTES_PER_LINE: usize = 16;
-/// Space on each side of a column's text, and above and below a line.
-const PAD_X: i32 = 6;
+/// Space above and below a line.
 const PAD_Y: i32 = 3;
 
 /// How a cell's text is drawn; the colours come from the theme (indexed in
@@ -230,176 +201,6 @@ pub fn header_cells() -> Vec<CellText> {
         .collect()
 }
 
-/// The narrowest a column can be dragged.
-const MIN_COLUMN: i32 = 24;
-const MAX_COLUMN: i32 = 2000;
-/// How close to a column's right edge a drag or a double click resizes it.
-const GRAB: f64 = 5.0;
-/// The column that takes the width the others leave.
-const FILLER: usize = 4;
-/// Default widths before a font is known (unit tests).
-const FALLBACK: [i32; N] = [100, 50, 420, 50, 200, 80];
-
-/// The columns' widths, shared by the header and every line of one log:
-/// dragging a header edge changes them all. A width of 0 is the column's
-/// default, from the font.
-#[derive(Debug)]
-pub struct ColumnWidths {
-    /// The widths the user dragged (0: the default).
-    user: Cell<[i32; N]>,
-    /// The defaults for a font, keyed by the font's description.
-    auto: RefCell<Option<(String, [i32; N])>>,
-    /// Bumped on every change, so lines know their shaped text is stale.
-    generation: Cell<u32>,
-}
-
-impl Default for ColumnWidths {
-    fn default() -> Self {
-        ColumnWidths {
-            user: Cell::new([0; N]),
-            auto: RefCell::new(None),
-            generation: Cell::new(0),
-        }
-    }
-}
-
-impl ColumnWidths {
-    /// The widths the user chose, 0 for a default (for the settings).
-    pub fn get(&self) -> [i32; N] {
-        self.user.get()
-    }
-
-    /// Set the widths (from the settings); a list of another length is
-    /// ignored, a width for the filler column dropped, others clamped.
-    pub fn set_all(&self, widths: &[i32]) {
-        let Ok(mut w) = <[i32; N]>::try_from(widths) else {
-            return;
-        };
-        for (i, x) in w.iter_mut().enumerate() {
-            *x = if i == FILLER || *x <= 0 {
-                0
-            } else {
-                (*x).clamp(MIN_COLUMN, MAX_COLUMN)
-            };
-        }
-        self.replace(w);
-    }
-
-    /// Give column `i` the width `w` (clamped); the filler stays as it is.
-    pub fn set(&self, i: usize, w: i32) {
-        if i == FILLER || i >= N {
-            return;
-        }
-        let mut all = self.get();
-        all[i] = w.clamp(MIN_COLUMN, MAX_COLUMN);
-        self.replace(all);
-    }
-
-    /// Column `i` back to its default width.
-    pub fn reset(&self, i: usize) {
-        if i < N {
-            let mut all = self.get();
-            all[i] = 0;
-            self.replace(all);
-        }
-    }
-
-    fn replace(&self, widths: [i32; N]) {
-        if self.user.replace(widths) != widths {
-            self.bump();
-        }
-    }
-
-    fn bump(&self) {
-        self.generation.set(self.generation.get().wrapping_add(1));
-    }
-
-    /// Work out the default widths for `widget`'s font: each column's
-    /// sample text or title, whichever is wider, and the padding.
-    pub fn fit_font(&self, widget: &impl IsA<gtk::Widget>) {
-        let base = widget
-            .pango_context()
-            .font_description()
-            .unwrap_or_default();
-        let key = base.to_string();
-        if self.auto.borrow().as_ref().is_some_and(|a| a.0 == key) {
-            return;
-        }
-        let layout = widget.create_pango_layout(None);
-        let measure = |text: &str, mono: bool, bold: bool| {
-            let mut font = base.clone();
-            if mono {
-                font.set_family("monospace");
-            }
-            if bold {
-                font.set_weight(pango::Weight::Bold);
-            }
-            layout.set_font_description(Some(&font));
-            layout.set_text(text);
-            layout.pixel_size().0
-        };
-        let titles = header_cells();
-        let mut widths = [0; N];
-        for (i, (&(_, sample, mono), title)) in COLUMNS.iter().zip(&titles).enumerate() {
-            widths[i] =
-                measure(sample, mono, false).max(measure(&title.text, false, true)) + 2 * PAD_X + 1;
-        }
-        self.auto.replace(Some((key, widths)));
-        self.bump();
-    }
-
-    /// Every column's width: the user's, else the default (for the filler,
-    /// its least width).
-    fn resolved(&self) -> [i32; N] {
-        let auto = self.auto.borrow().as_ref().map_or(FALLBACK, |a| a.1);
-        let mut w = self.get();
-        for (x, a) in w.iter_mut().zip(auto) {
-            if *x == 0 {
-                *x = a;
-            }
-        }
-        w
-    }
-
-    /// Left edge and width of every column in a line `width` pixels wide;
-    /// the filler takes what is left, and a line narrower than all columns
-    /// scrolls rather than squeezing them.
-    pub fn spans(&self, width: i32) -> [(i32, i32); N] {
-        let mut widths = self.resolved();
-        let fixed: i32 = (0..N).filter(|&i| i != FILLER).map(|i| widths[i]).sum();
-        widths[FILLER] = widths[FILLER].max(width - fixed);
-        let mut spans = [(0, 0); N];
-        let mut x = 0;
-        for (span, w) in spans.iter_mut().zip(widths) {
-            *span = (x, w);
-            x += w;
-        }
-        spans
-    }
-
-    /// The column under `x`, if any.
-    pub fn column_at(&self, width: i32, x: f64) -> Option<usize> {
-        self.spans(width)
-            .iter()
-            .position(|&(left, w)| x >= f64::from(left) && x < f64::from(left + w))
-    }
-
-    /// The resizable column whose right edge is at `x`, if any.
-    pub fn edge_at(&self, width: i32, x: f64) -> Option<usize> {
-        self.spans(width)
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| i != FILLER && i + 1 < N)
-            .find(|&(_, &(left, w))| (x - f64::from(left + w)).abs() <= GRAB)
-            .map(|(i, _)| i)
-    }
-
-    /// The width of all columns, the filler at its least.
-    pub fn natural_width(&self) -> i32 {
-        self.resolved().iter().sum()
-    }
-}
-
 /// What the shaped texts of a line depend on besides the texts: the line's
 /// width, the column widths and the UI font.
 #[derive(PartialEq)]
@@ -520,7 +321,14 @@ thread_local! {
     /// Line height for a font description (the UI's font and its monospace
     /// variant), so lines need no text shaping to be measured.
     static LINE_HEIGHT: RefCell<Option<(String, i32)>> = const { RefCell::new(None) };
+    /// Heights of wrapped meanings by text and width: most rows repeat a
+    /// few meanings, so measuring a screenful shapes almost nothing.
+    static WRAPPED: RefCell<std::collections::HashMap<(String, i32), i32>> =
+        RefCell::new(std::collections::HashMap::new());
 }
+/// Forget the wrapped heights beyond this many (a font change leaves stale
+/// ones too; the key has no font).
+const WRAPPED_MAX: usize = 2048;
 
 impl LogLine {
     /// A line whose columns follow `widths`.
@@ -730,7 +538,7 @@ impl LogLine {
         let widths = imp.widths.borrow().clone();
         let now = Some(ShapedFor {
             width,
-            columns: widths.generation.get(),
+            columns: widths.generation(),
             font: self.pango_context().font_description(),
         });
         if *imp.shaped_for.borrow() != now {
@@ -759,14 +567,40 @@ impl LogLine {
     }
 
     /// The height of the tallest cell for a line `width` wide.
+    /// Only the meaning wraps: the other cells are as many lines high as
+    /// they have lines, so they need no shaping here.
     fn text_height(&self, width: i32) -> i32 {
-        let n = self.imp().cells.borrow().len();
-        (0..n)
-            .filter_map(|i| self.layout(i, width))
-            .map(|l| l.pixel_size().1)
-            .max()
-            .unwrap_or(0)
-            .max(self.line_height())
+        let line = self.line_height();
+        if self.imp().header.get() {
+            return line;
+        }
+        let (lines, meaning) = {
+            let cells = self.imp().cells.borrow();
+            let lines = cells
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != FILLER)
+                .map(|(_, c)| c.text.lines().count() as i32)
+                .max()
+                .unwrap_or(1);
+            (lines, cells.get(FILLER).map(|c| c.text.clone()))
+        };
+        let span = self.spans(width)[FILLER].1;
+        let wrapped = meaning.filter(|m| !m.is_empty()).map_or(0, |m| {
+            let key = (m, span);
+            if let Some(h) = WRAPPED.with_borrow(|w| w.get(&key).copied()) {
+                return h;
+            }
+            let h = self.layout(FILLER, width).map_or(0, |l| l.pixel_size().1);
+            WRAPPED.with_borrow_mut(|w| {
+                if w.len() >= WRAPPED_MAX {
+                    w.clear();
+                }
+                w.insert(key, h);
+            });
+            h
+        });
+        (lines * line).max(wrapped).max(line)
     }
 
     fn line_height(&self) -> i32 {
@@ -901,72 +735,6 @@ fn accessible_text(cells: &[CellText]) -> String {
 mod tests {
     use super::*;
     use crate::ui::log_entry::Time;
-
-    #[test]
-    fn spans_fill_the_width_and_keep_fixed_columns() {
-        let widths = ColumnWidths::default();
-        let spans = widths.spans(1200);
-        assert_eq!(spans[0], (0, FALLBACK[0]));
-        let (x, w) = spans[N - 1];
-        assert_eq!(x + w, 1200, "the meaning takes what is left");
-        assert_eq!(
-            spans[FILLER].1,
-            1200 - (widths.natural_width() - FALLBACK[FILLER])
-        );
-        // Too narrow: no column is squeezed, the line is wider (it scrolls).
-        let narrow = widths.spans(100);
-        assert_eq!(narrow[FILLER].1, FALLBACK[FILLER]);
-        assert_eq!(narrow[N - 1].0 + narrow[N - 1].1, widths.natural_width());
-    }
-
-    #[test]
-    fn column_at_finds_the_column() {
-        let widths = ColumnWidths::default();
-        let total = widths.natural_width();
-        assert_eq!(widths.column_at(total, 5.0), Some(0));
-        assert_eq!(
-            widths.column_at(total, f64::from(FALLBACK[0]) + 1.0),
-            Some(1)
-        );
-        assert_eq!(widths.column_at(total, f64::from(total - 1)), Some(N - 1));
-        assert_eq!(widths.column_at(total, f64::from(total)), None);
-        assert_eq!(widths.column_at(total, -1.0), None);
-    }
-
-    #[test]
-    fn resizing_a_column_moves_the_ones_after_it() {
-        let widths = ColumnWidths::default();
-        let before = widths.spans(1200);
-        // The exchange column's right edge, give or take a few pixels.
-        let edge = f64::from(before[2].0 + before[2].1);
-        assert_eq!(widths.edge_at(1200, edge + 3.0), Some(2));
-        assert_eq!(widths.edge_at(1200, edge + 20.0), None);
-        let generation = widths.generation.get();
-        widths.set(2, 500);
-        assert_ne!(widths.generation.get(), generation, "lines see the change");
-        let after = widths.spans(1200);
-        assert_eq!(after[2].1, 500);
-        assert_eq!(after[3].0, before[3].0 + 500 - FALLBACK[2]);
-        assert_eq!(after[N - 1].0 + after[N - 1].1, 1200, "still filled");
-        widths.set(FILLER, 100);
-        assert_eq!(
-            widths.get()[FILLER],
-            0,
-            "the filler has no width of its own"
-        );
-        widths.set(0, 1);
-        assert_eq!(widths.get()[0], MIN_COLUMN);
-        widths.reset(2);
-        assert_eq!(widths.get()[2], 0, "back to the font's default");
-        assert_eq!(widths.spans(1200)[2].1, FALLBACK[2]);
-        // The settings' list: wrong lengths are ignored, values clamped.
-        widths.set_all(&[1, 2, 3]);
-        assert_eq!(widths.get()[0], MIN_COLUMN);
-        widths.set_all(&[120, 50, 9999, 60, 400, 80]);
-        assert_eq!(widths.get(), [120, 50, MAX_COLUMN, 60, 0, 80]);
-        widths.set_all(&[0, -4, 0, 0, 0, 0]);
-        assert_eq!(widths.get(), [0; N]);
-    }
 
     #[test]
     fn exchange_cells() {

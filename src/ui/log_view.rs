@@ -11,9 +11,9 @@ use gtk::subclass::prelude::*;
 
 use super::detail;
 use super::export::{self, Format};
+use super::log_columns::ColumnWidths;
 use super::log_entry::{EntryKind, LogEntry, SwTally};
-use super::log_filter::LogQuery;
-use super::log_line::{self, ColumnWidths, LogLine};
+use super::log_line::{self, LogLine};
 use super::log_model::LogModel;
 use super::log_row::LogRow;
 use crate::i18n::{gettext, gettext_f, ngettext};
@@ -66,9 +66,6 @@ mod imp {
         pub header: std::cell::OnceCell<LogLine>,
         /// Keep the newest row in view while the user has not scrolled up.
         pub follow: Cell<bool>,
-        /// The scroll position and range last seen, to tell the user's
-        /// scrolling up from the list's own adjustments.
-        pub last_scroll: Cell<(f64, f64)>,
         /// Where the current run's rows start in the model.
         pub run_start: Cell<usize>,
         /// Select the run's first failing row once every row is in.
@@ -212,6 +209,16 @@ impl LogView {
             self,
             move |a| view.scrolled(a)
         ));
+        self.watch_user_scrolling();
+        adj.connect_upper_notify(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |_| {
+                if view.imp().follow.get() {
+                    view.scroll_to_end();
+                }
+            }
+        ));
         imp.new_rows_button.connect_clicked(clone!(
             #[weak(rename_to = view)]
             self,
@@ -247,49 +254,73 @@ impl LogView {
         f
     }
 
-    /// Follow the newest rows while the view is at the bottom; stop when
-    /// the user scrolls up (the value goes down in an unchanged range: the
-    /// list moves the value itself when rows come or change height).
+    /// Back at the bottom, the view follows the newest rows again.
     fn scrolled(&self, a: &gtk::Adjustment) {
-        let imp = self.imp();
-        let (value, upper) = (a.value(), a.upper());
-        let (last_value, last_upper) = imp.last_scroll.replace((value, upper));
-        if value + a.page_size() >= upper - 2.0 {
-            imp.follow.set(true);
-            imp.new_rows_button.set_visible(false);
-        } else if value < last_value && upper == last_upper {
-            imp.follow.set(false);
+        if a.value() + a.page_size() >= a.upper() - 2.0 {
+            self.imp().follow.set(true);
+            self.imp().new_rows_button.set_visible(false);
         }
     }
 
-    /// Show the newest row, now and after the list has laid out the rows
-    /// just added (their heights are only known then).
+    /// Only the user stops the following: by the wheel, the scroll bar or
+    /// the keys that move up. (The list moves the scroll position itself
+    /// as rows come and find their height, so its changes tell nothing.)
+    fn watch_user_scrolling(&self) {
+        let imp = self.imp();
+        let stop = clone!(
+            #[weak(rename_to = view)]
+            self,
+            move || view.imp().follow.set(false)
+        );
+        let wheel = gtk::EventControllerScroll::new(gtk::EventControllerScrollFlags::VERTICAL);
+        wheel.set_propagation_phase(gtk::PropagationPhase::Capture);
+        let up = stop.clone();
+        wheel.connect_scroll(move |_, _, dy| {
+            if dy < 0.0 {
+                up();
+            }
+            glib::Propagation::Proceed
+        });
+        imp.scroller.add_controller(wheel);
+
+        let bar = gtk::GestureClick::new();
+        bar.set_propagation_phase(gtk::PropagationPhase::Capture);
+        let grab = stop.clone();
+        bar.connect_pressed(move |_, _, _, _| grab());
+        bar.connect_released(clone!(
+            #[weak(rename_to = view)]
+            self,
+            move |_, _, _, _| view.scrolled(&view.imp().scroller.vadjustment())
+        ));
+        imp.scroller.vscrollbar().add_controller(bar);
+
+        let keys = gtk::EventControllerKey::new();
+        keys.set_propagation_phase(gtk::PropagationPhase::Capture);
+        keys.connect_key_pressed(move |_, key, _, _| {
+            use gtk::gdk::Key;
+            if matches!(
+                key,
+                Key::Up | Key::KP_Up | Key::Page_Up | Key::KP_Page_Up | Key::Home | Key::KP_Home
+            ) {
+                stop();
+            }
+            glib::Propagation::Proceed
+        });
+        imp.list_view.add_controller(keys);
+    }
+
+    /// Show the newest row. The list lays the new rows out later, and its
+    /// range changes then: while following, each change scrolls to the
+    /// last row again (by item: the range is partly an estimate).
     fn scroll_to_end(&self) {
         let imp = self.imp();
         imp.new_rows_button.set_visible(false);
         let n = imp.selection.get().map_or(0, |s| s.n_items());
-        if n == 0 {
-            return;
+        if n > 0 {
+            let _ = imp
+                .list_view
+                .activate_action("list.scroll-to-item", Some(&(n - 1).to_variant()));
         }
-        let _ = imp
-            .list_view
-            .activate_action("list.scroll-to-item", Some(&(n - 1).to_variant()));
-        glib::idle_add_local_full(
-            glib::Priority::DEFAULT_IDLE,
-            clone!(
-                #[weak(rename_to = view)]
-                self,
-                #[upgrade_or]
-                glib::ControlFlow::Break,
-                move || {
-                    if view.imp().follow.get() {
-                        let a = view.imp().scroller.vadjustment();
-                        a.set_value(a.upper() - a.page_size());
-                    }
-                    glib::ControlFlow::Break
-                }
-            ),
-        );
     }
 
     /// Rows were added: follow them, or offer to jump to them.
@@ -411,7 +442,7 @@ impl LogView {
         self.model().upcast()
     }
 
-    fn model(&self) -> LogModel {
+    pub(super) fn model(&self) -> LogModel {
         self.imp().store.get().expect("store").clone()
     }
 
@@ -534,118 +565,6 @@ impl LogView {
             );
         }
         out
-    }
-
-    /// Open the log's search.
-    pub fn show_search(&self) {
-        self.imp().search_bar.set_search_mode(true);
-        self.imp().search_entry.grab_focus();
-    }
-
-    /// Whether the keyboard focus is in the log.
-    pub fn has_focus_inside(&self) -> bool {
-        self.root()
-            .and_then(|r| r.focus())
-            .is_some_and(|f| f.is_ancestor(self))
-    }
-
-    fn setup_search(&self) {
-        let imp = self.imp();
-        imp.search_bar.connect_entry(&*imp.search_entry);
-        imp.search_entry.connect_search_changed(clone!(
-            #[weak(rename_to = view)]
-            self,
-            move |_| view.apply_search()
-        ));
-        imp.errors_toggle.connect_toggled(clone!(
-            #[weak(rename_to = view)]
-            self,
-            move |_| view.apply_search()
-        ));
-        imp.search_entry.connect_stop_search(clone!(
-            #[weak(rename_to = view)]
-            self,
-            move |_| {
-                view.imp().search_bar.set_search_mode(false);
-                view.imp().list_view.grab_focus();
-            }
-        ));
-        if let Some(filtered) = imp.filtered.get() {
-            filtered.connect_items_changed(clone!(
-                #[weak(rename_to = view)]
-                self,
-                move |_, _, _, _| view.update_matches()
-            ));
-        }
-        imp.search_bar.connect_search_mode_enabled_notify(clone!(
-            #[weak(rename_to = view)]
-            self,
-            move |_| view.apply_search()
-        ));
-    }
-
-    /// Keep the rows the search matches (all when the search is closed).
-    fn apply_search(&self) {
-        let imp = self.imp();
-        let Some(filtered) = imp.filtered.get() else {
-            return;
-        };
-        let query = if imp.search_bar.is_search_mode() {
-            LogQuery::parse(&imp.search_entry.text(), imp.errors_toggle.is_active())
-        } else {
-            LogQuery::parse("", false)
-        };
-        if query.is_empty() {
-            filtered.set_filter(None::<&gtk::CustomFilter>);
-            imp.match_label.set_label("");
-        } else {
-            let filter = gtk::CustomFilter::new(move |o| {
-                o.downcast_ref::<LogRow>()
-                    .is_some_and(|r| query.matches(r.entry()))
-            });
-            filtered.set_filter(Some(&filter));
-        }
-        self.update_matches();
-    }
-
-    fn update_matches(&self) {
-        let imp = self.imp();
-        let Some(filtered) = imp.filtered.get() else {
-            return;
-        };
-        if filtered.filter().is_none() {
-            imp.match_label.set_label("");
-        } else {
-            let n = filtered.n_items();
-            imp.match_label
-                .set_label(&ngettext("{n} match", "{n} matches", n).replace("{n}", &n.to_string()));
-        }
-    }
-
-    /// The rows shown, searched (for tests).
-    pub fn shown_rows(&self) -> Vec<LogEntry> {
-        let Some(filtered) = self.imp().filtered.get() else {
-            return Vec::new();
-        };
-        (0..filtered.n_items())
-            .filter_map(|i| filtered.item(i).and_downcast::<LogRow>())
-            .map(|r| r.entry().clone())
-            .collect()
-    }
-
-    /// Where the row at `position` of the log is in the list shown.
-    fn view_position(&self, position: u32) -> Option<u32> {
-        let filtered = self.imp().filtered.get()?;
-        if filtered.filter().is_none() {
-            return Some(position);
-        }
-        let entry = self.model().entry(position as usize)?;
-        (0..filtered.n_items()).find(|&i| {
-            filtered
-                .item(i)
-                .and_downcast::<LogRow>()
-                .is_some_and(|r| *r.entry() == entry)
-        })
     }
 
     /// Copy the selected rows, each written by `write`.
