@@ -252,13 +252,26 @@ fn the_failing_row_is_selected(ctx: &Ctx) {
 /// The drawn line showing `entry`, once the list has built it.
 fn line_of(w: &Window, entry: &LogEntry) -> LogLine {
     let mut found = None;
-    wait_until("the row's line is built", 10, || {
+    let built = common::gui::iterate_until(10.0, || {
         found = descendants(w.log_view().list_view().upcast_ref())
             .into_iter()
             .filter_map(|c| c.downcast::<LogLine>().ok())
             .find(|l| l.entry().as_ref() == Some(entry) && l.height() > 0);
         found.is_some()
     });
+    if !built {
+        let lines: Vec<_> = descendants(w.log_view().list_view().upcast_ref())
+            .into_iter()
+            .filter_map(|c| c.downcast::<LogLine>().ok())
+            .map(|l| {
+                (
+                    l.height(),
+                    l.entry().map(|e| (e.kind, e.line, e.response.len())),
+                )
+            })
+            .collect();
+        panic!("the row's line is built: {entry:?} among {lines:?}");
+    }
     found.unwrap()
 }
 

@@ -66,6 +66,8 @@ mod imp {
         pub header: std::cell::OnceCell<LogLine>,
         /// Keep the newest row in view while the user has not scrolled up.
         pub follow: Cell<bool>,
+        /// Scroll to the last row again after the next layout.
+        pub follow_again: std::cell::RefCell<Option<glib::SourceId>>,
         /// Where the current run's rows start in the model.
         pub run_start: Cell<usize>,
         /// Select the run's first failing row once every row is in.
@@ -119,6 +121,9 @@ mod imp {
         }
 
         fn dispose(&self) {
+            if let Some(id) = self.follow_again.take() {
+                id.remove();
+            }
             if let Some(menu) = self.context_menu.get() {
                 menu.unparent();
             }
@@ -210,6 +215,8 @@ impl LogView {
             move |a| view.scrolled(a)
         ));
         self.watch_user_scrolling();
+        // Once laid out, the new rows change the range: while following,
+        // show the last row again.
         adj.connect_upper_notify(clone!(
             #[weak(rename_to = view)]
             self,
@@ -309,12 +316,34 @@ impl LogView {
         imp.list_view.add_controller(keys);
     }
 
-    /// Show the newest row. The list lays the new rows out later, and its
-    /// range changes then: while following, each change scrolls to the
-    /// last row again (by item: the range is partly an estimate).
+    /// Show the newest row, by item: the list's range is partly an
+    /// estimate until the new rows are laid out, so once more after the
+    /// next layout (a frame later), when their heights are known.
     fn scroll_to_end(&self) {
         let imp = self.imp();
         imp.new_rows_button.set_visible(false);
+        self.scroll_to_last();
+        if imp.follow_again.borrow().is_some() {
+            return;
+        }
+        let id = glib::timeout_add_local_once(
+            std::time::Duration::from_millis(40),
+            clone!(
+                #[weak(rename_to = view)]
+                self,
+                move || {
+                    view.imp().follow_again.take();
+                    if view.imp().follow.get() {
+                        view.scroll_to_last();
+                    }
+                }
+            ),
+        );
+        imp.follow_again.replace(Some(id));
+    }
+
+    fn scroll_to_last(&self) {
+        let imp = self.imp();
         let n = imp.selection.get().map_or(0, |s| s.n_items());
         if n > 0 {
             let _ = imp
@@ -651,6 +680,8 @@ impl LogView {
         glib::spawn_future_local(async move {
             let response = dialog.run_future().await;
             let path = dialog.file().and_then(|f| f.path());
+            // Kept (see `chooser`), but no longer holding the window.
+            dialog.set_transient_for(None::<&gtk::Window>);
             let (gtk::ResponseType::Accept, Some(path)) = (response, path) else {
                 return;
             };
