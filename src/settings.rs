@@ -196,9 +196,10 @@ impl Settings {
     }
 }
 
-/// The result log's columns, two of which share the width left over.
-const LOG_COLUMNS: usize = 7;
-const SHARED_COLUMNS: i32 = 2;
+/// The result log's columns (see `ui::log_columns`), one of which (the
+/// meaning) takes the width left over.
+pub const LOG_COLUMNS: usize = 6;
+const SHARED_COLUMNS: i32 = 1;
 /// The narrowest a shared column should be.
 const MIN_SHARED_WIDTH: i32 = 60;
 /// PC/SC reader names are at most 128 bytes (MAX_READERNAME in pcsc-lite).
@@ -288,7 +289,7 @@ mod tests {
             log_pane: 250,
             side_pane: 640,
             detail_pane: 320,
-            log_columns: vec![90, 40, 300, 0, 50, 0, 70],
+            log_columns: vec![90, 40, 300, 50, 0, 70],
             show_ascii: true,
             recent_files: vec![PathBuf::from("/tmp/a.apdu")],
             last_script: Some(PathBuf::from("/tmp/a.apdu")),
@@ -427,7 +428,7 @@ mod tests {
         std::fs::write(
             &path,
             "(window_width: 1000, window_height: 700, log_pane: 90000, side_pane: -4, \
-             detail_pane: -1, log_columns: [2000, 2000, 2000, 0, 2000, 0, 2000], \
+             detail_pane: -1, log_columns: [2000, 2000, 2000, 2000, 0, 2000], \
              reader: Some(\"bad\\u{7}name\"), recent_files: [\"relative.apdu\", \"/abs.apdu\"], \
              last_script: Some(\"rel.apdu\"))",
         )
@@ -448,7 +449,7 @@ mod tests {
         assert_eq!(Settings::load_from(&path, None).0, s);
         // Widths that fit are kept; a list of another length is not.
         let fits = Settings {
-            log_columns: vec![90, 40, 300, 0, 50, 0, 70],
+            log_columns: vec![90, 40, 300, 50, 0, 70],
             ..Settings::default()
         };
         assert_eq!(fits.clone().sanitized(), fits);
@@ -459,7 +460,7 @@ mod tests {
         assert!(short.sanitized().log_columns.is_empty());
         let narrow = Settings {
             window_width: 400,
-            log_columns: vec![90, 40, 300, 0, 50, 0, 70],
+            log_columns: vec![90, 40, 300, 50, 0, 70],
             ..Settings::default()
         };
         assert!(narrow.sanitized().log_columns.is_empty());

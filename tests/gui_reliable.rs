@@ -93,7 +93,7 @@ fn column_widths_that_do_not_fit_are_not_used(ctx: &Ctx) {
     std::fs::write(
         ctx.config().join("settings.ron"),
         "(window_width: 900, window_height: 600, \
-         log_columns: [2000, 2000, 2000, 0, 2000, 0, 2000])",
+         log_columns: [2000, 2000, 2000, 2000, 0, 2000])",
     )
     .unwrap();
     let w = common::gui::window(&ctx.app);

@@ -37,6 +37,8 @@ pub(super) const COLUMNS: [(Column, &str, bool); 6] = [
     (Column::Duration, "999.9 ms", false),
 ];
 pub(super) const N: usize = COLUMNS.len();
+// The settings check saved widths against the same number of columns.
+const _: () = assert!(N == crate::settings::LOG_COLUMNS);
 /// Space on each side of a column's text.
 pub(super) const PAD_X: i32 = 6;
 
