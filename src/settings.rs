@@ -28,8 +28,9 @@ pub struct Settings {
     pub maximized: bool,
     /// Position of the divider between the editor and the result log.
     pub log_pane: i32,
-    /// Position of the divider between the main area and the reader panel.
-    pub side_pane: i32,
+    /// The reader panel is shown beside the script when the window is wide
+    /// enough (F9 hides and shows it).
+    pub show_panel: bool,
     /// Position of the divider between the log rows and the selected row's
     /// details; larger than the log's height means the details are at their
     /// smallest.
@@ -57,7 +58,7 @@ impl Default for Settings {
             window_height: 720,
             maximized: false,
             log_pane: 260,
-            side_pane: 900,
+            show_panel: true,
             detail_pane: 4000,
             log_columns: Vec::new(),
             show_ascii: false,
@@ -263,7 +264,7 @@ mod tests {
             window_height: 600,
             maximized: true,
             log_pane: 250,
-            side_pane: 640,
+            show_panel: false,
             detail_pane: 320,
             log_columns: vec![90, 40, 300, 0, 50, 0, 70],
             show_ascii: true,

@@ -16,7 +16,7 @@ use apdu_scriptor::ui::export;
 use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
 use apdu_scriptor::ui::log_line::LogLine;
 use apdu_scriptor::ui::{Application, Window};
-use common::gui::{descendants, settle, wait_until};
+use common::gui::{descendants, focus_x_window, press, settle, wait_until, x_window, xdotool};
 use gtk::{gdk, gio, glib};
 
 struct Ctx {
@@ -98,34 +98,6 @@ fn find_widget<T: IsA<gtk::Widget>>(root: &gtk::Widget) -> Option<T> {
         .into_iter()
         .skip(1)
         .find_map(|w| w.downcast::<T>().ok())
-}
-
-/// Run xdotool (Debian package `xdotool`) while the main loop turns, so
-/// the window answers the X server meanwhile; its standard output.
-fn xdotool(args: &[&str]) -> String {
-    let mut child = std::process::Command::new("xdotool")
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("xdotool (Debian package xdotool) is installed");
-    wait_until("xdotool done", 10, || child.try_wait().unwrap().is_some());
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "xdotool {args:?}: {:?}", out.status);
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Give the keyboard focus to the X window whose title contains `name`:
-/// there is no window manager under Xvfb to do it.
-fn focus_x_window(w: &Window, name: &str) {
-    let id = x_window(name);
-    xdotool(&["windowfocus", "--sync", &id]);
-    wait_until("window has the keyboard focus", 5, || w.is_active());
-}
-
-/// Press keys as a user does: the X server delivers them to the focused
-/// window, through GTK's shortcut controllers and accelerators.
-fn press(keys: &str) {
-    xdotool(&["key", keys]);
 }
 
 // ---------------------------------------------------------------------------
@@ -563,12 +535,6 @@ fn detail_pane_position_is_kept(ctx: &Ctx) {
     settle();
     assert_eq!(w.log_view().detail_position(), kept, "restored on start");
     ctx.dispose(&w);
-}
-
-/// The X window id of the window whose title contains `name`.
-fn x_window(name: &str) -> String {
-    let ids = xdotool(&["search", "--onlyvisible", "--name", name]);
-    ids.lines().last().expect("the window's X id").to_owned()
 }
 
 /// Where the Command column's right edge is in the log's header, as X

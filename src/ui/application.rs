@@ -116,6 +116,7 @@ impl Application {
             ("win.export-log::plain", &["<Control>e"]),
             ("win.preferences", &["<Control>comma"]),
             ("win.shortcuts", &["<Control>question"]),
+            ("win.toggle-panel", &["F9"]),
         ] {
             self.set_accels_for_action(action, accels);
         }

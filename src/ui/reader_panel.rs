@@ -13,6 +13,8 @@ use crate::apdu::hex_spaced;
 use crate::card::{self, Protocol, ReaderInfo, ShareMode};
 use crate::i18n::gettext;
 
+/// The width the panel asks for, when its content fits in it.
+const PANEL_WIDTH: i32 = 320;
 const PROTOCOLS: [Protocol; 4] = [Protocol::T0, Protocol::T1, Protocol::Any, Protocol::Raw];
 const SHARE_MODES: [ShareMode; 3] = [ShareMode::Shared, ShareMode::Exclusive, ShareMode::Direct];
 
@@ -30,6 +32,8 @@ mod imp {
         pub share_row: TemplateChild<adw::ComboRow>,
         #[template_child]
         pub auto_get_response_switch: TemplateChild<gtk::Switch>,
+        #[template_child]
+        pub button_box: TemplateChild<gtk::FlowBox>,
         #[template_child]
         pub status_row: TemplateChild<adw::ActionRow>,
         #[template_child]
@@ -72,6 +76,13 @@ mod imp {
             self.parent_constructed();
             let obj = self.obj();
             self.protocol_row.set_selected(2);
+            // The buttons wrap in a narrow panel; the flow box's cells are
+            // no stops of their own on the way to them.
+            let mut cell = self.button_box.first_child();
+            while let Some(c) = cell {
+                c.set_focusable(false);
+                cell = c.next_sibling();
+            }
             self.reader_list.connect_row_selected(glib::clone!(
                 #[weak]
                 obj,
@@ -84,7 +95,17 @@ mod imp {
             ));
         }
     }
-    impl WidgetImpl for ReaderPanel {}
+    impl WidgetImpl for ReaderPanel {
+        /// Wrapping labels (the ATR, its fields) would ask for their whole
+        /// text on one line: the panel asks for a column's width instead.
+        fn measure(&self, orientation: gtk::Orientation, for_size: i32) -> (i32, i32, i32, i32) {
+            let (min, natural, a, b) = self.parent_measure(orientation, for_size);
+            match orientation {
+                gtk::Orientation::Horizontal => (min, natural.min(PANEL_WIDTH.max(min)), a, b),
+                _ => (min, natural, a, b),
+            }
+        }
+    }
     impl BoxImpl for ReaderPanel {}
 }
 

@@ -19,6 +19,12 @@ use crate::i18n::{gettext, gettext_f, ngettext};
 use crate::settings::{LoadOutcome, Settings};
 use crate::worker::{Event, Request};
 
+/// Narrower than this, the reader panel folds over the script.
+const FOLD_WIDTH: i32 = 840;
+/// Narrower than this, the header's buttons lose their labels.
+/// (at least: wider when the labelled header needs more).
+const COMPACT_WIDTH: i32 = 600;
+
 pub(crate) mod imp {
     use super::*;
 
@@ -28,15 +34,35 @@ pub(crate) mod imp {
         #[template_child]
         pub toast_overlay: TemplateChild<adw::ToastOverlay>,
         #[template_child]
+        pub header_bar: TemplateChild<adw::HeaderBar>,
+        #[template_child]
         pub window_title: TemplateChild<adw::WindowTitle>,
         #[template_child]
         pub run_button: TemplateChild<gtk::Button>,
         #[template_child]
-        pub run_content: TemplateChild<adw::ButtonContent>,
+        pub run_label: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub open_label: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub save_label: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub stop_label: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub step_label: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub save_button: TemplateChild<gtk::Button>,
+        #[template_child]
+        pub step_button: TemplateChild<gtk::Button>,
+        #[template_child]
+        pub errors_button: TemplateChild<gtk::Button>,
+        #[template_child]
+        pub errors_label: TemplateChild<gtk::Label>,
         #[template_child]
         pub stop_button: TemplateChild<gtk::Button>,
         #[template_child]
-        pub side_paned: TemplateChild<gtk::Paned>,
+        pub flap: TemplateChild<adw::Flap>,
+        #[template_child]
+        pub panel_button: TemplateChild<gtk::ToggleButton>,
         #[template_child]
         pub log_paned: TemplateChild<gtk::Paned>,
         #[template_child]
@@ -57,6 +83,13 @@ pub(crate) mod imp {
         pub close_confirmed: Cell<bool>,
         /// The last PC/SC unavailability shown, to toast it once.
         pub pcsc_problem: RefCell<Option<String>>,
+        /// The user wants the reader panel beside the script when there is
+        /// room; a folded panel opens over the script and closes again.
+        pub show_panel: Cell<bool>,
+        /// The window's height at the last allocation.
+        pub last_height: Cell<i32>,
+        /// Narrower than this, the header's buttons lose their labels.
+        pub compact_width: Cell<i32>,
         /// The newest toast's text, for tests.
         pub last_toast: RefCell<Option<String>>,
     }
@@ -86,7 +119,12 @@ pub(crate) mod imp {
             self.obj().setup();
         }
     }
-    impl WidgetImpl for Window {}
+    impl WidgetImpl for Window {
+        fn size_allocate(&self, width: i32, height: i32, baseline: i32) {
+            self.parent_size_allocate(width, height, baseline);
+            self.obj().adapt_to_size(width, height);
+        }
+    }
     impl WindowImpl for Window {
         fn close_request(&self) -> glib::Propagation {
             self.obj().on_close_request()
@@ -135,6 +173,13 @@ fn install_actions(klass: &mut <imp::Window as ObjectSubclass>::Class) {
         w.run_range(Some(range), false);
     });
     klass.install_action("win.step", None, |w, _, _| w.step());
+    klass.install_action("win.first-error", None, |w, _, _| {
+        let editor = w.editor();
+        if let Some(line) = editor.script().errors.iter().map(|e| e.pos.line).min() {
+            editor.move_cursor_to_line(line);
+            editor.view().grab_focus();
+        }
+    });
     klass.install_action("win.stop", None, |w, _, _| w.send(Request::Stop));
     klass.install_action("win.find", None, |w, _, _| w.editor().show_search());
     klass.install_action("win.connect", None, |w, _, _| w.connect_selected());
@@ -239,6 +284,36 @@ impl Window {
         ));
         imp.editor.view().add_controller(drop);
 
+        let flap = &imp.flap;
+        self.add_action(&gio::PropertyAction::new(
+            "toggle-panel",
+            &**flap,
+            "reveal-flap",
+        ));
+        flap.connect_reveal_flap_notify(clone!(
+            #[weak(rename_to = w)]
+            self,
+            move |f| {
+                if !f.is_folded() {
+                    w.imp().show_panel.set(f.reveals_flap());
+                }
+            }
+        ));
+
+        // What the labelled header needs, with room for the error count.
+        let (header, _, _, _) = imp.header_bar.measure(gtk::Orientation::Horizontal, -1);
+        imp.compact_width.set(COMPACT_WIDTH.max(header + 90));
+        // The first allocation must already fold a narrow window: unfolded,
+        // it would grow the window to the panel's and the script's width.
+        self.connect_default_width_notify(|w| {
+            if !w.is_mapped() {
+                w.set_folded(w.default_width() < FOLD_WIDTH);
+                w.set_compact(w.default_width() < w.imp().compact_width.get());
+            }
+        });
+        self.set_folded(self.default_width() < FOLD_WIDTH);
+        self.set_compact(self.default_width() < imp.compact_width.get());
+
         let (tx, rx) = crate::worker::Worker::spawn();
         let _ = imp.requests.set(tx);
         self.spawn_event_loop(rx);
@@ -255,9 +330,17 @@ impl Window {
             self.maximize();
         }
         imp.log_paned.set_position(s.log_pane);
-        imp.side_paned.set_position(s.side_pane);
+        imp.show_panel.set(s.show_panel);
+        imp.flap.set_reveal_flap(s.show_panel);
         imp.log_view.set_detail_position(s.detail_pane);
         imp.log_view.set_column_widths(&s.log_columns);
+        // Narrower than its columns, the log scrolls sideways (the window
+        // puts it in a scrolled window) instead of clipping them.
+        let (_, columns, _, _) = imp
+            .log_view
+            .header()
+            .measure(gtk::Orientation::Horizontal, -1);
+        imp.log_view.set_width_request(columns);
         imp.reader_panel.set_protocol(s.protocol);
         imp.reader_panel.set_share_mode(s.share_mode);
         imp.reader_panel
@@ -281,7 +364,7 @@ impl Window {
         }
         s.maximized = self.is_maximized();
         s.log_pane = imp.log_paned.position();
-        s.side_pane = imp.side_paned.position();
+        s.show_panel = imp.show_panel.get();
         s.detail_pane = imp.log_view.detail_position();
         s.log_columns = imp.log_view.column_widths();
         s.protocol = imp.reader_panel.protocol();
@@ -300,6 +383,66 @@ impl Window {
             log::warn!("could not save the settings: {e}");
         }
         self.imp().settings.replace(s);
+    }
+
+    /// Below [`FOLD_WIDTH`] the reader panel leaves the side of the script
+    /// and opens over it; below [`COMPACT_WIDTH`] the header is icons.
+    /// Checked after each allocation, changed on idle: a layout change
+    /// inside an allocation would be lost.
+    fn adapt_to_size(&self, width: i32, height: i32) {
+        let imp = self.imp();
+        if imp.last_height.replace(height) != height {
+            // A window made lower keeps some room for the log rows.
+            let paned = &imp.log_paned;
+            let room = paned.height();
+            if room > 0 && paned.position() > room * 3 / 5 {
+                glib::idle_add_local_once(clone!(
+                    #[weak]
+                    paned,
+                    move || paned.set_position(paned.height() * 2 / 5)
+                ));
+            }
+        }
+        let fold = width < FOLD_WIDTH;
+        let compact = width < imp.compact_width.get();
+        if fold == imp.flap.is_folded() && compact == self.is_compact() {
+            return;
+        }
+        glib::idle_add_local_once(clone!(
+            #[weak(rename_to = w)]
+            self,
+            move || {
+                w.set_folded(fold);
+                w.set_compact(compact);
+            }
+        ));
+    }
+
+    fn is_compact(&self) -> bool {
+        !self.imp().open_label.is_visible()
+    }
+
+    fn set_folded(&self, fold: bool) {
+        let flap = &self.imp().flap;
+        if flap.is_folded() == fold {
+            return;
+        }
+        flap.set_fold_policy(if fold {
+            adw::FlapFoldPolicy::Always
+        } else {
+            adw::FlapFoldPolicy::Never
+        });
+        flap.set_reveal_flap(!fold && self.imp().show_panel.get());
+    }
+
+    /// The reader panel is beside the script (false: over it or hidden).
+    pub fn panel_folded(&self) -> bool {
+        self.imp().flap.is_folded()
+    }
+
+    /// The reader panel is on the screen.
+    pub fn panel_shown(&self) -> bool {
+        self.imp().flap.reveals_flap()
     }
 
     pub fn editor(&self) -> Editor {
@@ -377,29 +520,56 @@ impl Window {
         self.set_title(Some(&format!("{title} — {}", gettext("APDU Scriptor"))));
     }
 
+    /// Run stays a normal button; the errors are counted beside it, and
+    /// clicking the count goes to the first one.
     fn update_run_button(&self) {
         let imp = self.imp();
         let n = imp.editor.error_count();
+        imp.errors_button.set_visible(n > 0);
         if n == 0 {
-            imp.run_content.set_label(&gettext("_Run"));
             imp.run_button
                 .set_tooltip_text(Some(&gettext("Run the Script (F5)")));
-            imp.run_button.remove_css_class("destructive-action");
-            imp.run_button.add_css_class("suggested-action");
-        } else {
-            let label = ngettext("_Run ({n} error)", "_Run ({n} errors)", n);
-            imp.run_content
-                .set_label(&label.replace("{n}", &n.to_string()));
-            let tip = ngettext(
+            return;
+        }
+        let count = n.to_string();
+        imp.errors_label.set_label(&gettext_f(
+            &ngettext("{n} _error", "{n} _errors", n),
+            &[("n", &count)],
+        ));
+        imp.errors_button.set_tooltip_text(Some(&gettext_f(
+            &ngettext(
+                "The script has {n} error: go to it",
+                "The script has {n} errors: go to the first one",
+                n,
+            ),
+            &[("n", &count)],
+        )));
+        imp.run_button.set_tooltip_text(Some(&gettext_f(
+            &ngettext(
                 "The script has {n} error: fix it to run the script",
                 "The script has {n} errors: fix them to run the script",
                 n,
-            );
-            imp.run_button
-                .set_tooltip_text(Some(&tip.replace("{n}", &n.to_string())));
-            imp.run_button.remove_css_class("suggested-action");
-            imp.run_button.add_css_class("destructive-action");
+            ),
+            &[("n", &count)],
+        )));
+    }
+
+    /// Narrow windows show the header's buttons as icons, and leave Save
+    /// and Step to the menu and their keys.
+    fn set_compact(&self, compact: bool) {
+        let imp = self.imp();
+        for label in [
+            &imp.open_label,
+            &imp.save_label,
+            &imp.run_label,
+            &imp.stop_label,
+            &imp.step_label,
+            &imp.errors_label,
+        ] {
+            label.set_visible(!compact);
         }
+        imp.save_button.set_visible(!compact);
+        imp.step_button.set_visible(!compact);
     }
 
     pub fn is_running(&self) -> bool {

@@ -106,6 +106,40 @@ pub fn close_all(app: &Application) {
     settle();
 }
 
+/// Run xdotool (Debian package `xdotool`) while the main loop turns, so
+/// the window answers the X server meanwhile; its standard output.
+pub fn xdotool(args: &[&str]) -> String {
+    let mut child = std::process::Command::new("xdotool")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("xdotool (Debian package xdotool) is installed");
+    wait_until("xdotool done", 10, || child.try_wait().unwrap().is_some());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "xdotool {args:?}: {:?}", out.status);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Give the keyboard focus to the X window whose title contains `name`:
+/// there is no window manager under Xvfb to do it.
+pub fn focus_x_window(w: &Window, name: &str) {
+    let id = x_window(name);
+    xdotool(&["windowfocus", "--sync", &id]);
+    wait_until("window has the keyboard focus", 5, || w.is_active());
+}
+
+/// Press keys as a user does: the X server delivers them to the focused
+/// window, through GTK's shortcut controllers and accelerators.
+pub fn press(keys: &str) {
+    xdotool(&["key", keys]);
+}
+
+/// The X window id of the window whose title contains `name`.
+pub fn x_window(name: &str) -> String {
+    let ids = xdotool(&["search", "--onlyvisible", "--name", name]);
+    ids.lines().last().expect("the window's X id").to_owned()
+}
+
 /// Run the tests whose names contain one of the command-line arguments
 /// (all without any), each through `call`, closing what it left open;
 /// print a libtest-like report and exit 1 when one failed.
