@@ -48,6 +48,7 @@ pub enum Event {
         reader: String,
         atr: Vec<u8>,
         protocol: Protocol,
+        share: ShareMode,
     },
     Disconnected,
     /// A reset asked from the reader panel: the new ATR or the error.
@@ -227,6 +228,7 @@ impl CardThread {
                     reader,
                     atr,
                     protocol,
+                    share,
                 });
             }
             Err(e) => {

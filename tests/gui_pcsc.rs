@@ -129,6 +129,79 @@ fn card_removed_mid_script(app: &Application, dir: &std::path::Path) {
     drop(bench);
 }
 
+/// Whether the button for `action` (or labelled `label`) can be clicked.
+fn button_enabled(w: &Window, action_or_label: &str) -> bool {
+    let button = common::gui::descendants(w.upcast_ref())
+        .into_iter()
+        .find(|b| {
+            b.downcast_ref::<gtk::Button>()
+                .is_some_and(|b| b.action_name().as_deref() == Some(action_or_label))
+                || b.downcast_ref::<gtk::MenuButton>().is_some_and(|b| {
+                    b.label()
+                        .is_some_and(|l| l.replace('_', "") == action_or_label)
+                })
+        })
+        .unwrap_or_else(|| panic!("a button for {action_or_label}"));
+    button.is_sensitive()
+}
+
+/// The panel tells the truth about the card without a run: the Card group
+/// shows the connection (not the reader chosen next), and a pulled card
+/// clears it at once, with a log row.
+fn card_pulled_while_connected(app: &Application) {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let name = bench.reader_name();
+    let w = window(app);
+    wait_until("virtual reader listed with its card", 10, || {
+        reader(&w, &name).is_some_and(|r| r.card_present)
+    });
+    let panel = w.reader_panel();
+    assert!(
+        !button_enabled(&w, "win.disconnect"),
+        "nothing to disconnect"
+    );
+    assert!(!button_enabled(&w, "Reset"), "nothing to reset");
+    panel.select_reader(&name);
+    assert!(button_enabled(&w, "win.connect"));
+    WidgetExt::activate_action(&w, "win.connect", None).unwrap();
+    wait_until("connected", 10, || {
+        panel.connected_reader() == Some(name.clone())
+    });
+    let atr_text = apdu_scriptor::apdu::hex_spaced(ATR_T0);
+    let connection = panel.connection().unwrap();
+    assert_eq!(connection.protocol, apdu_scriptor::card::Protocol::T0);
+    assert_eq!(panel.card_status().1, atr_text);
+    assert!(button_enabled(&w, "win.disconnect"));
+    assert!(button_enabled(&w, "Reset"));
+
+    // Choosing another reader for the next connection changes nothing of
+    // what the Card group says about this one.
+    let shown = panel.card_status();
+    panel.select_reader(DEMO_READER);
+    assert_eq!(panel.selected_reader().as_deref(), Some(DEMO_READER));
+    assert_eq!(panel.card_status(), shown);
+    assert_eq!(panel.connected_reader(), Some(name.clone()));
+
+    let pulled = std::time::Instant::now();
+    bench.remove_card();
+    wait_until("the panel shows no card", 10, || {
+        let (status, atr) = panel.card_status();
+        panel.connected_reader().is_none() && atr == "—" && status != shown.0
+    });
+    println!("card pulled → panel cleared: {:?}", pulled.elapsed());
+    let rows = w.log_view().entries();
+    assert!(
+        rows.iter()
+            .any(|e| e.kind == EntryKind::Warning && e.text.contains(&name)),
+        "a log row says the card left: {rows:#?}"
+    );
+    assert!(!button_enabled(&w, "win.disconnect"));
+    assert!(!button_enabled(&w, "Reset"));
+    close_window(&w);
+    drop(bench);
+}
+
 fn reader_list_follows_the_card(app: &Application) {
     let mut bench = Bench::start();
     let name = bench.reader_name();
@@ -167,6 +240,9 @@ fn main() {
     let tests: &[Test] = &[
         ("run_on_the_virtual_card", run_on_the_virtual_card),
         ("card_removed_mid_script", card_removed_mid_script),
+        ("card_pulled_while_connected", |a, _| {
+            card_pulled_while_connected(a)
+        }),
         ("reader_list_follows_the_card", |a, _| {
             reader_list_follows_the_card(a)
         }),

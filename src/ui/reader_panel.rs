@@ -11,7 +11,17 @@ use gtk::glib;
 use super::glue;
 use crate::apdu::hex_spaced;
 use crate::card::{self, Protocol, ReaderInfo, ShareMode};
-use crate::i18n::gettext;
+use crate::i18n::{gettext, pgettext};
+
+/// The card connection the panel shows, apart from the reader selected
+/// for the next one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub reader: String,
+    pub atr: Vec<u8>,
+    pub protocol: Protocol,
+    pub share: ShareMode,
+}
 
 /// The width the panel asks for, when its content fits in it.
 const PANEL_WIDTH: i32 = 320;
@@ -35,7 +45,13 @@ mod imp {
         #[template_child]
         pub button_box: TemplateChild<gtk::FlowBox>,
         #[template_child]
+        pub reset_button: TemplateChild<gtk::MenuButton>,
+        #[template_child]
         pub status_row: TemplateChild<adw::ActionRow>,
+        #[template_child]
+        pub reader_row: TemplateChild<adw::ActionRow>,
+        #[template_child]
+        pub mode_row: TemplateChild<adw::ActionRow>,
         #[template_child]
         pub name_row: TemplateChild<adw::ActionRow>,
         #[template_child]
@@ -43,8 +59,10 @@ mod imp {
         #[template_child]
         pub atr_fields: TemplateChild<gtk::ListBox>,
         pub readers: RefCell<Vec<ReaderInfo>>,
-        /// The reader we are connected to and the card's ATR.
-        pub connected: RefCell<Option<(String, Vec<u8>)>>,
+        /// The connection, when there is one.
+        pub connected: RefCell<Option<Connection>>,
+        /// The reader row chosen for the next connection.
+        pub chosen_row: RefCell<Option<adw::ActionRow>>,
         /// Wanted selection, kept while the reader is absent.
         pub wanted: RefCell<Option<String>>,
         /// Card names by ATR: reading smartcard_list.txt takes a while, so
@@ -72,6 +90,12 @@ mod imp {
     }
 
     impl ObjectImpl for ReaderPanel {
+        fn signals() -> &'static [glib::subclass::Signal] {
+            static SIGNALS: std::sync::OnceLock<Vec<glib::subclass::Signal>> =
+                std::sync::OnceLock::new();
+            SIGNALS.get_or_init(|| vec![glib::subclass::Signal::builder("changed").build()])
+        }
+
         fn constructed(&self) {
             self.parent_constructed();
             let obj = self.obj();
@@ -83,14 +107,29 @@ mod imp {
                 c.set_focusable(false);
                 cell = c.next_sibling();
             }
-            self.reader_list.connect_row_selected(glib::clone!(
+            // The button's tooltip would stay drawn over its open menu.
+            if let Some(popover) = self.reset_button.popover() {
+                let button = self.reset_button.get();
+                popover.connect_show(glib::clone!(
+                    #[weak]
+                    button,
+                    move |_| button.set_has_tooltip(false)
+                ));
+                popover.connect_closed(glib::clone!(
+                    #[weak]
+                    button,
+                    move |_| button.set_has_tooltip(true)
+                ));
+            }
+            // Choosing is activating (click, Enter, Space): moving the
+            // focus through the list chooses nothing.
+            self.reader_list.connect_row_activated(glib::clone!(
                 #[weak]
                 obj,
                 move |_, row| {
-                    if let Some(row) = row.and_then(|r| r.downcast_ref::<adw::ActionRow>()) {
-                        obj.imp().wanted.replace(Some(row.title().to_string()));
+                    if let Some(row) = row.downcast_ref::<adw::ActionRow>() {
+                        obj.select_reader(&row.title());
                     }
-                    obj.update_card_info();
                 }
             ));
         }
@@ -122,24 +161,29 @@ impl Default for ReaderPanel {
 }
 
 impl ReaderPanel {
-    /// Show a new reader list, keeping the selection by name.
+    /// Show a new reader list, keeping the chosen reader by name.
     pub fn set_readers(&self, readers: Vec<ReaderInfo>) {
         let imp = self.imp();
-        let connected = imp.connected.borrow().as_ref().map(|(r, _)| r.clone());
+        let connected = self.connected_reader();
         if *imp.readers.borrow() == readers && *imp.listed_connected.borrow() == connected {
             return;
         }
         imp.listed_connected.replace(connected.clone());
-        let wanted = imp.wanted.borrow().clone();
         let list = &imp.reader_list;
+        // Keep the keyboard focus on the same reader across the rebuild.
+        let focused = list
+            .focus_child()
+            .and_downcast::<adw::ActionRow>()
+            .map(|r| r.title().to_string());
         while let Some(child) = list.first_child() {
             list.remove(&child);
         }
-        let mut select = None;
+        imp.chosen_row.replace(None);
         for r in &readers {
             let row = adw::ActionRow::builder()
                 .title(r.name.as_str())
                 .subtitle(reader_state(r))
+                .activatable(true)
                 .build();
             let icon = if r.name == card::DEMO_READER {
                 "applications-science-symbolic"
@@ -156,23 +200,37 @@ impl ReaderPanel {
                 row.add_suffix(&mark);
             }
             list.append(&row);
-            if wanted.as_deref() == Some(r.name.as_str()) {
-                select = Some(row);
+            if focused.as_deref() == Some(r.name.as_str()) {
+                row.grab_focus();
             }
         }
         imp.readers.replace(readers);
-        match select {
-            Some(row) => list.select_row(Some(&row)),
-            None => {
-                // Keep wanting the absent reader; show the demo card meanwhile.
-                let keep = imp.wanted.borrow().clone();
-                list.select_row(list.row_at_index(0).as_ref());
-                if keep.is_some() {
-                    imp.wanted.replace(keep);
+        self.mark_chosen();
+        self.update_card_info();
+    }
+
+    /// Highlight the chosen reader's row: the wanted one when listed, the
+    /// demo card meanwhile.
+    fn mark_chosen(&self) {
+        let imp = self.imp();
+        let wanted = imp.wanted.borrow().clone();
+        let mut chosen = None;
+        let mut child = imp.reader_list.first_child();
+        while let Some(w) = child {
+            child = w.next_sibling();
+            if let Some(row) = w.downcast_ref::<adw::ActionRow>() {
+                row.remove_css_class("chosen");
+                if chosen.is_none() || wanted.as_deref() == Some(row.title().as_str()) {
+                    chosen = Some(row.clone());
                 }
             }
         }
-        self.update_card_info();
+        if let Some(row) = &chosen {
+            row.add_css_class("chosen");
+        }
+        if imp.chosen_row.replace(chosen.clone()) != chosen {
+            self.emit_by_name::<()>("changed", &[]);
+        }
     }
 
     pub fn reader_names(&self) -> Vec<String> {
@@ -188,12 +246,12 @@ impl ReaderPanel {
         self.imp().readers.borrow().clone()
     }
 
-    /// The reader selected in the list.
+    /// The reader chosen for the next connection, among those listed.
     pub fn selected_reader(&self) -> Option<String> {
         self.imp()
-            .reader_list
-            .selected_row()
-            .and_downcast::<adw::ActionRow>()
+            .chosen_row
+            .borrow()
+            .as_ref()
             .map(|r| r.title().to_string())
     }
 
@@ -206,19 +264,33 @@ impl ReaderPanel {
             .or_else(|| self.selected_reader())
     }
 
-    /// Select `name` now, or as soon as it appears.
+    /// Choose `name` for the next connection, now or as soon as it appears.
     pub fn select_reader(&self, name: &str) {
-        let imp = self.imp();
-        imp.wanted.replace(Some(name.to_owned()));
-        let mut child = imp.reader_list.first_child();
-        while let Some(w) = child {
-            if let Some(row) = w.downcast_ref::<adw::ActionRow>() {
-                if row.title() == name {
-                    imp.reader_list.select_row(Some(row));
-                }
-            }
-            child = w.next_sibling();
-        }
+        self.imp().wanted.replace(Some(name.to_owned()));
+        self.mark_chosen();
+    }
+
+    /// The listed reader `name`, if any.
+    pub fn reader(&self, name: &str) -> Option<ReaderInfo> {
+        self.imp()
+            .readers
+            .borrow()
+            .iter()
+            .find(|r| r.name == name)
+            .cloned()
+    }
+
+    /// The Reset menu button follows the reset action, which GTK does not
+    /// do for a menu button.
+    pub fn set_reset_enabled(&self, enabled: bool) {
+        self.imp().reset_button.set_sensitive(enabled);
+    }
+
+    /// Whether a connection to the chosen reader could work now.
+    pub fn can_connect(&self) -> bool {
+        self.selected_reader()
+            .and_then(|r| self.reader(&r))
+            .is_some_and(|r| r.card_present && !r.exclusive)
     }
 
     pub fn protocol(&self) -> Protocol {
@@ -249,12 +321,20 @@ impl ReaderPanel {
         self.imp().auto_get_response_switch.get()
     }
 
-    /// The connection changed: `Some((reader, atr))` or `None`.
-    pub fn set_connected(&self, connection: Option<(String, Vec<u8>)>) {
+    /// The connection changed.
+    pub fn set_connected(&self, connection: Option<Connection>) {
+        if *self.imp().connected.borrow() == connection {
+            return;
+        }
         self.imp().connected.replace(connection);
         let readers = self.imp().readers.borrow().clone();
         self.set_readers(readers);
         self.update_card_info();
+        self.emit_by_name::<()>("changed", &[]);
+    }
+
+    pub fn connection(&self) -> Option<Connection> {
+        self.imp().connected.borrow().clone()
     }
 
     pub fn connected_reader(&self) -> Option<String> {
@@ -262,26 +342,54 @@ impl ReaderPanel {
             .connected
             .borrow()
             .as_ref()
-            .map(|(r, _)| r.clone())
+            .map(|c| c.reader.clone())
     }
 
+    /// Call `f` when the chosen reader or the connection changes.
+    pub fn connect_changed<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_local("changed", false, move |args| {
+            if let Some(panel) = args.first().and_then(|a| a.get::<ReaderPanel>().ok()) {
+                f(&panel);
+            }
+            None
+        })
+    }
+
+    /// The Card group's status line and ATR as shown (for tests).
+    pub fn card_status(&self) -> (String, String) {
+        let imp = self.imp();
+        (
+            imp.status_row
+                .subtitle()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            imp.atr_label.label().to_string(),
+        )
+    }
+
+    /// The Card group describes the connection only: which reader, with
+    /// which protocol and share mode, and the card's ATR.
     fn update_card_info(&self) {
         let imp = self.imp();
-        let selected = self.selected_reader();
         let connected = imp.connected.borrow().clone();
-        let info = selected
-            .as_ref()
-            .and_then(|s| imp.readers.borrow().iter().find(|r| &r.name == s).cloned());
-        let (status, atr) = match (&connected, &selected) {
-            (Some((r, atr)), Some(s)) if r == s => (gettext("Connected"), Some(atr.clone())),
-            _ => match &info {
-                // The list already says the demo card is always there.
-                Some(i) if i.name == card::DEMO_READER => (gettext("Not connected"), i.atr.clone()),
-                Some(i) => (reader_state(i), i.atr.clone()),
-                None => (gettext("Not connected"), None),
-            },
+        imp.reader_row.set_visible(connected.is_some());
+        imp.mode_row.set_visible(connected.is_some());
+        let atr = match &connected {
+            Some(c) => {
+                imp.status_row.set_subtitle(&gettext("Connected"));
+                imp.reader_row.set_subtitle(&c.reader);
+                imp.mode_row.set_subtitle(&format!(
+                    "{}, {}",
+                    c.protocol.label(),
+                    share_label(c.share)
+                ));
+                Some(c.atr.clone())
+            }
+            None => {
+                imp.status_row.set_subtitle(&gettext("Not connected"));
+                None
+            }
         };
-        imp.status_row.set_subtitle(&status);
         let atr = atr.filter(|a| !a.is_empty());
         imp.atr_label
             .set_label(&atr.as_deref().map(hex_spaced).unwrap_or_else(|| "—".into()));
@@ -305,6 +413,14 @@ impl ReaderPanel {
             row.add_css_class("property");
             fields.append(&row);
         }
+    }
+}
+
+fn share_label(s: ShareMode) -> String {
+    match s {
+        ShareMode::Shared => pgettext("share mode", "Shared"),
+        ShareMode::Exclusive => pgettext("share mode", "Exclusive"),
+        ShareMode::Direct => pgettext("share mode", "Direct"),
     }
 }
 

@@ -314,6 +314,12 @@ impl Window {
         self.set_folded(self.default_width() < FOLD_WIDTH);
         self.set_compact(self.default_width() < imp.compact_width.get());
 
+        imp.reader_panel.connect_changed(clone!(
+            #[weak(rename_to = w)]
+            self,
+            move |_| w.update_card_actions()
+        ));
+
         let (tx, rx) = crate::worker::Worker::spawn();
         let _ = imp.requests.set(tx);
         self.spawn_event_loop(rx);
@@ -582,16 +588,21 @@ impl Window {
         imp.stop_button.set_visible(running);
         imp.run_button.set_visible(!running);
         self.action_set_enabled("win.stop", running);
-        for a in [
-            "win.run",
-            "win.run-selection",
-            "win.step",
-            "win.connect",
-            "win.disconnect",
-            "win.reset",
-        ] {
+        for a in ["win.run", "win.run-selection", "win.step"] {
             self.action_set_enabled(a, !running);
         }
+        self.update_card_actions();
+    }
+
+    /// Connect, Disconnect and Reset are offered only when they can act.
+    pub(crate) fn update_card_actions(&self) {
+        let idle = !self.is_running();
+        let panel = self.reader_panel();
+        let connected = panel.connected_reader().is_some();
+        self.action_set_enabled("win.connect", idle && panel.can_connect());
+        self.action_set_enabled("win.disconnect", idle && connected);
+        self.action_set_enabled("win.reset", idle && connected);
+        panel.set_reset_enabled(idle && connected);
     }
 
     pub(crate) fn update_recent_menu(&self) {

@@ -4,6 +4,7 @@ use adw::subclass::prelude::*;
 
 use super::glue;
 use super::log_entry::{EntryKind, LogEntry, Time};
+use super::reader_panel::Connection;
 use super::window::Window;
 use crate::card::{self, CardError};
 use crate::engine::EngineOptions;
@@ -147,6 +148,26 @@ impl Window {
         }
     }
 
+    /// The monitor says the connected card has left (or its reader has):
+    /// the panel forgets the connection at once, and the log says so.
+    fn card_gone(&self, readers: &[card::ReaderInfo]) -> Option<LogEntry> {
+        let panel = self.reader_panel();
+        let reader = panel.connected_reader()?;
+        if reader == card::DEMO_READER || readers.iter().any(|r| r.name == reader && r.card_present)
+        {
+            return None;
+        }
+        panel.set_connected(None);
+        self.send(Request::Disconnect {
+            disposition: card::Disposition::Leave,
+        });
+        let text = gettext_f(
+            &gettext("The card was removed from {reader}"),
+            &[("reader", &reader)],
+        );
+        Some(LogEntry::message(EntryKind::Warning, Time::now(), 0, text))
+    }
+
     fn error_row(&self, time: Time, message: &str, hint: Option<&str>) -> LogEntry {
         let text = match hint {
             Some(h) => format!("{message} ({h})"),
@@ -163,6 +184,9 @@ impl Window {
             match ev {
                 Event::Readers(list) => {
                     self.imp().pcsc_problem.replace(None);
+                    if let Some(row) = self.card_gone(&list) {
+                        rows.push(row);
+                    }
                     panel.set_readers(list);
                 }
                 Event::PcscUnavailable(e) => {
@@ -182,8 +206,14 @@ impl Window {
                     reader,
                     atr,
                     protocol,
+                    share,
                 } => {
-                    panel.set_connected(Some((reader.clone(), atr.clone())));
+                    panel.set_connected(Some(Connection {
+                        reader: reader.clone(),
+                        atr: atr.clone(),
+                        protocol,
+                        share,
+                    }));
                     let text = gettext_f(
                         &gettext("Connected to {reader} ({protocol})"),
                         &[("reader", &reader), ("protocol", protocol.label())],
@@ -205,8 +235,11 @@ impl Window {
                     panel.set_connected(None);
                 }
                 Event::ResetDone(Ok(atr)) => {
-                    if let Some(r) = panel.connected_reader() {
-                        panel.set_connected(Some((r, atr.clone())));
+                    if let Some(c) = panel.connection() {
+                        panel.set_connected(Some(Connection {
+                            atr: atr.clone(),
+                            ..c
+                        }));
                     }
                     rows.push(LogEntry {
                         response: atr,
