@@ -202,6 +202,58 @@ fn card_pulled_while_connected(app: &Application) {
     drop(bench);
 }
 
+/// A card that never answers: the window shows the command it waits for,
+/// Stop gives that card up (its reader says so), and the window connects
+/// and runs again afterwards.
+fn hung_card_is_abandoned_by_stop(app: &Application, dir: &std::path::Path) {
+    let mut bench = Bench::start();
+    let release = Arc::new(AtomicBool::new(false));
+    let card = TestCard::new(ATR_T0).silent_on(0xB0, release.clone());
+    bench.insert_cards_with_stop(vec![(0, Box::new(card), release)]);
+    let name = bench.reader_name();
+    let w = window(app);
+    wait_until("virtual reader listed", 10, || {
+        reader(&w, &name).is_some_and(|r| r.card_present)
+    });
+    load(&w, dir, "00 A4 04 00 02 3F 00\n00 B0 00 00 04\n");
+    w.reader_panel().select_reader(&name);
+    WidgetExt::activate_action(&w, "win.run", None).unwrap();
+    wait_until("the command in flight is shown", 10, || {
+        w.busy_text().is_some_and(|t| t.contains("00 B0 00 00 04"))
+    });
+    assert!(w.is_running());
+    let stopped = std::time::Instant::now();
+    WidgetExt::activate_action(&w, "win.stop", None).unwrap();
+    wait_until("the silent card is given up", 15, || !w.is_running());
+    println!("Stop → run over: {:?}", stopped.elapsed());
+    assert_eq!(w.reader_panel().connected_reader(), None);
+    let subtitle = w.reader_panel().reader_subtitle(&name).unwrap_or_default();
+    assert!(subtitle.contains("not responding"), "{subtitle}");
+    let rows = w.log_view().entries();
+    assert!(
+        rows.iter()
+            .any(|e| e.kind == EntryKind::Error && e.text.contains("00 B0 00 00 04")),
+        "an error row names the command: {rows:#?}"
+    );
+    assert!(w.busy_text().is_none());
+
+    // A fresh card thread: connecting and running work again.
+    w.reader_panel().select_reader(DEMO_READER);
+    WidgetExt::activate_action(&w, "win.connect", None).unwrap();
+    wait_until("connected to the demo card", 10, || {
+        w.reader_panel().connected_reader().as_deref() == Some(DEMO_READER)
+    });
+    let before = exchanges(&w).len();
+    run(&w);
+    assert_eq!(
+        exchanges(&w).len(),
+        before + 2,
+        "both lines ran on the demo card"
+    );
+    close_window(&w);
+    drop(bench);
+}
+
 fn reader_list_follows_the_card(app: &Application) {
     let mut bench = Bench::start();
     let name = bench.reader_name();
@@ -240,6 +292,10 @@ fn main() {
     let tests: &[Test] = &[
         ("run_on_the_virtual_card", run_on_the_virtual_card),
         ("card_removed_mid_script", card_removed_mid_script),
+        (
+            "hung_card_is_abandoned_by_stop",
+            hung_card_is_abandoned_by_stop,
+        ),
         ("card_pulled_while_connected", |a, _| {
             card_pulled_while_connected(a)
         }),

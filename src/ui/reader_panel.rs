@@ -61,6 +61,8 @@ mod imp {
         pub readers: RefCell<Vec<ReaderInfo>>,
         /// The connection, when there is one.
         pub connected: RefCell<Option<Connection>>,
+        /// Readers whose card did not answer, until it leaves or connects.
+        pub not_responding: RefCell<std::collections::HashSet<String>>,
         /// The reader row chosen for the next connection.
         pub chosen_row: RefCell<Option<adw::ActionRow>>,
         /// Wanted selection, kept while the reader is absent.
@@ -169,6 +171,11 @@ impl ReaderPanel {
             return;
         }
         imp.listed_connected.replace(connected.clone());
+        imp.not_responding.borrow_mut().retain(|name| {
+            connected.as_deref() != Some(name.as_str())
+                && readers.iter().any(|r| &r.name == name && r.card_present)
+        });
+        let not_responding = imp.not_responding.borrow().clone();
         let list = &imp.reader_list;
         // Keep the keyboard focus on the same reader across the rebuild.
         let focused = list
@@ -182,7 +189,11 @@ impl ReaderPanel {
         for r in &readers {
             let row = adw::ActionRow::builder()
                 .title(r.name.as_str())
-                .subtitle(reader_state(r))
+                .subtitle(if not_responding.contains(&r.name) {
+                    gettext("Card not responding")
+                } else {
+                    reader_state(r)
+                })
                 .activatable(true)
                 .build();
             let icon = if r.name == card::DEMO_READER {
@@ -278,6 +289,30 @@ impl ReaderPanel {
             .iter()
             .find(|r| r.name == name)
             .cloned()
+    }
+
+    /// The card in `reader` did not answer: say so on its row until it
+    /// is connected again or leaves.
+    pub fn set_not_responding(&self, reader: &str) {
+        let imp = self.imp();
+        imp.not_responding.borrow_mut().insert(reader.to_owned());
+        imp.listed_connected.replace(Some(String::new()));
+        let readers = imp.readers.borrow().clone();
+        self.set_readers(readers);
+    }
+
+    /// The subtitle of `reader`'s row (for tests).
+    pub fn reader_subtitle(&self, reader: &str) -> Option<String> {
+        let mut child = self.imp().reader_list.first_child();
+        while let Some(w) = child {
+            child = w.next_sibling();
+            if let Some(row) = w.downcast_ref::<adw::ActionRow>() {
+                if row.title() == reader {
+                    return row.subtitle().map(|s| s.to_string());
+                }
+            }
+        }
+        None
     }
 
     /// The Reset menu button follows the reset action, which GTK does not

@@ -62,6 +62,14 @@ pub(crate) mod imp {
         #[template_child]
         pub flap: TemplateChild<adw::Flap>,
         #[template_child]
+        pub busy_bar: TemplateChild<gtk::Revealer>,
+        #[template_child]
+        pub busy_spinner: TemplateChild<gtk::Spinner>,
+        #[template_child]
+        pub busy_label: TemplateChild<gtk::Label>,
+        /// Hides the busy bar when no news of the slow command comes.
+        pub busy_timeout: RefCell<Option<glib::SourceId>>,
+        #[template_child]
         pub panel_button: TemplateChild<gtk::ToggleButton>,
         #[template_child]
         pub log_paned: TemplateChild<gtk::Paned>,

@@ -1,6 +1,8 @@
 //! Running scripts from the window and showing what the worker reports.
 
+use adw::prelude::*;
 use adw::subclass::prelude::*;
+use gtk::glib;
 
 use super::glue;
 use super::log_entry::{EntryKind, LogEntry, Time};
@@ -148,6 +150,57 @@ impl Window {
         }
     }
 
+    /// Show (or hide) the command a card is slow to answer, with how long
+    /// it has waited; hidden by itself when no news comes.
+    fn show_busy(&self, f: Option<&crate::worker::InFlight>) {
+        let imp = self.imp();
+        if let Some(id) = imp.busy_timeout.take() {
+            id.remove();
+        }
+        let Some(f) = f else {
+            if imp.busy_bar.reveals_child() {
+                imp.busy_bar.set_reveal_child(false);
+                imp.busy_spinner.stop();
+            }
+            return;
+        };
+        let seconds = format!("{:.1}", f.since.elapsed().as_secs_f64());
+        let text = if f.command.is_empty() {
+            gettext_f(
+                &gettext("Waiting {seconds} s for the card in {reader} to reset"),
+                &[("seconds", &seconds), ("reader", &f.reader)],
+            )
+        } else {
+            gettext_f(
+                &gettext("Waiting {seconds} s for the card in {reader} to answer {command}"),
+                &[
+                    ("seconds", &seconds),
+                    ("reader", &f.reader),
+                    ("command", &crate::apdu::hex_spaced(&f.command)),
+                ],
+            )
+        };
+        imp.busy_label.set_label(&text);
+        imp.busy_bar.set_reveal_child(true);
+        imp.busy_spinner.start();
+        let weak = self.downgrade();
+        let id = glib::timeout_add_local_once(crate::worker::BUSY_EVERY * 3, move || {
+            if let Some(w) = weak.upgrade() {
+                w.imp().busy_timeout.take();
+                w.show_busy(None);
+            }
+        });
+        imp.busy_timeout.replace(Some(id));
+    }
+
+    /// The slow command shown, if any (for tests).
+    pub fn busy_text(&self) -> Option<String> {
+        let imp = self.imp();
+        imp.busy_bar
+            .reveals_child()
+            .then(|| imp.busy_label.label().to_string())
+    }
+
     /// The monitor says the connected card has left (or its reader has):
     /// the panel forgets the connection at once, and the log says so.
     fn card_gone(&self, readers: &[card::ReaderInfo]) -> Option<LogEntry> {
@@ -181,6 +234,8 @@ impl Window {
         let mut rows: Vec<LogEntry> = Vec::new();
         let panel = self.reader_panel();
         for ev in events {
+            // Any news but a slow command's means it is no longer waiting.
+            self.show_busy(None);
             match ev {
                 Event::Readers(list) => {
                     self.imp().pcsc_problem.replace(None);
@@ -255,6 +310,31 @@ impl Window {
                     self.toast(&msg);
                 }
                 Event::RunStarted => {}
+                Event::Busy(f) => {
+                    self.show_busy(Some(&f));
+                    continue;
+                }
+                Event::Abandoned(f) => {
+                    let msg = if f.command.is_empty() {
+                        gettext_f(
+                            &gettext("The card in {reader} did not answer the reset: its connection was given up"),
+                            &[("reader", &f.reader)],
+                        )
+                    } else {
+                        gettext_f(
+                            &gettext("The card in {reader} did not answer {command}: its connection was given up"),
+                            &[
+                                ("reader", &f.reader),
+                                ("command", &crate::apdu::hex_spaced(&f.command)),
+                            ],
+                        )
+                    };
+                    rows.push(self.error_row(time, &msg, None));
+                    self.toast(&msg);
+                    panel.set_connected(None);
+                    panel.set_not_responding(&f.reader);
+                    self.set_running(false);
+                }
                 Event::Exchanges(list) => {
                     for e in &list {
                         LogEntry::push_event(&mut rows, time, e);

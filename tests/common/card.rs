@@ -31,6 +31,8 @@ pub struct TestCard {
     journal: Arc<Mutex<Journal>>,
     /// Leave the reader after answering a command with this INS.
     leave_on: Option<(u8, Arc<AtomicBool>)>,
+    /// Never answer a command with this INS, until the flag is set.
+    silent_on: Option<(u8, Arc<AtomicBool>)>,
 }
 
 impl TestCard {
@@ -40,7 +42,16 @@ impl TestCard {
             protocol: Protocol::Any,
             journal: Arc::default(),
             leave_on: None,
+            silent_on: None,
         }
+    }
+
+    /// A command with instruction `ins` gets no answer at all until
+    /// `release` is set (give it the vpcd server's stop flag, so the bench
+    /// can still take the card out).
+    pub fn silent_on(mut self, ins: u8, release: Arc<AtomicBool>) -> TestCard {
+        self.silent_on = Some((ins, release));
+        self
     }
 
     /// After answering a command with instruction `ins`, set `stop` (the
@@ -96,6 +107,14 @@ impl Card for TestCard {
         if let Some((ins, stop)) = &self.leave_on {
             if command.get(1) == Some(ins) {
                 stop.store(true, Ordering::SeqCst);
+            }
+        }
+        if let Some((ins, release)) = &self.silent_on {
+            if command.get(1) == Some(ins) {
+                while !release.load(Ordering::SeqCst) {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                return Ok(vec![0x6F, 0x00]);
             }
         }
         Ok(self.answer(command))
