@@ -117,6 +117,9 @@ impl Application {
             ("win.preferences", &["<Control>comma"]),
             ("win.shortcuts", &["<Control>question"]),
             ("win.toggle-panel", &["F9"]),
+            ("win.focus-editor", &["<Alt>1"]),
+            ("win.focus-log", &["<Alt>2"]),
+            ("win.focus-readers", &["<Alt>3"]),
         ] {
             self.set_accels_for_action(action, accels);
         }

@@ -138,6 +138,8 @@ impl LogView {
             ));
         }
         imp.list_view.add_controller(keys);
+        // One Tab stop however many rows: arrows move between them.
+        super::focus::one_tab_stop(&*imp.list_view);
 
         imp.ascii_toggle.connect_toggled(clone!(
             #[weak(rename_to = view)]

@@ -5,6 +5,7 @@ pub mod application;
 mod detail;
 pub mod editor;
 pub mod export;
+mod focus;
 mod glue;
 pub mod log_entry;
 pub mod log_line;

@@ -123,6 +123,7 @@ mod imp {
                     move |_| button.set_has_tooltip(true)
                 ));
             }
+            crate::ui::focus::one_tab_stop(&*self.reader_list);
             // Choosing is activating (click, Enter, Space): moving the
             // focus through the list chooses nothing.
             self.reader_list.connect_row_activated(glib::clone!(
@@ -313,6 +314,12 @@ impl ReaderPanel {
             }
         }
         None
+    }
+
+    /// Put the keyboard focus on the chosen reader's row.
+    pub fn focus_readers(&self) -> bool {
+        let row = self.imp().chosen_row.borrow().clone();
+        row.is_some_and(|r| r.grab_focus())
     }
 
     /// The Reset menu button follows the reset action, which GTK does not

@@ -181,6 +181,19 @@ fn install_actions(klass: &mut <imp::Window as ObjectSubclass>::Class) {
         w.run_range(Some(range), false);
     });
     klass.install_action("win.step", None, |w, _, _| w.step());
+    klass.install_action("win.focus-editor", None, |w, _, _| {
+        w.editor().view().grab_focus();
+    });
+    klass.install_action("win.focus-log", None, |w, _, _| {
+        w.log_view().list_view().grab_focus();
+    });
+    klass.install_action("win.focus-readers", None, |w, _, _| {
+        let flap = &w.imp().flap;
+        if !flap.reveals_flap() {
+            flap.set_reveal_flap(true);
+        }
+        w.reader_panel().focus_readers();
+    });
     klass.install_action("win.first-error", None, |w, _, _| {
         let editor = w.editor();
         if let Some(line) = editor.script().errors.iter().map(|e| e.pos.line).min() {
