@@ -233,6 +233,11 @@ fn button_labels(widgets: &[gtk::Widget]) -> Vec<String> {
             b.label()
         } else if let Some(b) = w.downcast_ref::<gtk::MenuButton>() {
             b.label()
+        } else if let Some(l) = w
+            .downcast_ref::<gtk::Label>()
+            .filter(|l| l.uses_underline() && l.ancestor(gtk::Button::static_type()).is_some())
+        {
+            Some(l.label())
         } else {
             w.downcast_ref::<adw::ButtonContent>().map(|c| c.label())
         };
@@ -247,15 +252,16 @@ fn child(lang: &str) {
     let w = common::gui::window(&app);
     let widgets = descendants(w.upcast_ref());
 
-    // The main menu, as built from window.ui.
-    let menu = widgets
+    // The menus: the main menu, the log's and the script's context menu.
+    let mut items = Vec::new();
+    for menu in widgets
         .iter()
         .filter_map(|x| x.downcast_ref::<gtk::MenuButton>())
-        .find(|b| b.is_primary())
-        .and_then(|b| b.menu_model())
-        .expect("the primary menu button has a menu");
-    let mut items = Vec::new();
-    menu_labels(&menu, &mut items);
+        .filter_map(|b| b.menu_model())
+        .chain(w.editor().view().extra_menu())
+    {
+        menu_labels(&menu, &mut items);
+    }
     for id in [
         "_New",
         "_Open…",

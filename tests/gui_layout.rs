@@ -110,6 +110,9 @@ fn parent() {
 fn child(run: &str) {
     let (lang, scale) = run.split_once(':').expect("LANG:SCALE");
     let (app, _hold) = common::gui::start_app();
+    if lang == "en" && scale == "1" {
+        header_per_hig(&app);
+    }
     let sizes: &[(i32, i32)] = if scale == "1" { &SIZES } else { &SCALED_SIZES };
     for &(width, height) in sizes {
         check_size(&app, width, height);
@@ -259,6 +262,60 @@ fn check_size(app: &Application, width: i32, height: i32) {
         &bounds(&w, &connect),
         &format!("{size}: the Connect button"),
     );
+    common::gui::close_window(&w);
+}
+
+/// Errors are counted beside a Run button that keeps its look; the count
+/// leads to the first error; the main menu is short; the Reset button's
+/// tooltip is not drawn over its open menu.
+fn header_per_hig(app: &Application) {
+    let w = sized_window(app, 1280, 800);
+    let run = find_button(&w, "win.run");
+    w.editor().set_text("00 A4 04 00 00\n\nzz\n00 B0 00 00 0\n");
+    w.editor().validate_now();
+    settle();
+    assert!(run.has_css_class("suggested-action"), "Run keeps its look");
+    assert!(!run.has_css_class("destructive-action"));
+    let errors = find_button(&w, "win.first-error");
+    inside(&w, &bounds(&w, &errors), "the error count");
+    let text: String = descendants(errors.upcast_ref())
+        .into_iter()
+        .filter_map(|x| x.downcast::<gtk::Label>().ok())
+        .map(|l| l.text().to_string())
+        .collect();
+    assert_eq!(text, "2 errors");
+    errors.emit_clicked();
+    assert_eq!(w.editor().cursor_line(), 3, "the first error");
+    w.editor().set_text("00 A4 04 00 00\n");
+    w.editor().validate_now();
+    settle();
+    assert!(!errors.is_visible(), "no count without errors");
+
+    let menu = descendants(w.upcast_ref())
+        .into_iter()
+        .filter_map(|x| x.downcast::<gtk::MenuButton>().ok())
+        .find(|b| b.is_primary())
+        .and_then(|b| b.menu_model())
+        .expect("the main menu");
+    let items: i32 = (0..menu.n_items())
+        .filter_map(|i| menu.item_link(i, "section"))
+        .map(|s| s.n_items())
+        .sum();
+    assert!(items <= 8, "{items} items in the main menu");
+
+    let reset = descendants(w.upcast_ref())
+        .into_iter()
+        .filter_map(|x| x.downcast::<gtk::MenuButton>().ok())
+        .find(|b| b.menu_model().is_some() && !b.is_primary() && b.label().is_some())
+        .expect("the Reset menu button");
+    assert!(reset.has_tooltip());
+    reset.popup();
+    wait_until("the Reset menu open", 5, || {
+        reset.popover().is_some_and(|p| p.is_visible())
+    });
+    assert!(!reset.has_tooltip(), "no tooltip over the open menu");
+    reset.popdown();
+    wait_until("the tooltip back", 5, || reset.has_tooltip());
     common::gui::close_window(&w);
 }
 

@@ -81,6 +81,8 @@ pub(crate) mod imp {
         pub reader_panel: TemplateChild<ReaderPanel>,
         #[template_child]
         pub recent_menu: TemplateChild<gio::Menu>,
+        #[template_child]
+        pub editor_menu: TemplateChild<gio::Menu>,
         pub file: RefCell<Option<PathBuf>>,
         pub settings: RefCell<Settings>,
         pub requests: OnceCell<async_channel::Sender<Request>>,
@@ -305,6 +307,8 @@ impl Window {
         ));
         imp.editor.view().add_controller(drop);
 
+        // Running a part and finding belong to the script: its context menu.
+        imp.editor.view().set_extra_menu(Some(&*imp.editor_menu));
         let flap = &imp.flap;
         self.add_action(&gio::PropertyAction::new(
             "toggle-panel",
@@ -662,14 +666,6 @@ impl Window {
             return;
         };
         let imp = self.imp();
-        if let Some(s) = builder.object::<gtk::Switch>("auto_get_response") {
-            imp.reader_panel
-                .auto_get_response_switch()
-                .bind_property("active", &s, "active")
-                .bidirectional()
-                .sync_create()
-                .build();
-        }
         if let Some(s) = builder.object::<gtk::Switch>("show_ascii") {
             s.set_active(imp.log_view.show_ascii());
             s.connect_active_notify(clone!(
