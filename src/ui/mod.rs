@@ -15,6 +15,7 @@ pub mod log_view;
 pub mod reader_panel;
 pub mod window;
 mod window_files;
+mod window_first_steps;
 mod window_run;
 
 use std::path::PathBuf;

@@ -83,6 +83,18 @@ pub(crate) mod imp {
         pub recent_menu: TemplateChild<gio::Menu>,
         #[template_child]
         pub editor_menu: TemplateChild<gio::Menu>,
+        #[template_child]
+        pub insert_button: TemplateChild<gtk::MenuButton>,
+        #[template_child]
+        pub apdu_entry: TemplateChild<gtk::Entry>,
+        #[template_child]
+        pub log_stack: TemplateChild<gtk::Stack>,
+        #[template_child]
+        pub editor_placeholder: TemplateChild<gtk::Label>,
+        /// Lines sent from the APDU entry, oldest first.
+        pub history: RefCell<Vec<String>>,
+        /// Where Up and Down are in `history` (None: a new line).
+        pub history_pos: Cell<Option<usize>>,
         pub file: RefCell<Option<PathBuf>>,
         pub settings: RefCell<Settings>,
         pub requests: OnceCell<async_channel::Sender<Request>>,
@@ -183,6 +195,16 @@ fn install_actions(klass: &mut <imp::Window as ObjectSubclass>::Class) {
         w.run_range(Some(range), false);
     });
     klass.install_action("win.step", None, |w, _, _| w.step());
+    klass.install_action("win.insert-example", None, |w, _, _| w.insert_example());
+    klass.install_action(
+        "win.insert-snippet",
+        Some(glib::VariantTy::STRING),
+        |w, _, p| {
+            if let Some(id) = p.and_then(|p| p.get::<String>()) {
+                w.insert_snippet(&id);
+            }
+        },
+    );
     klass.install_action("win.focus-editor", None, |w, _, _| {
         w.editor().view().grab_focus();
     });
@@ -272,6 +294,9 @@ impl Window {
         }
 
         let buffer = imp.editor.buffer();
+        let placeholder = imp.editor_placeholder.get();
+        placeholder.set_visible(buffer.char_count() == 0);
+        buffer.connect_changed(move |b| placeholder.set_visible(b.char_count() == 0));
         buffer.connect_modified_changed(clone!(
             #[weak(rename_to = w)]
             self,
@@ -307,8 +332,14 @@ impl Window {
         ));
         imp.editor.view().add_controller(drop);
 
-        // Running a part and finding belong to the script: its context menu.
+        // Running a part and finding belong to the script: its context menu,
+        // which also inserts common APDUs as the header's Insert menu does.
+        let insert = self.insert_menu();
+        imp.insert_button.set_menu_model(Some(&insert));
+        imp.editor_menu
+            .append_submenu(Some(&gettext("_Insert")), &insert);
         imp.editor.view().set_extra_menu(Some(&*imp.editor_menu));
+        self.setup_apdu_entry();
         let flap = &imp.flap;
         self.add_action(&gio::PropertyAction::new(
             "toggle-panel",
@@ -585,6 +616,27 @@ impl Window {
         )));
     }
 
+    /// Common APDUs, each inserted as a script line with what it does.
+    fn insert_menu(&self) -> gio::Menu {
+        let menu = gio::Menu::new();
+        let apdus = gio::Menu::new();
+        for (id, bytes, what) in super::window_first_steps::snippets() {
+            // Menu labels take `_` as a mnemonic mark.
+            let label = format!("{} — {bytes}", what.replace('_', "__"));
+            let item = gio::MenuItem::new(Some(&label), None);
+            item.set_action_and_target_value(Some("win.insert-snippet"), Some(&id.to_variant()));
+            apdus.append_item(&item);
+        }
+        menu.append_section(None, &apdus);
+        let more = gio::Menu::new();
+        more.append(
+            Some(&gettext("_Example Script")),
+            Some("win.insert-example"),
+        );
+        menu.append_section(None, &more);
+        menu
+    }
+
     /// Narrow windows show the header's buttons as icons, and leave Save
     /// and Step to the menu and their keys.
     fn set_compact(&self, compact: bool) {
@@ -600,6 +652,7 @@ impl Window {
             label.set_visible(!compact);
         }
         imp.save_button.set_visible(!compact);
+        imp.insert_button.set_visible(!compact);
         imp.step_button.set_visible(!compact);
     }
 

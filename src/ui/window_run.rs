@@ -92,13 +92,17 @@ impl Window {
                 .collect(),
         };
         if statements.is_empty() {
-            self.toast(&gettext("Nothing to run on these lines"));
+            self.toast(&if range.is_none() {
+                gettext("The script is empty: type an APDU such as 00 A4 04 00 00, or insert one from the Insert menu")
+            } else {
+                gettext("Nothing to run on these lines")
+            });
             return;
         }
         self.start_run(statements, stepping);
     }
 
-    fn start_run(&self, statements: Vec<Statement>, stepping: bool) {
+    pub(crate) fn start_run(&self, statements: Vec<Statement>, stepping: bool) {
         let panel = self.reader_panel();
         let reader = panel
             .selected_reader()

@@ -1,0 +1,207 @@
+//! A first start: the empty log explains itself and inserts an example,
+//! the empty editor has a placeholder, an empty script says so, the Insert
+//! menu adds common APDUs, and the one-line entry sends at once with a
+//! history walked by Up and Down (keys pressed through the X server).
+//!
+//! Run: `dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24"
+//! cargo test --test gui_first_steps`
+
+mod common;
+
+use adw::prelude::*;
+use apdu_scriptor::ui::log_entry::{EntryKind, LogEntry};
+use apdu_scriptor::ui::{Application, Window};
+use common::gui::{descendants, focus_x_window, press, settle, wait_until, xdotool};
+
+fn exchanges(w: &Window) -> Vec<LogEntry> {
+    w.log_view()
+        .entries()
+        .into_iter()
+        .filter(|e| e.kind == EntryKind::Exchange)
+        .collect()
+}
+
+fn status_page(w: &Window) -> adw::StatusPage {
+    descendants(w.upcast_ref())
+        .into_iter()
+        .find_map(|x| x.downcast::<adw::StatusPage>().ok())
+        .expect("the log's empty state")
+}
+
+fn placeholder_shown(w: &Window) -> bool {
+    descendants(w.upcast_ref())
+        .into_iter()
+        .filter_map(|x| x.downcast::<gtk::Label>().ok())
+        .any(|l| l.text().starts_with("Type APDUs here") && l.is_drawable())
+}
+
+fn run(w: &Window) {
+    WidgetExt::activate_action(w, "win.run", None).unwrap();
+    wait_until("run finished", 20, || {
+        !w.is_running()
+            && w.log_view()
+                .entries()
+                .iter()
+                .any(|e| e.kind == EntryKind::Summary)
+    });
+}
+
+fn empty_log_offers_an_example(app: &Application) {
+    let w = common::gui::window(app);
+    settle();
+    assert!(
+        status_page(&w).is_drawable(),
+        "the empty log explains itself"
+    );
+    assert!(!w.log_view().list_view().is_drawable());
+    assert!(placeholder_shown(&w), "the empty editor has a placeholder");
+
+    // Running nothing says the script is empty.
+    WidgetExt::activate_action(&w, "win.run", None).unwrap();
+    let toast = w.last_toast().unwrap_or_default();
+    assert!(toast.contains("The script is empty"), "{toast}");
+
+    let example = descendants(w.upcast_ref())
+        .into_iter()
+        .filter_map(|x| x.downcast::<gtk::Button>().ok())
+        .find(|b| b.action_name().as_deref() == Some("win.insert-example"))
+        .expect("the Insert Example button");
+    assert!(example.is_drawable());
+    example.emit_clicked();
+    settle();
+    assert!(!placeholder_shown(&w));
+    assert!(w
+        .editor()
+        .text()
+        .contains("00 A4 04 00 09 F0 41 50 44 55 53 43 52 01"));
+    assert_eq!(w.editor().error_count(), 0);
+    run(&w);
+    let sws: Vec<String> = exchanges(&w).iter().map(|e| e.sw_text()).collect();
+    assert_eq!(sws, ["6128", "9000"], "the example runs on the demo card");
+    assert!(!status_page(&w).is_drawable());
+    assert!(w.log_view().list_view().is_drawable());
+    common::gui::close_window(&w);
+}
+
+fn insert_menu_adds_common_apdus(app: &Application) {
+    let w = common::gui::window(app);
+    let button = descendants(w.upcast_ref())
+        .into_iter()
+        .filter_map(|x| x.downcast::<gtk::MenuButton>().ok())
+        .find(|b| b.icon_name().as_deref() == Some("list-add-symbolic"))
+        .expect("the Insert menu button");
+    let menu = button.menu_model().expect("its menu");
+    let mut targets = Vec::new();
+    for i in 0..menu.n_items() {
+        let Some(section) = menu.item_link(i, "section") else {
+            continue;
+        };
+        for j in 0..section.n_items() {
+            let action = section
+                .item_attribute_value(j, "action", None)
+                .and_then(|v| v.get::<String>());
+            let target = section.item_attribute_value(j, "target", None);
+            targets.push((action.unwrap_or_default(), target));
+        }
+    }
+    assert!(targets.len() >= 13, "{targets:?}");
+    for (action, target) in &targets {
+        WidgetExt::activate_action(&w, action, target.as_ref()).unwrap();
+    }
+    let text = w.editor().text();
+    for apdu in [
+        "00 A4 04 00",
+        "00 A4 00 00 02 3F 00",
+        "00 A4 08 00",
+        "00 B0",
+        "00 B2",
+        "00 D6",
+        "00 20",
+        "00 CA",
+        "00 84",
+        "00 C0",
+        "00 70",
+        "FF CA 00 00 00",
+    ] {
+        assert!(text.contains(apdu), "{apdu} inserted:\n{text}");
+    }
+    w.editor().validate_now();
+    assert_eq!(
+        w.editor().error_count(),
+        0,
+        "every inserted line is valid:\n{text}"
+    );
+    assert!(w.editor().view().has_focus() || w.editor().view().is_focus());
+    common::gui::close_window(&w);
+}
+
+fn entry_text(w: &Window) -> String {
+    descendants(w.upcast_ref())
+        .into_iter()
+        .filter_map(|x| x.downcast::<gtk::Entry>().ok())
+        .find(|e| e.has_css_class("monospace"))
+        .map(|e| e.text().to_string())
+        .expect("the APDU entry")
+}
+
+fn apdu_entry_sends_at_once(app: &Application) {
+    let w = common::gui::window(app);
+    focus_x_window(&w, &w.title().unwrap_or_default());
+    let entry = descendants(w.upcast_ref())
+        .into_iter()
+        .filter_map(|x| x.downcast::<gtk::Entry>().ok())
+        .find(|e| e.has_css_class("monospace"))
+        .expect("the APDU entry");
+    entry.grab_focus();
+    settle();
+    let send = |text: &str| {
+        xdotool(&["type", "--delay", "5", text]);
+        press("Return");
+    };
+    send("00 A4 04 00 09 F0 41 50 44 55 53 43 52 01");
+    wait_until("the SELECT is sent", 10, || exchanges(&w).len() == 1);
+    wait_until("the entry is cleared", 5, || entry_text(&w).is_empty());
+    send("00b081000d");
+    wait_until("the READ BINARY is sent", 10, || exchanges(&w).len() == 2);
+    let x = exchanges(&w);
+    assert_eq!(x[0].sw_text(), "6128");
+    assert_eq!(x[1].sw_text(), "9000");
+    assert_eq!(x[1].line, 0, "no script line to point at");
+    assert!(w.editor().text().is_empty(), "the script is untouched");
+
+    press("Up");
+    wait_until("Up: the last line", 5, || entry_text(&w) == "00b081000d");
+    press("Up");
+    wait_until("Up again: the first", 5, || {
+        entry_text(&w) == "00 A4 04 00 09 F0 41 50 44 55 53 43 52 01"
+    });
+    press("Down");
+    wait_until("Down: the last", 5, || entry_text(&w) == "00b081000d");
+    press("Down");
+    wait_until("Down again: empty", 5, || entry_text(&w).is_empty());
+
+    send("00 zz");
+    settle();
+    assert_eq!(entry_text(&w), "00 zz", "an invalid line stays");
+    assert_eq!(exchanges(&w).len(), 2, "and is not sent");
+    assert!(w.last_toast().unwrap_or_default().starts_with("Not sent"));
+    common::gui::close_window(&w);
+}
+
+type Test = (&'static str, fn(&Application));
+
+fn main() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::gui::use_private_home(tmp.path());
+    std::env::set_var("GSK_RENDERER", "cairo");
+    let (app, _hold) = common::gui::start_app();
+    let tests: &[Test] = &[
+        ("empty_log_offers_an_example", empty_log_offers_an_example),
+        (
+            "insert_menu_adds_common_apdus",
+            insert_menu_adds_common_apdus,
+        ),
+        ("apdu_entry_sends_at_once", apdu_entry_sends_at_once),
+    ];
+    common::gui::run_tests(&app, tests, |f| f(&app));
+}
