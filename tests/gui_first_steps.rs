@@ -188,6 +188,92 @@ fn apdu_entry_sends_at_once(app: &Application) {
     common::gui::close_window(&w);
 }
 
+fn builder_inserts_a_checked_line(app: &Application) {
+    let w = common::gui::window(app);
+    focus_x_window(&w, &w.title().unwrap_or_default());
+    w.editor().view().grab_focus();
+    press("ctrl+b");
+    let find = || {
+        gtk::Window::list_toplevels()
+            .into_iter()
+            .filter_map(|t| t.downcast::<adw::Window>().ok())
+            .find(|t| t.title().as_deref() == Some("APDU Builder") && t.is_visible())
+    };
+    wait_until("Ctrl+B opens the builder", 10, || find().is_some());
+    let dialog = find().unwrap();
+    let widgets = descendants(dialog.upcast_ref());
+    let row = |title: &str| {
+        widgets
+            .iter()
+            .filter_map(|x| x.downcast_ref::<adw::EntryRow>())
+            .find(|r| r.title().starts_with(title))
+            .cloned()
+            .unwrap_or_else(|| panic!("the {title} row"))
+    };
+    let label = |class: &str| {
+        widgets
+            .iter()
+            .filter_map(|x| x.downcast_ref::<gtk::Label>())
+            .find(|l| l.has_css_class(class) && l.is_selectable() == (class == "monospace"))
+            .cloned()
+            .unwrap()
+    };
+    let preview = label("monospace");
+    let problem = label("warning");
+    let insert = widgets
+        .iter()
+        .filter_map(|x| x.downcast_ref::<gtk::Button>())
+        .find(|b| b.has_css_class("suggested-action"))
+        .cloned()
+        .expect("the Insert button");
+    assert_eq!(preview.text(), "00 A4 04 00");
+    row("Data").set_text("F0 41 50 44 55 53 43 52 01");
+    assert_eq!(
+        preview.text(),
+        "00 A4 04 00 09 F0 41 50 44 55 53 43 52 01",
+        "Lc counted"
+    );
+    assert!(!problem.is_visible());
+    row("Le").set_text("00");
+    assert_eq!(
+        preview.text(),
+        "00 A4 04 00 09 F0 41 50 44 55 53 43 52 01 00"
+    );
+    // A typed Lc that does not match the data is kept, with a warning.
+    row("Lc").set_text("05");
+    assert!(preview.text().starts_with("00 A4 04 00 05 F0"));
+    assert!(
+        problem.is_visible() && problem.text().contains('5'),
+        "{}",
+        problem.text()
+    );
+    row("Lc").set_text("");
+    let extended = widgets
+        .iter()
+        .filter_map(|x| x.downcast_ref::<gtk::Switch>())
+        .next()
+        .cloned()
+        .unwrap();
+    extended.set_active(true);
+    assert_eq!(
+        preview.text(),
+        "00 A4 04 00 00 00 09 F0 41 50 44 55 53 43 52 01 00 00"
+    );
+    extended.set_active(false);
+    row("CLA").set_text("0");
+    assert!(!insert.is_sensitive(), "no Insert while a field is wrong");
+    assert!(problem.text().contains("CLA"));
+    row("CLA").set_text("00");
+    assert!(insert.is_sensitive());
+    insert.emit_clicked();
+    wait_until("the builder closes", 5, || find().is_none());
+    assert_eq!(
+        w.editor().text(),
+        "00 A4 04 00 09 F0 41 50 44 55 53 43 52 01 00"
+    );
+    common::gui::close_window(&w);
+}
+
 type Test = (&'static str, fn(&Application));
 
 fn main() {
@@ -202,6 +288,10 @@ fn main() {
             insert_menu_adds_common_apdus,
         ),
         ("apdu_entry_sends_at_once", apdu_entry_sends_at_once),
+        (
+            "builder_inserts_a_checked_line",
+            builder_inserts_a_checked_line,
+        ),
     ];
     common::gui::run_tests(&app, tests, |f| f(&app));
 }

@@ -117,6 +117,7 @@ impl Application {
             ("win.preferences", &["<Control>comma"]),
             ("win.shortcuts", &["<Control>question"]),
             ("win.toggle-panel", &["F9"]),
+            ("win.apdu-builder", &["<Control>b"]),
             ("win.focus-editor", &["<Alt>1"]),
             ("win.focus-log", &["<Alt>2"]),
             ("win.focus-readers", &["<Alt>3"]),

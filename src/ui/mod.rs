@@ -1,6 +1,7 @@
 //! The GTK user interface: thin GObject subclasses over the core. All card
 //! access goes through [`crate::worker`].
 
+pub mod apdu_builder;
 pub mod application;
 mod detail;
 pub mod editor;

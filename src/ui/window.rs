@@ -196,6 +196,9 @@ fn install_actions(klass: &mut <imp::Window as ObjectSubclass>::Class) {
     });
     klass.install_action("win.step", None, |w, _, _| w.step());
     klass.install_action("win.insert-example", None, |w, _, _| w.insert_example());
+    klass.install_action("win.apdu-builder", None, |w, _, _| {
+        super::apdu_builder::show(w);
+    });
     klass.install_action(
         "win.insert-snippet",
         Some(glib::VariantTy::STRING),
@@ -629,6 +632,7 @@ impl Window {
         }
         menu.append_section(None, &apdus);
         let more = gio::Menu::new();
+        more.append(Some(&gettext("APDU _Builder…")), Some("win.apdu-builder"));
         more.append(
             Some(&gettext("_Example Script")),
             Some("win.insert-example"),
