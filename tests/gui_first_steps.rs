@@ -274,6 +274,30 @@ fn builder_inserts_a_checked_line(app: &Application) {
     common::gui::close_window(&w);
 }
 
+fn about_has_the_icon_and_the_tracker(app: &Application) {
+    let w = common::gui::window(app);
+    let id = apdu_scriptor::config::APP_ID;
+    let theme = gtk::IconTheme::for_display(&gtk::prelude::WidgetExt::display(&w));
+    assert!(theme.has_icon(id), "the app icon comes with the program");
+    app.activate_action("about", None);
+    let find = || {
+        gtk::Window::list_toplevels()
+            .into_iter()
+            .find_map(|t| t.downcast::<adw::AboutWindow>().ok())
+    };
+    wait_until("the About window", 10, || find().is_some());
+    let about = find().unwrap();
+    assert_eq!(about.application_icon(), id);
+    assert!(
+        about.issue_url().contains("/issues"),
+        "{}",
+        about.issue_url()
+    );
+    assert!(!about.translator_credits().is_empty());
+    about.close();
+    common::gui::close_window(&w);
+}
+
 type Test = (&'static str, fn(&Application));
 
 fn main() {
@@ -291,6 +315,10 @@ fn main() {
         (
             "builder_inserts_a_checked_line",
             builder_inserts_a_checked_line,
+        ),
+        (
+            "about_has_the_icon_and_the_tracker",
+            about_has_the_icon_and_the_tracker,
         ),
     ];
     common::gui::run_tests(&app, tests, |f| f(&app));

@@ -29,6 +29,8 @@ mod imp {
     impl ApplicationImpl for Application {
         fn startup(&self) {
             self.parent_startup();
+            // From the resource bundle when not installed.
+            gtk::Window::set_default_icon_name(config::APP_ID);
             self.obj().setup_actions();
         }
 
@@ -156,6 +158,7 @@ impl Application {
             .license_type(gtk::License::Gpl30)
             .developer_name(gettext("The APDU Scriptor developers"))
             .website("https://github.com/apduscriptor/apdu-scriptor")
+            .issue_url("https://github.com/apduscriptor/apdu-scriptor/issues")
             .translator_credits(gettext("translator-credits"))
             .build();
         about.add_credit_section(
