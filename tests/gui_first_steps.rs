@@ -298,6 +298,34 @@ fn about_has_the_icon_and_the_tracker(app: &Application) {
     common::gui::close_window(&w);
 }
 
+fn open_dialog_opens_the_chosen_file(app: &Application) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chosen.apdu");
+    std::fs::write(&path, "00 A4 00 00 02 3F 00\n").unwrap();
+    let w = common::gui::window(app);
+    WidgetExt::activate_action(&w, "win.open", None).unwrap();
+    let find = || {
+        gtk::Window::list_toplevels()
+            .into_iter()
+            .find_map(|t| t.downcast::<gtk::FileChooserDialog>().ok())
+            .filter(|d| d.is_visible())
+    };
+    wait_until("the file chooser", 10, || find().is_some());
+    let chooser = find().unwrap();
+    chooser
+        .set_file(&gtk::gio::File::for_path(&path))
+        .expect("choose the file");
+    wait_until("the file selected", 10, || {
+        chooser.file().and_then(|f| f.path()).as_deref() == Some(path.as_path())
+    });
+    chooser.response(gtk::ResponseType::Accept);
+    wait_until("the chosen file is open", 10, || {
+        w.file().as_deref() == Some(path.as_path())
+    });
+    assert_eq!(w.editor().text(), "00 A4 00 00 02 3F 00\n");
+    common::gui::close_window(&w);
+}
+
 type Test = (&'static str, fn(&Application));
 
 fn main() {
@@ -319,6 +347,10 @@ fn main() {
         (
             "about_has_the_icon_and_the_tracker",
             about_has_the_icon_and_the_tracker,
+        ),
+        (
+            "open_dialog_opens_the_chosen_file",
+            open_dialog_opens_the_chosen_file,
         ),
     ];
     common::gui::run_tests(&app, tests, |f| f(&app));
