@@ -112,6 +112,7 @@ fn child(run: &str) {
     let (app, _hold) = common::gui::start_app();
     if lang == "en" && scale == "1" {
         header_per_hig(&app);
+        panel_state_is_remembered(&app);
     }
     let sizes: &[(i32, i32)] = if scale == "1" { &SIZES } else { &SCALED_SIZES };
     for &(width, height) in sizes {
@@ -263,6 +264,23 @@ fn check_size(app: &Application, width: i32, height: i32) {
         &format!("{size}: the Connect button"),
     );
     common::gui::close_window(&w);
+}
+
+/// Hidden by F9 in a wide window, the panel stays hidden in the next one;
+/// shown again, it is shown again.
+fn panel_state_is_remembered(app: &Application) {
+    for shown in [false, true] {
+        let w = sized_window(app, 1280, 800);
+        if w.panel_shown() != shown {
+            WidgetExt::activate_action(&w, "win.toggle-panel", None).unwrap();
+        }
+        wait_until("panel toggled", 5, || w.panel_shown() == shown);
+        w.save_settings();
+        common::gui::close_window(&w);
+        let w = sized_window(app, 1280, 800);
+        assert_eq!(w.panel_shown(), shown, "remembered");
+        common::gui::close_window(&w);
+    }
 }
 
 /// Errors are counted beside a Run button that keeps its look; the count
