@@ -240,8 +240,7 @@ fn check_size(app: &Application, width: i32, height: i32) {
         w.panel_shown() != before
     });
     assert_eq!(toggle.is_active(), w.panel_shown());
-    let title = w.title().unwrap_or_default();
-    common::gui::focus_x_window(&w, &title);
+    common::gui::focus_own_x_window(&w);
     common::gui::press("F9");
     wait_until("F9 toggles the panel", 5, || w.panel_shown() == before);
     if !w.panel_shown() {

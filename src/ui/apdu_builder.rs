@@ -108,6 +108,7 @@ pub fn show(window: &Window) -> Option<adw::Window> {
     ));
     dialog.add_controller(escape);
     dialog.set_transient_for(Some(window));
+    dialog.set_destroy_with_parent(true);
     dialog.present();
     Some(dialog)
 }

@@ -17,6 +17,7 @@ pub mod reader_panel;
 pub mod window;
 mod window_files;
 mod window_first_steps;
+mod window_layout;
 mod window_run;
 
 use std::path::PathBuf;

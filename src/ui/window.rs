@@ -15,15 +15,9 @@ use super::editor::Editor;
 use super::export::Format;
 use super::log_view::LogView;
 use super::reader_panel::ReaderPanel;
-use crate::i18n::{gettext, gettext_f, ngettext};
+use crate::i18n::{gettext, gettext_f};
 use crate::settings::{LoadOutcome, Settings};
 use crate::worker::{Event, Request};
-
-/// Narrower than this, the reader panel folds over the script.
-const FOLD_WIDTH: i32 = 840;
-/// Narrower than this, the header's buttons lose their labels.
-/// (at least: wider when the labelled header needs more).
-const COMPACT_WIDTH: i32 = 600;
 
 pub(crate) mod imp {
     use super::*;
@@ -335,44 +329,9 @@ impl Window {
         ));
         imp.editor.view().add_controller(drop);
 
-        // Running a part and finding belong to the script: its context menu,
-        // which also inserts common APDUs as the header's Insert menu does.
-        let insert = self.insert_menu();
-        imp.insert_button.set_menu_model(Some(&insert));
-        imp.editor_menu
-            .append_submenu(Some(&gettext("_Insert")), &insert);
-        imp.editor.view().set_extra_menu(Some(&*imp.editor_menu));
+        self.setup_insert_menu();
         self.setup_apdu_entry();
-        let flap = &imp.flap;
-        self.add_action(&gio::PropertyAction::new(
-            "toggle-panel",
-            &**flap,
-            "reveal-flap",
-        ));
-        flap.connect_reveal_flap_notify(clone!(
-            #[weak(rename_to = w)]
-            self,
-            move |f| {
-                if !f.is_folded() {
-                    w.imp().show_panel.set(f.reveals_flap());
-                }
-            }
-        ));
-
-        // What the labelled header needs, with room for the error count.
-        let (header, _, _, _) = imp.header_bar.measure(gtk::Orientation::Horizontal, -1);
-        imp.compact_width.set(COMPACT_WIDTH.max(header + 90));
-        // The first allocation must already fold a narrow window: unfolded,
-        // it would grow the window to the panel's and the script's width.
-        self.connect_default_width_notify(|w| {
-            if !w.is_mapped() {
-                w.set_folded(w.default_width() < FOLD_WIDTH);
-                w.set_compact(w.default_width() < w.imp().compact_width.get());
-            }
-        });
-        self.set_folded(self.default_width() < FOLD_WIDTH);
-        self.set_compact(self.default_width() < imp.compact_width.get());
-
+        self.setup_layout();
         imp.reader_panel.connect_changed(clone!(
             #[weak(rename_to = w)]
             self,
@@ -450,66 +409,6 @@ impl Window {
         self.imp().settings.replace(s);
     }
 
-    /// Below [`FOLD_WIDTH`] the reader panel leaves the side of the script
-    /// and opens over it; below [`COMPACT_WIDTH`] the header is icons.
-    /// Checked after each allocation, changed on idle: a layout change
-    /// inside an allocation would be lost.
-    fn adapt_to_size(&self, width: i32, height: i32) {
-        let imp = self.imp();
-        if imp.last_height.replace(height) != height {
-            // A window made lower keeps some room for the log rows.
-            let paned = &imp.log_paned;
-            let room = paned.height();
-            if room > 0 && paned.position() > room * 3 / 5 {
-                glib::idle_add_local_once(clone!(
-                    #[weak]
-                    paned,
-                    move || paned.set_position(paned.height() * 2 / 5)
-                ));
-            }
-        }
-        let fold = width < FOLD_WIDTH;
-        let compact = width < imp.compact_width.get();
-        if fold == imp.flap.is_folded() && compact == self.is_compact() {
-            return;
-        }
-        glib::idle_add_local_once(clone!(
-            #[weak(rename_to = w)]
-            self,
-            move || {
-                w.set_folded(fold);
-                w.set_compact(compact);
-            }
-        ));
-    }
-
-    fn is_compact(&self) -> bool {
-        !self.imp().open_label.is_visible()
-    }
-
-    fn set_folded(&self, fold: bool) {
-        let flap = &self.imp().flap;
-        if flap.is_folded() == fold {
-            return;
-        }
-        flap.set_fold_policy(if fold {
-            adw::FlapFoldPolicy::Always
-        } else {
-            adw::FlapFoldPolicy::Never
-        });
-        flap.set_reveal_flap(!fold && self.imp().show_panel.get());
-    }
-
-    /// The reader panel is beside the script (false: over it or hidden).
-    pub fn panel_folded(&self) -> bool {
-        self.imp().flap.is_folded()
-    }
-
-    /// The reader panel is on the screen.
-    pub fn panel_shown(&self) -> bool {
-        self.imp().flap.reveals_flap()
-    }
-
     pub fn editor(&self) -> Editor {
         self.imp().editor.get()
     }
@@ -583,81 +482,6 @@ impl Window {
             .unwrap_or_default();
         imp.window_title.set_subtitle(dir.trim_end_matches('/'));
         self.set_title(Some(&format!("{title} — {}", gettext("APDU Scriptor"))));
-    }
-
-    /// Run stays a normal button; the errors are counted beside it, and
-    /// clicking the count goes to the first one.
-    fn update_run_button(&self) {
-        let imp = self.imp();
-        let n = imp.editor.error_count();
-        imp.errors_button.set_visible(n > 0);
-        if n == 0 {
-            imp.run_button
-                .set_tooltip_text(Some(&gettext("Run the Script (F5)")));
-            return;
-        }
-        let count = n.to_string();
-        imp.errors_label.set_label(&gettext_f(
-            &ngettext("{n} _error", "{n} _errors", n),
-            &[("n", &count)],
-        ));
-        imp.errors_button.set_tooltip_text(Some(&gettext_f(
-            &ngettext(
-                "The script has {n} error: go to it",
-                "The script has {n} errors: go to the first one",
-                n,
-            ),
-            &[("n", &count)],
-        )));
-        imp.run_button.set_tooltip_text(Some(&gettext_f(
-            &ngettext(
-                "The script has {n} error: fix it to run the script",
-                "The script has {n} errors: fix them to run the script",
-                n,
-            ),
-            &[("n", &count)],
-        )));
-    }
-
-    /// Common APDUs, each inserted as a script line with what it does.
-    fn insert_menu(&self) -> gio::Menu {
-        let menu = gio::Menu::new();
-        let apdus = gio::Menu::new();
-        for (id, bytes, what) in super::window_first_steps::snippets() {
-            // Menu labels take `_` as a mnemonic mark.
-            let label = format!("{} — {bytes}", what.replace('_', "__"));
-            let item = gio::MenuItem::new(Some(&label), None);
-            item.set_action_and_target_value(Some("win.insert-snippet"), Some(&id.to_variant()));
-            apdus.append_item(&item);
-        }
-        menu.append_section(None, &apdus);
-        let more = gio::Menu::new();
-        more.append(Some(&gettext("APDU _Builder…")), Some("win.apdu-builder"));
-        more.append(
-            Some(&gettext("_Example Script")),
-            Some("win.insert-example"),
-        );
-        menu.append_section(None, &more);
-        menu
-    }
-
-    /// Narrow windows show the header's buttons as icons, and leave Save
-    /// and Step to the menu and their keys.
-    fn set_compact(&self, compact: bool) {
-        let imp = self.imp();
-        for label in [
-            &imp.open_label,
-            &imp.save_label,
-            &imp.run_label,
-            &imp.stop_label,
-            &imp.step_label,
-            &imp.errors_label,
-        ] {
-            label.set_visible(!compact);
-        }
-        imp.save_button.set_visible(!compact);
-        imp.insert_button.set_visible(!compact);
-        imp.step_button.set_visible(!compact);
     }
 
     pub fn is_running(&self) -> bool {

@@ -3,7 +3,7 @@
 
 use adw::prelude::*;
 use adw::subclass::prelude::*;
-use gtk::{gdk, glib};
+use gtk::{gdk, gio, glib};
 
 use super::glue;
 use super::window::Window;
@@ -73,6 +73,39 @@ pub(crate) fn snippets() -> Vec<(&'static str, &'static str, String)> {
 }
 
 impl Window {
+    /// The Insert menu, in the header and in the script's context menu
+    /// (beside running a part and finding).
+    pub(crate) fn setup_insert_menu(&self) {
+        let imp = self.imp();
+        let insert = self.insert_menu();
+        imp.insert_button.set_menu_model(Some(&insert));
+        imp.editor_menu
+            .append_submenu(Some(&gettext("_Insert")), &insert);
+        imp.editor.view().set_extra_menu(Some(&*imp.editor_menu));
+    }
+
+    /// Common APDUs, each inserted as a script line with what it does.
+    fn insert_menu(&self) -> gio::Menu {
+        let menu = gio::Menu::new();
+        let apdus = gio::Menu::new();
+        for (id, bytes, what) in super::window_first_steps::snippets() {
+            // Menu labels take `_` as a mnemonic mark.
+            let label = format!("{} — {bytes}", what.replace('_', "__"));
+            let item = gio::MenuItem::new(Some(&label), None);
+            item.set_action_and_target_value(Some("win.insert-snippet"), Some(&id.to_variant()));
+            apdus.append_item(&item);
+        }
+        menu.append_section(None, &apdus);
+        let more = gio::Menu::new();
+        more.append(Some(&gettext("APDU _Builder…")), Some("win.apdu-builder"));
+        more.append(
+            Some(&gettext("_Example Script")),
+            Some("win.insert-example"),
+        );
+        menu.append_section(None, &more);
+        menu
+    }
+
     /// Insert `text` (whole lines) after the cursor's line, then put the
     /// cursor at its end and the focus in the script.
     pub(crate) fn insert_lines(&self, text: &str) {

@@ -128,6 +128,21 @@ pub fn focus_x_window(w: &Window, name: &str) {
     wait_until("window has the keyboard focus", 5, || w.is_active());
 }
 
+/// Give the keyboard focus to `w` itself: a title of its own first, so that
+/// a window of an earlier test with the same title cannot take the keys.
+pub fn focus_own_x_window(w: &Window) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "apdu-test-window-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    w.set_title(Some(&name));
+    settle();
+    focus_x_window(w, &name);
+}
+
 /// Press keys as a user does: the X server delivers them to the focused
 /// window, through GTK's shortcut controllers and accelerators.
 pub fn press(keys: &str) {
