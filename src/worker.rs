@@ -104,12 +104,26 @@ const WATCH_TICK: Duration = Duration::from_millis(100);
 pub struct Worker;
 
 /// A card thread as the router and the watchdog see it.
+type Batch = Arc<Mutex<Vec<EngineEvent>>>;
+
+/// Send the batched engine events, unless the thread was abandoned. Called
+/// with the batch locked, so two senders cannot swap their batches' order.
+fn flush(batch: &mut Vec<EngineEvent>, alive: &AtomicBool, events: &Sender<Event>) {
+    if !batch.is_empty() {
+        let list = std::mem::take(batch);
+        if alive.load(Ordering::SeqCst) {
+            let _ = events.send_blocking(Event::Exchanges(list));
+        }
+    }
+}
+
 struct CardHandle {
     requests: mpsc::Sender<Request>,
     stop: Arc<AtomicBool>,
     /// Cleared when the thread is abandoned: from then on it sends nothing.
     alive: Arc<AtomicBool>,
     in_flight: Arc<Mutex<Option<InFlight>>>,
+    batch: Batch,
     /// When Stop was asked during the current run.
     stop_asked: Option<Instant>,
 }
@@ -120,11 +134,13 @@ impl CardHandle {
         let stop = Arc::new(AtomicBool::new(false));
         let alive = Arc::new(AtomicBool::new(true));
         let in_flight = Arc::new(Mutex::new(None));
+        let batch = Batch::default();
         let thread = CardThread {
             events: events.clone(),
             stop: stop.clone(),
             alive: alive.clone(),
             in_flight: in_flight.clone(),
+            batch: batch.clone(),
             card: None,
         };
         std::thread::Builder::new()
@@ -136,6 +152,7 @@ impl CardHandle {
             stop,
             alive,
             in_flight,
+            batch,
             stop_asked: None,
         }
     }
@@ -232,6 +249,8 @@ fn watch(card: &Mutex<CardHandle>, ended: &AtomicBool, events: &Sender<Event>) {
             last_busy = None;
             continue;
         };
+        // What the card answered before this command, shown meanwhile.
+        flush(&mut lock(&handle.batch), &handle.alive, events);
         if handle
             .stop_asked
             .is_some_and(|t| t.elapsed() >= ABANDON_AFTER)
@@ -307,6 +326,9 @@ struct CardThread {
     stop: Arc<AtomicBool>,
     alive: Arc<AtomicBool>,
     in_flight: Arc<Mutex<Option<InFlight>>>,
+    /// Engine events not sent yet (the watchdog sends them when the card
+    /// is slow, so the rows before a slow command show meanwhile).
+    batch: Batch,
     card: Option<Box<dyn Card>>,
 }
 
@@ -406,16 +428,13 @@ impl CardThread {
             }));
             return;
         };
-        let (events, alive) = (self.events.clone(), self.alive.clone());
-        let mut batch: Vec<EngineEvent> = Vec::new();
+        let (events, alive, batch) = (self.events.clone(), self.alive.clone(), self.batch.clone());
         let mut last_flush = Instant::now();
         let mut observer = |ev: &EngineEvent| {
+            let mut batch = lock(&batch);
             batch.push(ev.clone());
             if batch.len() >= BATCH_LEN || last_flush.elapsed() >= BATCH_AGE {
-                let batch = std::mem::take(&mut batch);
-                if alive.load(Ordering::SeqCst) {
-                    let _ = events.send_blocking(Event::Exchanges(batch));
-                }
+                flush(&mut batch, &alive, &events);
                 last_flush = Instant::now();
             }
         };
@@ -426,9 +445,7 @@ impl CardThread {
             &mut observer,
             &self.stop,
         );
-        if !batch.is_empty() {
-            self.send(Event::Exchanges(batch));
-        }
+        flush(&mut lock(&self.batch), &self.alive, &self.events);
         if let Outcome::CardError(e) = &summary.outcome {
             let e = e.clone();
             self.after_card_error(Some(&e));

@@ -55,6 +55,7 @@ fn empty_log_offers_an_example(app: &Application) {
     );
     assert!(!w.log_view().list_view().is_drawable());
     assert!(placeholder_shown(&w), "the empty editor has a placeholder");
+    common::gui::shoot_if_asked("first-start");
 
     // Running nothing says the script is empty.
     WidgetExt::activate_action(&w, "win.run", None).unwrap();
@@ -270,6 +271,9 @@ fn builder_inserts_a_checked_line(app: &Application) {
         "00 A4 04 00 00 00 09 F0 41 50 44 55 53 43 52 01 00 00"
     );
     extended.set_active(false);
+    row("Lc").set_text("05");
+    common::gui::shoot_if_asked("apdu-builder");
+    row("Lc").set_text("");
     row("CLA").set_text("0");
     assert!(!insert.is_sensitive(), "no Insert while a field is wrong");
     assert!(problem.text().contains("CLA"));

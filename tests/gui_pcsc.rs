@@ -222,6 +222,12 @@ fn hung_card_is_abandoned_by_stop(app: &Application, dir: &std::path::Path) {
         w.busy_text().is_some_and(|t| t.contains("00 B0 00 00 04"))
     });
     assert!(w.is_running());
+    wait_until(
+        "the answer before the silence is shown meanwhile",
+        5,
+        || exchanges(&w).len() == 1,
+    );
+    common::gui::shoot_if_asked("busy-card");
     let stopped = std::time::Instant::now();
     WidgetExt::activate_action(&w, "win.stop", None).unwrap();
     wait_until("the silent card is given up", 15, || !w.is_running());

@@ -143,6 +143,20 @@ pub fn focus_own_x_window(w: &Window) {
     focus_x_window(w, &name);
 }
 
+/// With `APDU_SCRIPTOR_SHOTS=DIR` set, save the screen as `DIR/NAME.png`
+/// (to look at new UI; tests assert nothing about it).
+pub fn shoot_if_asked(name: &str) {
+    let Some(dir) = std::env::var_os("APDU_SCRIPTOR_SHOTS") else {
+        return;
+    };
+    iterate_until(1.0, || false);
+    let path = std::path::Path::new(&dir).join(format!("{name}.png"));
+    let _ = std::process::Command::new("import")
+        .args(["-window", "root"])
+        .arg(path)
+        .status();
+}
+
 /// Press keys as a user does: the X server delivers them to the focused
 /// window, through GTK's shortcut controllers and accelerators.
 pub fn press(keys: &str) {
