@@ -260,6 +260,29 @@ fn hung_card_is_abandoned_by_stop(app: &Application, dir: &std::path::Path) {
     drop(bench);
 }
 
+/// pcscd going away while connected: the connection is over at once.
+fn pcscd_stopping_clears_the_connection(app: &Application) {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let name = bench.reader_name();
+    let w = window(app);
+    wait_until("virtual reader listed", 10, || {
+        reader(&w, &name).is_some_and(|r| r.card_present)
+    });
+    w.reader_panel().select_reader(&name);
+    WidgetExt::activate_action(&w, "win.connect", None).unwrap();
+    wait_until("connected", 10, || {
+        w.reader_panel().connected_reader() == Some(name.clone())
+    });
+    bench.stop_pcscd();
+    wait_until("the connection is over", 10, || {
+        w.reader_panel().connected_reader().is_none()
+    });
+    assert_eq!(w.reader_panel().card_status().1, "—");
+    close_window(&w);
+    drop(bench);
+}
+
 fn reader_list_follows_the_card(app: &Application) {
     let mut bench = Bench::start();
     let name = bench.reader_name();
@@ -304,6 +327,9 @@ fn main() {
         ),
         ("card_pulled_while_connected", |a, _| {
             card_pulled_while_connected(a)
+        }),
+        ("pcscd_stopping_clears_the_connection", |a, _| {
+            pcscd_stopping_clears_the_connection(a)
         }),
         ("reader_list_follows_the_card", |a, _| {
             reader_list_follows_the_card(a)

@@ -254,6 +254,9 @@ impl Window {
                         .into_iter()
                         .filter(|r| r.name == card::DEMO_READER)
                         .collect();
+                    if let Some(row) = self.card_gone(&names) {
+                        rows.push(row);
+                    }
                     panel.set_readers(names);
                     let msg = e.message();
                     if self.imp().pcsc_problem.borrow().as_deref() != Some(msg.as_str()) {
