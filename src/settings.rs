@@ -274,6 +274,17 @@ mod tests {
     }
 
     #[test]
+    fn a_file_with_the_old_side_pane_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        std::fs::write(&path, "(side_pane: 640, log_pane: 200)").unwrap();
+        let (s, outcome) = Settings::load_from(&path, None);
+        assert_eq!(outcome, LoadOutcome::Loaded);
+        assert_eq!(s.log_pane, 200);
+        assert!(s.show_panel, "the panel shows by default");
+    }
+
+    #[test]
     fn save_then_load_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/settings.ron");
