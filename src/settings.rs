@@ -28,8 +28,9 @@ pub struct Settings {
     pub maximized: bool,
     /// Position of the divider between the editor and the result log.
     pub log_pane: i32,
-    /// Position of the divider between the main area and the reader panel.
-    pub side_pane: i32,
+    /// The reader panel is shown beside the script when the window is wide
+    /// enough (F9 hides and shows it).
+    pub show_panel: bool,
     /// Position of the divider between the log rows and the selected row's
     /// details; larger than the log's height means the details are at their
     /// smallest.
@@ -57,7 +58,7 @@ impl Default for Settings {
             window_height: 720,
             maximized: false,
             log_pane: 260,
-            side_pane: 900,
+            show_panel: true,
             detail_pane: 4000,
             log_columns: Vec::new(),
             show_ascii: false,
@@ -163,9 +164,6 @@ impl Settings {
         let (w, h) = (self.window_width, self.window_height);
         if !(0..=h).contains(&self.log_pane) {
             self.log_pane = d.log_pane.min(h / 2);
-        }
-        if !(0..=w).contains(&self.side_pane) {
-            self.side_pane = d.side_pane.min(w * 3 / 4);
         }
         // Larger than the log means "details at their smallest": any
         // non-negative value is meaningful, but keep it sane.
@@ -287,13 +285,24 @@ mod tests {
             window_height: 600,
             maximized: true,
             log_pane: 250,
-            side_pane: 640,
+            show_panel: false,
             detail_pane: 320,
             log_columns: vec![90, 40, 300, 50, 0, 70],
             show_ascii: true,
             recent_files: vec![PathBuf::from("/tmp/a.apdu")],
             last_script: Some(PathBuf::from("/tmp/a.apdu")),
         }
+    }
+
+    #[test]
+    fn a_file_with_the_old_side_pane_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.ron");
+        std::fs::write(&path, "(side_pane: 640, log_pane: 200)").unwrap();
+        let (s, outcome) = Settings::load_from(&path, None);
+        assert_eq!(outcome, LoadOutcome::Loaded);
+        assert_eq!(s.log_pane, 200);
+        assert!(s.show_panel, "the panel shows by default");
     }
 
     #[test]
@@ -437,7 +446,6 @@ mod tests {
         assert_eq!(outcome, LoadOutcome::Loaded);
         assert_eq!((s.window_width, s.window_height), (1000, 700));
         assert_eq!(s.log_pane, 260);
-        assert_eq!(s.side_pane, 750);
         assert_eq!(s.detail_pane, 4000);
         // Columns that would push the others off the window: the defaults.
         assert!(s.log_columns.is_empty());

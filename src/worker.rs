@@ -3,7 +3,7 @@
 //! out over `async-channel`; the reader monitor runs beside it. GTK-free.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_channel::{Receiver, Sender};
@@ -37,6 +37,14 @@ pub enum Request {
     Shutdown,
 }
 
+/// The command a card has been working on since `since`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InFlight {
+    pub reader: String,
+    pub command: Vec<u8>,
+    pub since: Instant,
+}
+
 /// What the worker tells the UI.
 #[derive(Debug, Clone)]
 pub enum Event {
@@ -48,6 +56,7 @@ pub enum Event {
         reader: String,
         atr: Vec<u8>,
         protocol: Protocol,
+        share: ShareMode,
     },
     Disconnected,
     /// A reset asked from the reader panel (cold or warm): the new ATR or
@@ -61,6 +70,13 @@ pub enum Event {
     /// main loop with one wake-up per APDU.
     Exchanges(Vec<EngineEvent>),
     RunFinished(Summary),
+    /// A command has been waiting for the card's answer for a while; sent
+    /// again every [`BUSY_EVERY`] while it waits.
+    Busy(InFlight),
+    /// The card did not answer even after Stop: its thread was left to
+    /// itself (it sends nothing more) and a fresh one takes the requests.
+    /// The run is over and there is no connection.
+    Abandoned(InFlight),
     /// A failed request, with a translated message and hint.
     Error {
         error: CardError,
@@ -82,8 +98,73 @@ impl Event {
 /// Flush a batch of engine events when it is this old or this big.
 const BATCH_AGE: Duration = Duration::from_millis(30);
 const BATCH_LEN: usize = 256;
+/// A command waiting this long is reported as busy, and again this often.
+pub const BUSY_AFTER: Duration = Duration::from_millis(500);
+pub const BUSY_EVERY: Duration = Duration::from_millis(250);
+/// After Stop, a card still silent this long is abandoned.
+pub const ABANDON_AFTER: Duration = Duration::from_millis(1500);
+const WATCH_TICK: Duration = Duration::from_millis(100);
 
 pub struct Worker;
+
+/// A card thread as the router and the watchdog see it.
+type Batch = Arc<Mutex<Vec<EngineEvent>>>;
+
+/// Send the batched engine events, unless the thread was abandoned. Called
+/// with the batch locked, so two senders cannot swap their batches' order.
+fn flush(batch: &mut Vec<EngineEvent>, alive: &AtomicBool, events: &Sender<Event>) {
+    if !batch.is_empty() {
+        let list = std::mem::take(batch);
+        if alive.load(Ordering::SeqCst) {
+            let _ = events.send_blocking(Event::Exchanges(list));
+        }
+    }
+}
+
+struct CardHandle {
+    requests: mpsc::Sender<Request>,
+    stop: Arc<AtomicBool>,
+    /// Cleared when the thread is abandoned: from then on it sends nothing.
+    alive: Arc<AtomicBool>,
+    in_flight: Arc<Mutex<Option<InFlight>>>,
+    batch: Batch,
+    /// When Stop was asked during the current run.
+    stop_asked: Option<Instant>,
+}
+
+impl CardHandle {
+    fn spawn(events: &Sender<Event>) -> CardHandle {
+        let (tx, rx) = mpsc::channel::<Request>();
+        let stop = Arc::new(AtomicBool::new(false));
+        let alive = Arc::new(AtomicBool::new(true));
+        let in_flight = Arc::new(Mutex::new(None));
+        let batch = Batch::default();
+        let thread = CardThread {
+            events: events.clone(),
+            stop: stop.clone(),
+            alive: alive.clone(),
+            in_flight: in_flight.clone(),
+            batch: batch.clone(),
+            card: None,
+        };
+        std::thread::Builder::new()
+            .name("apdu-worker".into())
+            .spawn(move || thread.run(rx))
+            .expect("spawn worker thread");
+        CardHandle {
+            requests: tx,
+            stop,
+            alive,
+            in_flight,
+            batch,
+            stop_asked: None,
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 impl Worker {
     /// Start the worker and its reader monitor.
@@ -95,43 +176,100 @@ impl Worker {
     pub fn spawn_with_monitor(monitor: bool) -> (Sender<Request>, Receiver<Event>) {
         let (req_tx, req_rx) = async_channel::unbounded::<Request>();
         let (ev_tx, ev_rx) = async_channel::unbounded::<Event>();
-        let (fwd_tx, fwd_rx) = mpsc::channel::<Request>();
-        let stop = Arc::new(AtomicBool::new(false));
+        let _ = ev_tx.send_blocking(Event::Readers(vec![demo_reader()]));
+        let monitor = monitor.then(|| {
+            let tx = ev_tx.clone();
+            Monitor::spawn(move |ev| {
+                let event = match ev {
+                    MonitorEvent::Readers(list) => {
+                        let mut all = vec![demo_reader()];
+                        all.extend(list.into_iter().filter(|r| r.name != card::DEMO_READER));
+                        Event::Readers(all)
+                    }
+                    MonitorEvent::Unavailable(e) => Event::PcscUnavailable(e),
+                };
+                let _ = tx.send_blocking(event);
+            })
+        });
+        let card = Arc::new(Mutex::new(CardHandle::spawn(&ev_tx)));
+        let ended = Arc::new(AtomicBool::new(false));
+
+        {
+            let (card, ended, events) = (card.clone(), ended.clone(), ev_tx.clone());
+            std::thread::Builder::new()
+                .name("apdu-watchdog".into())
+                .spawn(move || watch(&card, &ended, &events))
+                .expect("spawn watchdog thread");
+        }
 
         // The router reads requests while the card thread may be busy in a
         // run, so that Stop takes effect at once.
-        let router_stop = stop.clone();
         std::thread::Builder::new()
             .name("apdu-requests".into())
             .spawn(move || {
                 while let Ok(req) = req_rx.recv_blocking() {
+                    let mut handle = lock(&card);
                     match req {
-                        Request::Stop => router_stop.store(true, Ordering::SeqCst),
-                        Request::Shutdown => break,
-                        Request::Run { .. } => {
-                            router_stop.store(false, Ordering::SeqCst);
-                            if fwd_tx.send(req).is_err() {
-                                return;
-                            }
+                        Request::Stop => {
+                            handle.stop.store(true, Ordering::SeqCst);
+                            handle.stop_asked.get_or_insert_with(Instant::now);
                         }
+                        Request::Shutdown => break,
                         other => {
-                            if fwd_tx.send(other).is_err() {
-                                return;
+                            if matches!(other, Request::Run { .. }) {
+                                handle.stop.store(false, Ordering::SeqCst);
+                                handle.stop_asked = None;
+                            }
+                            if handle.requests.send(other).is_err() {
+                                break;
                             }
                         }
                     }
                 }
-                router_stop.store(true, Ordering::SeqCst);
-                let _ = fwd_tx.send(Request::Shutdown);
+                ended.store(true, Ordering::SeqCst);
+                let handle = lock(&card);
+                handle.stop.store(true, Ordering::SeqCst);
+                let _ = handle.requests.send(Request::Shutdown);
+                drop(handle);
+                if let Some(m) = monitor {
+                    m.stop();
+                }
             })
             .expect("spawn request thread");
 
-        std::thread::Builder::new()
-            .name("apdu-worker".into())
-            .spawn(move || CardThread::new(ev_tx, stop).run(fwd_rx, monitor))
-            .expect("spawn worker thread");
-
         (req_tx, ev_rx)
+    }
+}
+
+/// Report a command the card is slow to answer, and abandon the card
+/// thread when the card stays silent after Stop.
+fn watch(card: &Mutex<CardHandle>, ended: &AtomicBool, events: &Sender<Event>) {
+    let mut last_busy: Option<Instant> = None;
+    while !ended.load(Ordering::SeqCst) {
+        std::thread::sleep(WATCH_TICK);
+        let mut handle = lock(card);
+        let in_flight = lock(&handle.in_flight).clone();
+        let Some(f) = in_flight.filter(|f| f.since.elapsed() >= BUSY_AFTER) else {
+            last_busy = None;
+            continue;
+        };
+        // What the card answered before this command, shown meanwhile.
+        flush(&mut lock(&handle.batch), &handle.alive, events);
+        if handle
+            .stop_asked
+            .is_some_and(|t| t.elapsed() >= ABANDON_AFTER)
+        {
+            handle.alive.store(false, Ordering::SeqCst);
+            *handle = CardHandle::spawn(events);
+            drop(handle);
+            log::warn!("the card in {} did not answer; abandoned", f.reader);
+            let _ = events.send_blocking(Event::Abandoned(f));
+            last_busy = None;
+        } else if last_busy.is_none_or(|t| t.elapsed() >= BUSY_EVERY) {
+            drop(handle);
+            let _ = events.send_blocking(Event::Busy(f));
+            last_busy = Some(Instant::now());
+        }
     }
 }
 
@@ -145,41 +283,68 @@ pub fn demo_reader() -> ReaderInfo {
     }
 }
 
+/// A card that says which command it is working on while it works.
+struct Watched {
+    inner: Box<dyn Card>,
+    reader: String,
+    in_flight: Arc<Mutex<Option<InFlight>>>,
+}
+
+impl Watched {
+    fn during<T>(&mut self, command: &[u8], f: impl FnOnce(&mut dyn Card) -> T) -> T {
+        *lock(&self.in_flight) = Some(InFlight {
+            reader: self.reader.clone(),
+            command: command.to_vec(),
+            since: Instant::now(),
+        });
+        let result = f(self.inner.as_mut());
+        *lock(&self.in_flight) = None;
+        result
+    }
+}
+
+impl Card for Watched {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
+        self.during(command, |c| c.transmit(command))
+    }
+
+    fn reset(&mut self, cold: bool) -> Result<Vec<u8>, CardError> {
+        self.during(&[], |c| c.reset(cold))
+    }
+
+    fn atr(&self) -> Vec<u8> {
+        self.inner.atr()
+    }
+
+    fn protocol(&self) -> Protocol {
+        self.inner.protocol()
+    }
+
+    fn disconnect(&mut self, disposition: Disposition) -> Result<(), CardError> {
+        self.inner.disconnect(disposition)
+    }
+}
+
 struct CardThread {
     events: Sender<Event>,
     stop: Arc<AtomicBool>,
+    alive: Arc<AtomicBool>,
+    in_flight: Arc<Mutex<Option<InFlight>>>,
+    /// Engine events not sent yet (the watchdog sends them when the card
+    /// is slow, so the rows before a slow command show meanwhile).
+    batch: Batch,
     card: Option<Box<dyn Card>>,
 }
 
 impl CardThread {
-    fn new(events: Sender<Event>, stop: Arc<AtomicBool>) -> CardThread {
-        CardThread {
-            events,
-            stop,
-            card: None,
+    /// Events of an abandoned thread would contradict the fresh one's.
+    fn send(&self, event: Event) {
+        if self.alive.load(Ordering::SeqCst) {
+            let _ = self.events.send_blocking(event);
         }
     }
 
-    fn send(&self, event: Event) {
-        let _ = self.events.send_blocking(event);
-    }
-
-    fn run(mut self, requests: mpsc::Receiver<Request>, with_monitor: bool) {
-        self.send(Event::Readers(vec![demo_reader()]));
-        let monitor = with_monitor.then(|| {
-            let tx = self.events.clone();
-            Monitor::spawn(move |ev| {
-                let event = match ev {
-                    MonitorEvent::Readers(list) => {
-                        let mut all = vec![demo_reader()];
-                        all.extend(list.into_iter().filter(|r| r.name != card::DEMO_READER));
-                        Event::Readers(all)
-                    }
-                    MonitorEvent::Unavailable(e) => Event::PcscUnavailable(e),
-                };
-                let _ = tx.send_blocking(event);
-            })
-        });
+    fn run(mut self, requests: mpsc::Receiver<Request>) {
         while let Ok(req) = requests.recv() {
             match req {
                 Request::Connect {
@@ -210,12 +375,12 @@ impl CardThread {
                 Request::Stop => {}
                 Request::Shutdown => break,
             }
+            if !self.alive.load(Ordering::SeqCst) {
+                break;
+            }
         }
         if let Some(mut c) = self.card.take() {
             let _ = c.disconnect(Disposition::Leave);
-        }
-        if let Some(m) = monitor {
-            m.stop();
         }
     }
 
@@ -226,11 +391,16 @@ impl CardThread {
         match card::open(&reader, protocol, share) {
             Ok(c) => {
                 let (atr, protocol) = (c.atr(), c.protocol());
-                self.card = Some(c);
+                self.card = Some(Box::new(Watched {
+                    inner: c,
+                    reader: reader.clone(),
+                    in_flight: self.in_flight.clone(),
+                }));
                 self.send(Event::Connected {
                     reader,
                     atr,
                     protocol,
+                    share,
                 });
             }
             Err(e) => {
@@ -262,13 +432,13 @@ impl CardThread {
             }));
             return;
         };
-        let events = self.events.clone();
-        let mut batch: Vec<EngineEvent> = Vec::new();
+        let (events, alive, batch) = (self.events.clone(), self.alive.clone(), self.batch.clone());
         let mut last_flush = Instant::now();
         let mut observer = |ev: &EngineEvent| {
+            let mut batch = lock(&batch);
             batch.push(ev.clone());
             if batch.len() >= BATCH_LEN || last_flush.elapsed() >= BATCH_AGE {
-                let _ = events.send_blocking(Event::Exchanges(std::mem::take(&mut batch)));
+                flush(&mut batch, &alive, &events);
                 last_flush = Instant::now();
             }
         };
@@ -279,9 +449,7 @@ impl CardThread {
             &mut observer,
             &self.stop,
         );
-        if !batch.is_empty() {
-            self.send(Event::Exchanges(batch));
-        }
+        flush(&mut lock(&self.batch), &self.alive, &self.events);
         if let Outcome::CardError(e) = &summary.outcome {
             let e = e.clone();
             self.after_card_error(Some(&e));

@@ -206,7 +206,6 @@ proptest! {
                 prop_assert!((200..=20000).contains(&s.window_width));
                 prop_assert!((150..=20000).contains(&s.window_height));
                 prop_assert!((0..=s.window_height).contains(&s.log_pane));
-                prop_assert!((0..=s.window_width).contains(&s.side_pane));
                 prop_assert!(s.log_columns.is_empty() || s.log_columns.len() == 7);
                 prop_assert!(s.log_columns.iter().all(|&c| c >= 0));
                 prop_assert!(s.log_columns.iter().map(|&c| i64::from(c)).sum::<i64>() < i64::from(s.window_width));

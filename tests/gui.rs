@@ -553,6 +553,9 @@ fn log_columns_resize_by_dragging(ctx: &Ctx) {
     let path = ctx.write(name, "00 84 00 00 08\n");
     let w = ctx.window();
     assert!(w.open_path(&path));
+    // The log's header shows once it has rows (an empty-state page before).
+    run_and_wait(&w);
+    settle();
     settle();
     let id = x_window(name);
     let log = w.log_view();
@@ -593,6 +596,8 @@ fn log_columns_resize_by_dragging(ctx: &Ctx) {
     assert!(w.open_path(&path));
     settle();
     assert_eq!(w.log_view().column_widths(), resized, "restored on start");
+    run_and_wait(&w);
+    settle();
 
     // A double click on the edge gives the column its default width.
     let id = x_window(name);

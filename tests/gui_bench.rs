@@ -80,10 +80,30 @@ fn binary() -> std::path::PathBuf {
 /// launch that is not counted: the first start in a D-Bus session also
 /// starts the accessibility bus, which later starts find running.
 fn first_frame(home: &Path) {
+    let ours = first_frame_of(&binary(), home, "apdu-scriptor");
+    // The baseline: tools/bench-gui.sh builds it next to the test binary.
+    let baseline = std::env::current_exe()
+        .ok()
+        .and_then(|e| Some(e.parent()?.parent()?.join("examples/empty_window")))
+        .filter(|p| p.exists());
+    match (
+        ours,
+        baseline.and_then(|b| first_frame_of(&b, home, "empty AdwApplicationWindow")),
+    ) {
+        (Some(a), Some(b)) => println!(
+            "start to first frame: {:.2}× the empty window",
+            a.as_secs_f64() / b.as_secs_f64()
+        ),
+        _ => println!("(no baseline: cargo build --release --example empty_window)"),
+    }
+}
+
+/// The median time from start to first frame of `exe`.
+fn first_frame_of(exe: &Path, home: &Path, what: &str) -> Option<Duration> {
     let mut times = Vec::new();
     for i in 0..12 {
         let start = Instant::now();
-        let Ok(mut child) = Command::new(binary())
+        let Ok(mut child) = Command::new(exe)
             .env("APDU_SCRIPTOR_EXIT_AFTER_FIRST_FRAME", "1")
             .env("HOME", home)
             .env("XDG_CONFIG_HOME", home.join("ff-config"))
@@ -106,12 +126,12 @@ fn first_frame(home: &Path) {
         }
     }
     let mid = median(&mut times);
-    if let (Some(first), Some(last)) = (times.first(), times.last()) {
-        println!(
-            "start to first frame: median {mid:.0?} of {} starts ({first:.0?} to {last:.0?})",
-            times.len()
-        );
-    }
+    let (first, last) = (*times.first()?, *times.last()?);
+    println!(
+        "start to first frame, {what}: median {mid:.0?} of {} starts ({first:.0?} to {last:.0?})",
+        times.len()
+    );
+    Some(mid)
 }
 
 /// Longest gap between ticks of a 5 ms timer, reset by `reset`.

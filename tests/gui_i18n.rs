@@ -252,6 +252,11 @@ fn button_labels(widgets: &[gtk::Widget]) -> Vec<String> {
             b.label()
         } else if let Some(b) = w.downcast_ref::<gtk::MenuButton>() {
             b.label()
+        } else if let Some(l) = w
+            .downcast_ref::<gtk::Label>()
+            .filter(|l| l.uses_underline() && l.ancestor(gtk::Button::static_type()).is_some())
+        {
+            Some(l.label())
         } else {
             w.downcast_ref::<adw::ButtonContent>().map(|c| c.label())
         };

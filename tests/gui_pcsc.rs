@@ -164,6 +164,160 @@ fn card_removed_mid_script(app: &Application, dir: &std::path::Path) {
     drop(bench);
 }
 
+/// Whether the button for `action` (or labelled `label`) can be clicked.
+fn button_enabled(w: &Window, action_or_label: &str) -> bool {
+    let button = common::gui::descendants(w.upcast_ref())
+        .into_iter()
+        .find(|b| {
+            b.downcast_ref::<gtk::Button>()
+                .is_some_and(|b| b.action_name().as_deref() == Some(action_or_label))
+                || b.downcast_ref::<gtk::MenuButton>().is_some_and(|b| {
+                    b.label()
+                        .is_some_and(|l| l.replace('_', "") == action_or_label)
+                })
+        })
+        .unwrap_or_else(|| panic!("a button for {action_or_label}"));
+    button.is_sensitive()
+}
+
+/// The panel tells the truth about the card without a run: the Card group
+/// shows the connection (not the reader chosen next), and a pulled card
+/// clears it at once, with a log row.
+fn card_pulled_while_connected(app: &Application) {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let name = bench.reader_name();
+    let w = window(app);
+    wait_until("virtual reader listed with its card", 10, || {
+        reader(&w, &name).is_some_and(|r| r.card_present)
+    });
+    let panel = w.reader_panel();
+    assert!(
+        !button_enabled(&w, "win.disconnect"),
+        "nothing to disconnect"
+    );
+    assert!(!button_enabled(&w, "Reset"), "nothing to reset");
+    panel.select_reader(&name);
+    assert!(button_enabled(&w, "win.connect"));
+    WidgetExt::activate_action(&w, "win.connect", None).unwrap();
+    wait_until("connected", 10, || {
+        panel.connected_reader() == Some(name.clone())
+    });
+    let atr_text = apdu_scriptor::apdu::hex_spaced(ATR_T0);
+    let connection = panel.connection().unwrap();
+    assert_eq!(connection.protocol, apdu_scriptor::card::Protocol::T0);
+    assert_eq!(panel.card_status().1, atr_text);
+    assert!(button_enabled(&w, "win.disconnect"));
+    assert!(button_enabled(&w, "Reset"));
+
+    // Choosing another reader for the next connection changes nothing of
+    // what the Card group says about this one.
+    let shown = panel.card_status();
+    panel.select_reader(DEMO_READER);
+    assert_eq!(panel.selected_reader().as_deref(), Some(DEMO_READER));
+    assert_eq!(panel.card_status(), shown);
+    assert_eq!(panel.connected_reader(), Some(name.clone()));
+
+    let pulled = std::time::Instant::now();
+    bench.remove_card();
+    wait_until("the panel shows no card", 10, || {
+        let (status, atr) = panel.card_status();
+        panel.connected_reader().is_none() && atr == "—" && status != shown.0
+    });
+    println!("card pulled → panel cleared: {:?}", pulled.elapsed());
+    let rows = w.log_view().entries();
+    assert!(
+        rows.iter()
+            .any(|e| e.kind == EntryKind::Warning && e.text.contains(&name)),
+        "a log row says the card left: {rows:#?}"
+    );
+    assert!(!button_enabled(&w, "win.disconnect"));
+    assert!(!button_enabled(&w, "Reset"));
+    close_window(&w);
+    drop(bench);
+}
+
+/// A card that never answers: the window shows the command it waits for,
+/// Stop gives that card up (its reader says so), and the window connects
+/// and runs again afterwards.
+fn hung_card_is_abandoned_by_stop(app: &Application, dir: &std::path::Path) {
+    let mut bench = Bench::start();
+    let release = Arc::new(AtomicBool::new(false));
+    let card = TestCard::new(ATR_T0).silent_on(0xB0, release.clone());
+    bench.insert_cards_with_stop(vec![(0, Box::new(card), release)]);
+    let name = bench.reader_name();
+    let w = window(app);
+    wait_until("virtual reader listed", 10, || {
+        reader(&w, &name).is_some_and(|r| r.card_present)
+    });
+    load(&w, dir, "00 A4 04 00 02 3F 00\n00 B0 00 00 04\n");
+    w.reader_panel().select_reader(&name);
+    WidgetExt::activate_action(&w, "win.run", None).unwrap();
+    wait_until("the command in flight is shown", 10, || {
+        w.busy_text().is_some_and(|t| t.contains("00 B0 00 00 04"))
+    });
+    assert!(w.is_running());
+    wait_until(
+        "the answer before the silence is shown meanwhile",
+        5,
+        || exchanges(&w).len() == 1,
+    );
+    common::gui::shoot_if_asked("busy-card");
+    let stopped = std::time::Instant::now();
+    WidgetExt::activate_action(&w, "win.stop", None).unwrap();
+    wait_until("the silent card is given up", 15, || !w.is_running());
+    println!("Stop → run over: {:?}", stopped.elapsed());
+    assert_eq!(w.reader_panel().connected_reader(), None);
+    let subtitle = w.reader_panel().reader_subtitle(&name).unwrap_or_default();
+    assert!(subtitle.contains("not responding"), "{subtitle}");
+    let rows = w.log_view().entries();
+    assert!(
+        rows.iter()
+            .any(|e| e.kind == EntryKind::Error && e.text.contains("00 B0 00 00 04")),
+        "an error row names the command: {rows:#?}"
+    );
+    assert!(w.busy_text().is_none());
+
+    // A fresh card thread: connecting and running work again.
+    w.reader_panel().select_reader(DEMO_READER);
+    WidgetExt::activate_action(&w, "win.connect", None).unwrap();
+    wait_until("connected to the demo card", 10, || {
+        w.reader_panel().connected_reader().as_deref() == Some(DEMO_READER)
+    });
+    let before = exchanges(&w).len();
+    run(&w);
+    assert_eq!(
+        exchanges(&w).len(),
+        before + 2,
+        "both lines ran on the demo card"
+    );
+    close_window(&w);
+    drop(bench);
+}
+
+/// pcscd going away while connected: the connection is over at once.
+fn pcscd_stopping_clears_the_connection(app: &Application) {
+    let mut bench = Bench::start();
+    bench.insert_card(Box::new(TestCard::new(ATR_T0)));
+    let name = bench.reader_name();
+    let w = window(app);
+    wait_until("virtual reader listed", 10, || {
+        reader(&w, &name).is_some_and(|r| r.card_present)
+    });
+    w.reader_panel().select_reader(&name);
+    WidgetExt::activate_action(&w, "win.connect", None).unwrap();
+    wait_until("connected", 10, || {
+        w.reader_panel().connected_reader() == Some(name.clone())
+    });
+    bench.stop_pcscd();
+    wait_until("the connection is over", 10, || {
+        w.reader_panel().connected_reader().is_none()
+    });
+    assert_eq!(w.reader_panel().card_status().1, "—");
+    close_window(&w);
+    drop(bench);
+}
+
 fn reader_list_follows_the_card(app: &Application) {
     let mut bench = Bench::start();
     let name = bench.reader_name();
@@ -206,6 +360,16 @@ fn main() {
             "timestamps_follow_a_slow_card",
             timestamps_follow_a_slow_card,
         ),
+        (
+            "hung_card_is_abandoned_by_stop",
+            hung_card_is_abandoned_by_stop,
+        ),
+        ("card_pulled_while_connected", |a, _| {
+            card_pulled_while_connected(a);
+        }),
+        ("pcscd_stopping_clears_the_connection", |a, _| {
+            pcscd_stopping_clears_the_connection(a);
+        }),
         ("reader_list_follows_the_card", |a, _| {
             reader_list_follows_the_card(a);
         }),

@@ -192,7 +192,6 @@ fn set_up(
     std::env::set_var("GSK_RENDERER", "cairo");
     let settings = apdu_scriptor::settings::Settings {
         log_pane: 215,
-        side_pane: 900,
         ..Default::default()
     };
     settings.save().unwrap();

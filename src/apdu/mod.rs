@@ -4,6 +4,7 @@ pub mod atr;
 mod atr_fields;
 mod atr_historical;
 mod atr_list;
+pub mod build;
 pub mod command;
 pub mod command_fields;
 mod response;

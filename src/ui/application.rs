@@ -29,6 +29,8 @@ mod imp {
     impl ApplicationImpl for Application {
         fn startup(&self) {
             self.parent_startup();
+            // From the resource bundle when not installed.
+            gtk::Window::set_default_icon_name(config::APP_ID);
             self.obj().setup_actions();
         }
 
@@ -116,6 +118,11 @@ impl Application {
             ("win.export-log::plain", &["<Control>e"]),
             ("win.preferences", &["<Control>comma"]),
             ("win.shortcuts", &["<Control>question"]),
+            ("win.toggle-panel", &["F9"]),
+            ("win.apdu-builder", &["<Control>b"]),
+            ("win.focus-editor", &["<Alt>1"]),
+            ("win.focus-log", &["<Alt>2"]),
+            ("win.focus-readers", &["<Alt>3"]),
         ] {
             self.set_accels_for_action(action, accels);
         }
@@ -151,6 +158,7 @@ impl Application {
             .license_type(gtk::License::Gpl30)
             .developer_name(gettext("The APDU Scriptor developers"))
             .website("https://github.com/apduscriptor/apdu-scriptor")
+            .issue_url("https://github.com/apduscriptor/apdu-scriptor/issues")
             // TRANSLATORS: your names and e-mail addresses (or web pages),
             // one per line: "Name <name@example.org>". Do not translate
             // the word itself.

@@ -191,6 +191,8 @@ impl LogView {
             ));
         }
         imp.list_view.add_controller(keys);
+        // One Tab stop however many rows: arrows move between them.
+        super::focus::one_tab_stop(&*imp.list_view);
 
         self.add_context_menu();
         self.setup_search();

@@ -1,10 +1,12 @@
 //! The GTK user interface: thin GObject subclasses over the core. All card
 //! access goes through [`crate::worker`].
 
+pub mod apdu_builder;
 pub mod application;
 mod detail;
 pub mod editor;
 pub mod export;
+mod focus;
 mod glue;
 pub mod log_columns;
 pub mod log_entry;
@@ -19,6 +21,8 @@ mod sw_gutter;
 mod tooltips;
 pub mod window;
 mod window_files;
+mod window_first_steps;
+mod window_layout;
 mod window_run;
 
 use std::path::PathBuf;

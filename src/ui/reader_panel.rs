@@ -13,6 +13,18 @@ use crate::apdu::hex_spaced;
 use crate::card::{self, Protocol, ReaderInfo, ShareMode};
 use crate::i18n::{gettext, pgettext};
 
+/// The card connection the panel shows, apart from the reader selected
+/// for the next one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub reader: String,
+    pub atr: Vec<u8>,
+    pub protocol: Protocol,
+    pub share: ShareMode,
+}
+
+/// The width the panel asks for, when its content fits in it.
+const PANEL_WIDTH: i32 = 320;
 const PROTOCOLS: [Protocol; 4] = [Protocol::T0, Protocol::T1, Protocol::Any, Protocol::Raw];
 const SHARE_MODES: [ShareMode; 3] = [ShareMode::Shared, ShareMode::Exclusive, ShareMode::Direct];
 
@@ -31,7 +43,15 @@ mod imp {
         #[template_child]
         pub auto_get_response_switch: TemplateChild<gtk::Switch>,
         #[template_child]
+        pub button_box: TemplateChild<gtk::FlowBox>,
+        #[template_child]
+        pub reset_button: TemplateChild<gtk::MenuButton>,
+        #[template_child]
         pub status_row: TemplateChild<adw::ActionRow>,
+        #[template_child]
+        pub reader_row: TemplateChild<adw::ActionRow>,
+        #[template_child]
+        pub mode_row: TemplateChild<adw::ActionRow>,
         #[template_child]
         pub name_row: TemplateChild<adw::ActionRow>,
         #[template_child]
@@ -39,8 +59,12 @@ mod imp {
         #[template_child]
         pub atr_fields: TemplateChild<gtk::ListBox>,
         pub readers: RefCell<Vec<ReaderInfo>>,
-        /// The reader we are connected to and the card's ATR.
-        pub connected: RefCell<Option<(String, Vec<u8>)>>,
+        /// The connection, when there is one.
+        pub connected: RefCell<Option<Connection>>,
+        /// Readers whose card did not answer, until it leaves or connects.
+        pub not_responding: RefCell<std::collections::HashSet<String>>,
+        /// The reader row chosen for the next connection.
+        pub chosen_row: RefCell<Option<adw::ActionRow>>,
         /// Wanted selection, kept while the reader is absent.
         pub wanted: RefCell<Option<String>>,
         /// Card names by ATR: reading smartcard_list.txt takes a while, so
@@ -68,25 +92,62 @@ mod imp {
     }
 
     impl ObjectImpl for ReaderPanel {
+        fn signals() -> &'static [glib::subclass::Signal] {
+            static SIGNALS: std::sync::OnceLock<Vec<glib::subclass::Signal>> =
+                std::sync::OnceLock::new();
+            SIGNALS.get_or_init(|| vec![glib::subclass::Signal::builder("changed").build()])
+        }
+
         fn constructed(&self) {
             self.parent_constructed();
             let obj = self.obj();
             self.protocol_row.set_selected(2);
-            self.reader_list.connect_row_selected(glib::clone!(
+            // The buttons wrap in a narrow panel; the flow box's cells are
+            // no stops of their own on the way to them.
+            let mut cell = self.button_box.first_child();
+            while let Some(c) = cell {
+                c.set_focusable(false);
+                cell = c.next_sibling();
+            }
+            // The button's tooltip would stay drawn over its open menu.
+            if let Some(popover) = self.reset_button.popover() {
+                let button = self.reset_button.get();
+                popover.connect_show(glib::clone!(
+                    #[weak]
+                    button,
+                    move |_| button.set_has_tooltip(false)
+                ));
+                popover.connect_closed(glib::clone!(
+                    #[weak]
+                    button,
+                    move |_| button.set_has_tooltip(true)
+                ));
+            }
+            crate::ui::focus::one_tab_stop(&*self.reader_list);
+            // Choosing is activating (click, Enter, Space): moving the
+            // focus through the list chooses nothing.
+            self.reader_list.connect_row_activated(glib::clone!(
                 #[weak]
                 obj,
                 move |_, row| {
-                    if let Some(row) = row.and_then(|r| r.downcast_ref::<adw::ActionRow>()) {
-                        obj.imp()
-                            .wanted
-                            .replace(Some(row.widget_name().to_string()));
+                    if let Some(row) = row.downcast_ref::<adw::ActionRow>() {
+                        obj.select_reader(&row.widget_name());
                     }
-                    obj.update_card_info();
                 }
             ));
         }
     }
-    impl WidgetImpl for ReaderPanel {}
+    impl WidgetImpl for ReaderPanel {
+        /// Wrapping labels (the ATR, its fields) would ask for their whole
+        /// text on one line: the panel asks for a column's width instead.
+        fn measure(&self, orientation: gtk::Orientation, for_size: i32) -> (i32, i32, i32, i32) {
+            let (min, natural, a, b) = self.parent_measure(orientation, for_size);
+            match orientation {
+                gtk::Orientation::Horizontal => (min, natural.min(PANEL_WIDTH.max(min)), a, b),
+                _ => (min, natural, a, b),
+            }
+        }
+    }
     impl BoxImpl for ReaderPanel {}
 }
 
@@ -103,30 +164,44 @@ impl Default for ReaderPanel {
 }
 
 impl ReaderPanel {
-    /// Show a new reader list, keeping the selection by name.
+    /// Show a new reader list, keeping the chosen reader by name.
     pub fn set_readers(&self, readers: Vec<ReaderInfo>) {
         let imp = self.imp();
-        let connected = imp.connected.borrow().as_ref().map(|(r, _)| r.clone());
+        let connected = self.connected_reader();
         if *imp.readers.borrow() == readers && *imp.listed_connected.borrow() == connected {
             return;
         }
         imp.listed_connected.replace(connected.clone());
-        let wanted = imp.wanted.borrow().clone();
+        imp.not_responding.borrow_mut().retain(|name| {
+            connected.as_deref() != Some(name.as_str())
+                && readers.iter().any(|r| &r.name == name && r.card_present)
+        });
+        let not_responding = imp.not_responding.borrow().clone();
         let list = &imp.reader_list;
+        // Keep the keyboard focus on the same reader across the rebuild.
+        let focused = list
+            .focus_child()
+            .and_downcast::<adw::ActionRow>()
+            .map(|r| r.widget_name().to_string());
         while let Some(child) = list.first_child() {
             list.remove(&child);
         }
-        let mut select = None;
+        imp.chosen_row.replace(None);
         for r in &readers {
             // The title is for people; the widget name keeps the reader's
-            // PC/SC name (the demo card's title is translated).
+            // PC/SC name (the demo card's title is translated). Reader names
+            // are text, not markup ("R&D Reader <1>").
             let row = adw::ActionRow::builder()
-                // Reader names are text, not markup ("R&D Reader <1>").
                 .use_markup(false)
                 .name(r.name.as_str())
-                .title(card::reader_display_name(&r.name))
-                .subtitle(reader_state(r))
+                .activatable(true)
                 .build();
+            row.set_title(&card::reader_display_name(&r.name));
+            row.set_subtitle(&if not_responding.contains(&r.name) {
+                gettext("Card not responding")
+            } else {
+                reader_state(r)
+            });
             let icon = if r.name == card::DEMO_READER {
                 "applications-science-symbolic"
             } else if r.card_present {
@@ -142,23 +217,37 @@ impl ReaderPanel {
                 row.add_suffix(&mark);
             }
             list.append(&row);
-            if wanted.as_deref() == Some(r.name.as_str()) {
-                select = Some(row);
+            if focused.as_deref() == Some(r.name.as_str()) {
+                row.grab_focus();
             }
         }
         imp.readers.replace(readers);
-        match select {
-            Some(row) => list.select_row(Some(&row)),
-            None => {
-                // Keep wanting the absent reader; show the demo card meanwhile.
-                let keep = imp.wanted.borrow().clone();
-                list.select_row(list.row_at_index(0).as_ref());
-                if keep.is_some() {
-                    imp.wanted.replace(keep);
+        self.mark_chosen();
+        self.update_card_info();
+    }
+
+    /// Highlight the chosen reader's row: the wanted one when listed, the
+    /// demo card meanwhile.
+    fn mark_chosen(&self) {
+        let imp = self.imp();
+        let wanted = imp.wanted.borrow().clone();
+        let mut chosen = None;
+        let mut child = imp.reader_list.first_child();
+        while let Some(w) = child {
+            child = w.next_sibling();
+            if let Some(row) = w.downcast_ref::<adw::ActionRow>() {
+                row.remove_css_class("chosen");
+                if chosen.is_none() || wanted.as_deref() == Some(row.widget_name().as_str()) {
+                    chosen = Some(row.clone());
                 }
             }
         }
-        self.update_card_info();
+        if let Some(row) = &chosen {
+            row.add_css_class("chosen");
+        }
+        if imp.chosen_row.replace(chosen.clone()) != chosen {
+            self.emit_by_name::<()>("changed", &[]);
+        }
     }
 
     pub fn reader_names(&self) -> Vec<String> {
@@ -174,12 +263,12 @@ impl ReaderPanel {
         self.imp().readers.borrow().clone()
     }
 
-    /// The reader selected in the list.
+    /// The reader chosen for the next connection, among those listed.
     pub fn selected_reader(&self) -> Option<String> {
         self.imp()
-            .reader_list
-            .selected_row()
-            .and_downcast::<adw::ActionRow>()
+            .chosen_row
+            .borrow()
+            .as_ref()
             .map(|r| r.widget_name().to_string())
     }
 
@@ -192,19 +281,63 @@ impl ReaderPanel {
             .or_else(|| self.selected_reader())
     }
 
-    /// Select `name` now, or as soon as it appears.
+    /// Choose `name` for the next connection, now or as soon as it appears.
     pub fn select_reader(&self, name: &str) {
+        self.imp().wanted.replace(Some(name.to_owned()));
+        self.mark_chosen();
+    }
+
+    /// The listed reader `name`, if any.
+    pub fn reader(&self, name: &str) -> Option<ReaderInfo> {
+        self.imp()
+            .readers
+            .borrow()
+            .iter()
+            .find(|r| r.name == name)
+            .cloned()
+    }
+
+    /// The card in `reader` did not answer: say so on its row until it
+    /// is connected again or leaves.
+    pub fn set_not_responding(&self, reader: &str) {
         let imp = self.imp();
-        imp.wanted.replace(Some(name.to_owned()));
-        let mut child = imp.reader_list.first_child();
+        imp.not_responding.borrow_mut().insert(reader.to_owned());
+        imp.listed_connected.replace(Some(String::new()));
+        let readers = imp.readers.borrow().clone();
+        self.set_readers(readers);
+    }
+
+    /// The subtitle of `reader`'s row (for tests).
+    pub fn reader_subtitle(&self, reader: &str) -> Option<String> {
+        let mut child = self.imp().reader_list.first_child();
         while let Some(w) = child {
+            child = w.next_sibling();
             if let Some(row) = w.downcast_ref::<adw::ActionRow>() {
-                if row.widget_name() == name {
-                    imp.reader_list.select_row(Some(row));
+                if row.widget_name() == reader {
+                    return row.subtitle().map(|s| s.to_string());
                 }
             }
-            child = w.next_sibling();
         }
+        None
+    }
+
+    /// Put the keyboard focus on the chosen reader's row.
+    pub fn focus_readers(&self) -> bool {
+        let row = self.imp().chosen_row.borrow().clone();
+        row.is_some_and(|r| r.grab_focus())
+    }
+
+    /// The Reset menu button follows the reset action, which GTK does not
+    /// do for a menu button.
+    pub fn set_reset_enabled(&self, enabled: bool) {
+        self.imp().reset_button.set_sensitive(enabled);
+    }
+
+    /// Whether a connection to the chosen reader could work now.
+    pub fn can_connect(&self) -> bool {
+        self.selected_reader()
+            .and_then(|r| self.reader(&r))
+            .is_some_and(|r| r.card_present && !r.exclusive)
     }
 
     pub fn protocol(&self) -> Protocol {
@@ -235,12 +368,20 @@ impl ReaderPanel {
         self.imp().auto_get_response_switch.get()
     }
 
-    /// The connection changed: `Some((reader, atr))` or `None`.
-    pub fn set_connected(&self, connection: Option<(String, Vec<u8>)>) {
+    /// The connection changed.
+    pub fn set_connected(&self, connection: Option<Connection>) {
+        if *self.imp().connected.borrow() == connection {
+            return;
+        }
         self.imp().connected.replace(connection);
         let readers = self.imp().readers.borrow().clone();
         self.set_readers(readers);
         self.update_card_info();
+        self.emit_by_name::<()>("changed", &[]);
+    }
+
+    pub fn connection(&self) -> Option<Connection> {
+        self.imp().connected.borrow().clone()
     }
 
     pub fn connected_reader(&self) -> Option<String> {
@@ -248,30 +389,56 @@ impl ReaderPanel {
             .connected
             .borrow()
             .as_ref()
-            .map(|(r, _)| r.clone())
+            .map(|c| c.reader.clone())
     }
 
+    /// Call `f` when the chosen reader or the connection changes.
+    pub fn connect_changed<F: Fn(&Self) + 'static>(&self, f: F) -> glib::SignalHandlerId {
+        self.connect_local("changed", false, move |args| {
+            if let Some(panel) = args.first().and_then(|a| a.get::<ReaderPanel>().ok()) {
+                f(&panel);
+            }
+            None
+        })
+    }
+
+    /// The Card group's status line and ATR as shown (for tests).
+    pub fn card_status(&self) -> (String, String) {
+        let imp = self.imp();
+        (
+            imp.status_row
+                .subtitle()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            imp.atr_label.label().to_string(),
+        )
+    }
+
+    /// The Card group describes the connection only: which reader, with
+    /// which protocol and share mode, and the card's ATR.
     fn update_card_info(&self) {
         let imp = self.imp();
-        let selected = self.selected_reader();
         let connected = imp.connected.borrow().clone();
-        let info = selected
-            .as_ref()
-            .and_then(|s| imp.readers.borrow().iter().find(|r| &r.name == s).cloned());
-        let (status, atr) = match (&connected, &selected) {
-            (Some((r, atr)), Some(s)) if r == s => {
-                (pgettext("card connection", "Connected"), Some(atr.clone()))
+        imp.reader_row.set_visible(connected.is_some());
+        imp.mode_row.set_visible(connected.is_some());
+        let atr = match &connected {
+            Some(c) => {
+                imp.status_row
+                    .set_subtitle(&pgettext("card connection", "Connected"));
+                imp.reader_row.set_subtitle(&c.reader);
+                imp.mode_row.set_subtitle(&format!(
+                    "{}, {}",
+                    c.protocol.label(),
+                    share_label(c.share)
+                ));
+                Some(c.atr.clone())
             }
-            _ => match &info {
-                // The list already says the demo card is always there.
-                Some(i) if i.name == card::DEMO_READER => {
-                    (pgettext("card connection", "Not connected"), i.atr.clone())
-                }
-                Some(i) => (reader_state(i), i.atr.clone()),
-                None => (pgettext("card connection", "Not connected"), None),
-            },
+            None => {
+                imp.status_row
+                    .set_subtitle(&pgettext("card connection", "Not connected"));
+                None
+            }
         };
-        imp.status_row.set_subtitle(&status);
         let atr = atr.filter(|a| !a.is_empty());
         imp.atr_label
             .set_label(&atr.as_deref().map(hex_spaced).unwrap_or_else(|| "—".into()));
@@ -297,9 +464,19 @@ impl ReaderPanel {
     }
 }
 
+fn share_label(s: ShareMode) -> String {
+    match s {
+        ShareMode::Shared => pgettext("share mode", "Shared"),
+        ShareMode::Exclusive => pgettext("share mode", "Exclusive"),
+        ShareMode::Direct => pgettext("share mode", "Direct"),
+    }
+}
+
 impl ReaderPanel {
     fn show_card_name(&self, atr: Option<&[u8]>) {
         let imp = self.imp();
+        // Names from smartcard_list.txt hold "&" and "<": text, not markup.
+        imp.name_row.set_use_markup(false);
         let known = atr.and_then(|a| imp.names.borrow().get(a).cloned());
         let name = match (atr, known) {
             (Some(_), Some(name)) => name,
@@ -323,8 +500,6 @@ impl ReaderPanel {
             (None, _) => None,
         };
         imp.name_row.set_visible(name.is_some());
-        // Names from smartcard_list.txt hold "&" and "<": text, not markup.
-        imp.name_row.set_use_markup(false);
         imp.name_row.set_subtitle(name.as_deref().unwrap_or(""));
     }
 }

@@ -16,7 +16,7 @@ use super::export::Format;
 use super::log_view::LogView;
 use super::reader_panel::ReaderPanel;
 use super::tooltips;
-use crate::i18n::{gettext, gettext_f, ngettext};
+use crate::i18n::{gettext, gettext_f};
 use crate::settings::{LoadOutcome, Settings};
 use crate::worker::{Event, Request};
 
@@ -29,15 +29,43 @@ pub(crate) mod imp {
         #[template_child]
         pub toast_overlay: TemplateChild<adw::ToastOverlay>,
         #[template_child]
+        pub header_bar: TemplateChild<adw::HeaderBar>,
+        #[template_child]
         pub window_title: TemplateChild<adw::WindowTitle>,
         #[template_child]
         pub run_button: TemplateChild<gtk::Button>,
         #[template_child]
-        pub run_content: TemplateChild<adw::ButtonContent>,
+        pub run_label: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub open_label: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub save_label: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub stop_label: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub step_label: TemplateChild<gtk::Label>,
+        #[template_child]
+        pub save_button: TemplateChild<gtk::Button>,
+        #[template_child]
+        pub step_button: TemplateChild<gtk::Button>,
+        #[template_child]
+        pub errors_button: TemplateChild<gtk::Button>,
+        #[template_child]
+        pub errors_label: TemplateChild<gtk::Label>,
         #[template_child]
         pub stop_button: TemplateChild<gtk::Button>,
         #[template_child]
-        pub side_paned: TemplateChild<gtk::Paned>,
+        pub flap: TemplateChild<adw::Flap>,
+        #[template_child]
+        pub busy_bar: TemplateChild<gtk::Revealer>,
+        #[template_child]
+        pub busy_spinner: TemplateChild<gtk::Spinner>,
+        #[template_child]
+        pub busy_label: TemplateChild<gtk::Label>,
+        /// Hides the busy bar when no news of the slow command comes.
+        pub busy_timeout: RefCell<Option<glib::SourceId>>,
+        #[template_child]
+        pub panel_button: TemplateChild<gtk::ToggleButton>,
         #[template_child]
         pub log_paned: TemplateChild<gtk::Paned>,
         #[template_child]
@@ -48,6 +76,20 @@ pub(crate) mod imp {
         pub reader_panel: TemplateChild<ReaderPanel>,
         #[template_child]
         pub recent_menu: TemplateChild<gio::Menu>,
+        #[template_child]
+        pub editor_menu: TemplateChild<gio::Menu>,
+        #[template_child]
+        pub insert_button: TemplateChild<gtk::MenuButton>,
+        #[template_child]
+        pub apdu_entry: TemplateChild<gtk::Entry>,
+        #[template_child]
+        pub log_stack: TemplateChild<gtk::Stack>,
+        #[template_child]
+        pub editor_placeholder: TemplateChild<gtk::Label>,
+        /// Lines sent from the APDU entry, oldest first.
+        pub history: RefCell<Vec<String>>,
+        /// Where Up and Down are in `history` (None: a new line).
+        pub history_pos: Cell<Option<usize>>,
         pub file: RefCell<Option<PathBuf>>,
         pub settings: RefCell<Settings>,
         pub requests: OnceCell<async_channel::Sender<Request>>,
@@ -58,6 +100,13 @@ pub(crate) mod imp {
         pub close_confirmed: Cell<bool>,
         /// The last PC/SC unavailability shown, to toast it once.
         pub pcsc_problem: RefCell<Option<String>>,
+        /// The user wants the reader panel beside the script when there is
+        /// room; a folded panel opens over the script and closes again.
+        pub show_panel: Cell<bool>,
+        /// The window's height at the last allocation.
+        pub last_height: Cell<i32>,
+        /// Narrower than this, the header's buttons lose their labels.
+        pub compact_width: Cell<i32>,
         /// The newest toast's text, for tests.
         pub last_toast: RefCell<Option<String>>,
     }
@@ -87,7 +136,12 @@ pub(crate) mod imp {
             self.obj().setup();
         }
     }
-    impl WidgetImpl for Window {}
+    impl WidgetImpl for Window {
+        fn size_allocate(&self, width: i32, height: i32, baseline: i32) {
+            self.parent_size_allocate(width, height, baseline);
+            self.obj().adapt_to_size(width, height);
+        }
+    }
     impl WindowImpl for Window {
         fn close_request(&self) -> glib::Propagation {
             self.obj().on_close_request()
@@ -136,6 +190,39 @@ fn install_actions(klass: &mut <imp::Window as ObjectSubclass>::Class) {
         w.run_range(Some(range), false);
     });
     klass.install_action("win.step", None, |w, _, _| w.step());
+    klass.install_action("win.insert-example", None, |w, _, _| w.insert_example());
+    klass.install_action("win.apdu-builder", None, |w, _, _| {
+        super::apdu_builder::show(w);
+    });
+    klass.install_action(
+        "win.insert-snippet",
+        Some(glib::VariantTy::STRING),
+        |w, _, p| {
+            if let Some(id) = p.and_then(|p| p.get::<String>()) {
+                w.insert_snippet(&id);
+            }
+        },
+    );
+    klass.install_action("win.focus-editor", None, |w, _, _| {
+        w.editor().view().grab_focus();
+    });
+    klass.install_action("win.focus-log", None, |w, _, _| {
+        w.log_view().list_view().grab_focus();
+    });
+    klass.install_action("win.focus-readers", None, |w, _, _| {
+        let flap = &w.imp().flap;
+        if !flap.reveals_flap() {
+            flap.set_reveal_flap(true);
+        }
+        w.reader_panel().focus_readers();
+    });
+    klass.install_action("win.first-error", None, |w, _, _| {
+        let editor = w.editor();
+        if let Some(line) = editor.script().errors.iter().map(|e| e.pos.line).min() {
+            editor.move_cursor_to_line(line);
+            editor.view().grab_focus();
+        }
+    });
     klass.install_action("win.stop", None, |w, _, _| w.send(Request::Stop));
     // Ctrl+F searches where the focus is: the log's rows or the script.
     klass.install_action("win.find", None, |w, _, _| {
@@ -225,6 +312,9 @@ impl Window {
         imp.settings.replace(settings);
 
         let buffer = imp.editor.buffer();
+        let placeholder = imp.editor_placeholder.get();
+        placeholder.set_visible(buffer.char_count() == 0);
+        buffer.connect_changed(move |b| placeholder.set_visible(b.char_count() == 0));
         buffer.connect_modified_changed(clone!(
             #[weak(rename_to = w)]
             self,
@@ -260,6 +350,15 @@ impl Window {
         ));
         imp.editor.view().add_controller(drop);
 
+        self.setup_insert_menu();
+        self.setup_apdu_entry();
+        self.setup_layout();
+        imp.reader_panel.connect_changed(clone!(
+            #[weak(rename_to = w)]
+            self,
+            move |_| w.update_card_actions()
+        ));
+
         let (tx, rx) = crate::worker::Worker::spawn();
         let _ = imp.requests.set(tx);
         self.spawn_event_loop(rx);
@@ -276,9 +375,17 @@ impl Window {
             self.maximize();
         }
         imp.log_paned.set_position(s.log_pane);
-        imp.side_paned.set_position(s.side_pane);
+        imp.show_panel.set(s.show_panel);
+        imp.flap.set_reveal_flap(s.show_panel);
         imp.log_view.set_detail_position(s.detail_pane);
         imp.log_view.set_column_widths(&s.log_columns);
+        // Narrower than its columns, the log scrolls sideways (the window
+        // puts it in a scrolled window) instead of clipping them.
+        let (_, columns, _, _) = imp
+            .log_view
+            .header()
+            .measure(gtk::Orientation::Horizontal, -1);
+        imp.log_view.set_width_request(columns);
         imp.reader_panel.set_protocol(s.protocol);
         imp.reader_panel.set_share_mode(s.share_mode);
         imp.reader_panel
@@ -302,7 +409,7 @@ impl Window {
         }
         s.maximized = self.is_maximized();
         s.log_pane = imp.log_paned.position();
-        s.side_pane = imp.side_paned.position();
+        s.show_panel = imp.show_panel.get();
         s.detail_pane = imp.log_view.detail_position();
         s.log_columns = imp.log_view.column_widths();
         s.protocol = imp.reader_panel.protocol();
@@ -409,36 +516,6 @@ impl Window {
         self.set_title(Some(&format!("{title} — {}", gettext("APDU Scriptor"))));
     }
 
-    fn update_run_button(&self) {
-        let imp = self.imp();
-        let n = imp.editor.error_count();
-        if n == 0 {
-            imp.run_content.set_label(&gettext("_Run"));
-            tooltips::set(&*imp.run_button, &gettext("Run the script"));
-            imp.run_button.remove_css_class("destructive-action");
-            imp.run_button.add_css_class("suggested-action");
-        } else {
-            let label = ngettext("_Run ({n} error)", "_Run ({n} errors)", n);
-            imp.run_content
-                .set_label(&label.replace("{n}", &n.to_string()));
-            let tip = if n == 1 {
-                gettext("The script has one error: fix it to run the script")
-            } else {
-                ngettext(
-                    // TRANSLATORS: never for exactly one error (a message of its
-                    // own), but for 21, 31… in languages that group them with 1.
-                    "The script has {n} error: fix them to run the script",
-                    "The script has {n} errors: fix them to run the script",
-                    n,
-                )
-            };
-            imp.run_button
-                .set_tooltip_text(Some(&tip.replace("{n}", &n.to_string())));
-            imp.run_button.remove_css_class("suggested-action");
-            imp.run_button.add_css_class("destructive-action");
-        }
-    }
-
     pub fn is_running(&self) -> bool {
         self.imp().running.get()
     }
@@ -449,16 +526,21 @@ impl Window {
         imp.stop_button.set_visible(running);
         imp.run_button.set_visible(!running);
         self.action_set_enabled("win.stop", running);
-        for a in [
-            "win.run",
-            "win.run-selection",
-            "win.step",
-            "win.connect",
-            "win.disconnect",
-            "win.reset",
-        ] {
+        for a in ["win.run", "win.run-selection", "win.step"] {
             self.action_set_enabled(a, !running);
         }
+        self.update_card_actions();
+    }
+
+    /// Connect, Disconnect and Reset are offered only when they can act.
+    pub(crate) fn update_card_actions(&self) {
+        let idle = !self.is_running();
+        let panel = self.reader_panel();
+        let connected = panel.connected_reader().is_some();
+        self.action_set_enabled("win.connect", idle && panel.can_connect());
+        self.action_set_enabled("win.disconnect", idle && connected);
+        self.action_set_enabled("win.reset", idle && connected);
+        panel.set_reset_enabled(idle && connected);
     }
 
     pub(crate) fn update_recent_menu(&self) {
@@ -497,14 +579,6 @@ impl Window {
             return;
         };
         let imp = self.imp();
-        if let Some(s) = builder.object::<gtk::Switch>("auto_get_response") {
-            imp.reader_panel
-                .auto_get_response_switch()
-                .bind_property("active", &s, "active")
-                .bidirectional()
-                .sync_create()
-                .build();
-        }
         if let Some(s) = builder.object::<gtk::Switch>("show_ascii") {
             s.set_active(imp.log_view.show_ascii());
             s.connect_active_notify(clone!(

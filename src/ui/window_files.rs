@@ -60,15 +60,10 @@ async fn choose(
         // ".apdu": one word, without spaces (use "_" or "-" instead).
         chooser.set_current_name(&format!("{}.apdu", gettext("untitled")));
     }
-    let (tx, rx) = async_channel::bounded(1);
-    chooser.connect_response(move |c, resp| {
-        let path = (resp == gtk::ResponseType::Accept)
-            .then(|| c.file().and_then(|f| f.path()))
-            .flatten();
-        let _ = tx.try_send(path);
-    });
-    chooser.show();
-    let result = rx.recv().await.ok().flatten();
+    let response = chooser.run_future().await;
+    let result = (response == gtk::ResponseType::Accept)
+        .then(|| chooser.file().and_then(|f| f.path()))
+        .flatten();
     chooser.destroy();
     result
 }

@@ -1,9 +1,12 @@
 //! Running scripts from the window and showing what the worker reports.
 
+use adw::prelude::*;
 use adw::subclass::prelude::*;
+use gtk::glib;
 
 use super::glue;
 use super::log_entry::{reset_label, EntryKind, LogEntry, Time};
+use super::reader_panel::Connection;
 use super::window::Window;
 use crate::card::{self, CardError};
 use crate::engine::EngineOptions;
@@ -94,13 +97,17 @@ impl Window {
                 .collect(),
         };
         if statements.is_empty() {
-            self.toast(&gettext("Nothing to run on these lines"));
+            self.toast(&if range.is_none() {
+                gettext("The script is empty: type an APDU such as 00 A4 04 00 00, or insert one from the Insert menu")
+            } else {
+                gettext("Nothing to run on these lines")
+            });
             return;
         }
         self.start_run(statements, stepping);
     }
 
-    fn start_run(&self, statements: Vec<Statement>, stepping: bool) {
+    pub(crate) fn start_run(&self, statements: Vec<Statement>, stepping: bool) {
         let panel = self.reader_panel();
         let reader = panel
             .selected_reader()
@@ -180,6 +187,77 @@ impl Window {
         }
     }
 
+    /// Show (or hide) the command a card is slow to answer, with how long
+    /// it has waited; hidden by itself when no news comes.
+    fn show_busy(&self, f: Option<&crate::worker::InFlight>) {
+        let imp = self.imp();
+        if let Some(id) = imp.busy_timeout.take() {
+            id.remove();
+        }
+        let Some(f) = f else {
+            if imp.busy_bar.reveals_child() {
+                imp.busy_bar.set_reveal_child(false);
+                imp.busy_spinner.stop();
+            }
+            return;
+        };
+        let seconds = format!("{:.1}", f.since.elapsed().as_secs_f64());
+        let text = if f.command.is_empty() {
+            gettext_f(
+                &gettext("Waiting {seconds} s for the card in {reader} to reset"),
+                &[("seconds", &seconds), ("reader", &f.reader)],
+            )
+        } else {
+            gettext_f(
+                &gettext("Waiting {seconds} s for the card in {reader} to answer {command}"),
+                &[
+                    ("seconds", &seconds),
+                    ("reader", &f.reader),
+                    ("command", &crate::apdu::hex_spaced(&f.command)),
+                ],
+            )
+        };
+        imp.busy_label.set_label(&text);
+        imp.busy_bar.set_reveal_child(true);
+        imp.busy_spinner.start();
+        let weak = self.downgrade();
+        let id = glib::timeout_add_local_once(crate::worker::BUSY_EVERY * 3, move || {
+            if let Some(w) = weak.upgrade() {
+                w.imp().busy_timeout.take();
+                w.show_busy(None);
+            }
+        });
+        imp.busy_timeout.replace(Some(id));
+    }
+
+    /// The slow command shown, if any (for tests).
+    pub fn busy_text(&self) -> Option<String> {
+        let imp = self.imp();
+        imp.busy_bar
+            .reveals_child()
+            .then(|| imp.busy_label.label().to_string())
+    }
+
+    /// The monitor says the connected card has left (or its reader has):
+    /// the panel forgets the connection at once, and the log says so.
+    fn card_gone(&self, readers: &[card::ReaderInfo]) -> Option<LogEntry> {
+        let panel = self.reader_panel();
+        let reader = panel.connected_reader()?;
+        if reader == card::DEMO_READER || readers.iter().any(|r| r.name == reader && r.card_present)
+        {
+            return None;
+        }
+        panel.set_connected(None);
+        self.send(Request::Disconnect {
+            disposition: card::Disposition::Leave,
+        });
+        let text = gettext_f(
+            &gettext("The card was removed from {reader}"),
+            &[("reader", &reader)],
+        );
+        Some(LogEntry::message(EntryKind::Warning, Time::now(), 0, text))
+    }
+
     fn error_row(&self, time: Time, message: &str, hint: Option<&str>) -> LogEntry {
         let text = match hint {
             Some(h) => gettext_f(
@@ -198,9 +276,14 @@ impl Window {
         let mut rows: Vec<LogEntry> = Vec::new();
         let panel = self.reader_panel();
         for ev in events {
+            // Any news but a slow command's means it is no longer waiting.
+            self.show_busy(None);
             match ev {
                 Event::Readers(list) => {
                     self.imp().pcsc_problem.replace(None);
+                    if let Some(row) = self.card_gone(&list) {
+                        rows.push(row);
+                    }
                     panel.set_readers(list);
                 }
                 Event::PcscUnavailable(e) => {
@@ -209,6 +292,9 @@ impl Window {
                         .into_iter()
                         .filter(|r| r.name == card::DEMO_READER)
                         .collect();
+                    if let Some(row) = self.card_gone(&names) {
+                        rows.push(row);
+                    }
                     panel.set_readers(names);
                     let msg = e.message();
                     if self.imp().pcsc_problem.borrow().as_deref() != Some(msg.as_str()) {
@@ -220,8 +306,14 @@ impl Window {
                     reader,
                     atr,
                     protocol,
+                    share,
                 } => {
-                    panel.set_connected(Some((reader.clone(), atr.clone())));
+                    panel.set_connected(Some(Connection {
+                        reader: reader.clone(),
+                        atr: atr.clone(),
+                        protocol,
+                        share,
+                    }));
                     let text = gettext_f(
                         // TRANSLATORS: {reader} is a reader name; {protocol} is T=0 or T=1.
                         &gettext("Connected to {reader} ({protocol})"),
@@ -250,8 +342,11 @@ impl Window {
                     cold,
                     result: Ok(atr),
                 } => {
-                    if let Some(r) = panel.connected_reader() {
-                        panel.set_connected(Some((r, atr.clone())));
+                    if let Some(c) = panel.connection() {
+                        panel.set_connected(Some(Connection {
+                            atr: atr.clone(),
+                            ..c
+                        }));
                     }
                     rows.push(LogEntry {
                         response: atr,
@@ -267,6 +362,31 @@ impl Window {
                     self.toast(&msg);
                 }
                 Event::RunStarted => {}
+                Event::Busy(f) => {
+                    self.show_busy(Some(&f));
+                    continue;
+                }
+                Event::Abandoned(f) => {
+                    let msg = if f.command.is_empty() {
+                        gettext_f(
+                            &gettext("The card in {reader} did not answer the reset: its connection was given up"),
+                            &[("reader", &f.reader)],
+                        )
+                    } else {
+                        gettext_f(
+                            &gettext("The card in {reader} did not answer {command}: its connection was given up"),
+                            &[
+                                ("reader", &f.reader),
+                                ("command", &crate::apdu::hex_spaced(&f.command)),
+                            ],
+                        )
+                    };
+                    rows.push(self.error_row(time, &msg, None));
+                    self.toast(&msg);
+                    panel.set_connected(None);
+                    panel.set_not_responding(&f.reader);
+                    self.set_running(false);
+                }
                 Event::Exchanges(list) => {
                     self.log_view().tally(&list);
                     let words: Vec<(usize, (u8, u8))> = list

@@ -33,6 +33,8 @@ pub struct TestCard {
     leave_on: Option<(u8, Arc<AtomicBool>)>,
     /// How long the card works on each command.
     work: std::time::Duration,
+    /// Never answer a command with this INS, until the flag is set.
+    silent_on: Option<(u8, Arc<AtomicBool>)>,
 }
 
 impl TestCard {
@@ -43,12 +45,21 @@ impl TestCard {
             journal: Arc::default(),
             leave_on: None,
             work: std::time::Duration::ZERO,
+            silent_on: None,
         }
     }
 
     /// A slow card: each command takes `work` before it is answered.
     pub fn taking(mut self, work: std::time::Duration) -> TestCard {
         self.work = work;
+        self
+    }
+
+    /// A command with instruction `ins` gets no answer at all until
+    /// `release` is set (give it the vpcd server's stop flag, so the bench
+    /// can still take the card out).
+    pub fn silent_on(mut self, ins: u8, release: Arc<AtomicBool>) -> TestCard {
+        self.silent_on = Some((ins, release));
         self
     }
 
@@ -106,6 +117,14 @@ impl Card for TestCard {
         if let Some((ins, stop)) = &self.leave_on {
             if command.get(1) == Some(ins) {
                 stop.store(true, Ordering::SeqCst);
+            }
+        }
+        if let Some((ins, release)) = &self.silent_on {
+            if command.get(1) == Some(ins) {
+                while !release.load(Ordering::SeqCst) {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                return Ok(vec![0x6F, 0x00]);
             }
         }
         Ok(self.answer(command))

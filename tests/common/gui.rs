@@ -106,6 +106,69 @@ pub fn close_all(app: &Application) {
     settle();
 }
 
+/// Run xdotool (Debian package `xdotool`) while the main loop turns, so
+/// the window answers the X server meanwhile; its standard output.
+pub fn xdotool(args: &[&str]) -> String {
+    let mut child = std::process::Command::new("xdotool")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("xdotool (Debian package xdotool) is installed");
+    wait_until("xdotool done", 10, || child.try_wait().unwrap().is_some());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "xdotool {args:?}: {:?}", out.status);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Give the keyboard focus to the X window whose title contains `name`:
+/// there is no window manager under Xvfb to do it.
+pub fn focus_x_window(w: &Window, name: &str) {
+    let id = x_window(name);
+    xdotool(&["windowfocus", "--sync", &id]);
+    wait_until("window has the keyboard focus", 5, || w.is_active());
+}
+
+/// Give the keyboard focus to `w` itself: a title of its own first, so that
+/// a window of an earlier test with the same title cannot take the keys.
+pub fn focus_own_x_window(w: &Window) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "apdu-test-window-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    w.set_title(Some(&name));
+    settle();
+    focus_x_window(w, &name);
+}
+
+/// With `APDU_SCRIPTOR_SHOTS=DIR` set, save the screen as `DIR/NAME.png`
+/// (to look at new UI; tests assert nothing about it).
+pub fn shoot_if_asked(name: &str) {
+    let Some(dir) = std::env::var_os("APDU_SCRIPTOR_SHOTS") else {
+        return;
+    };
+    iterate_until(1.0, || false);
+    let path = std::path::Path::new(&dir).join(format!("{name}.png"));
+    let _ = std::process::Command::new("import")
+        .args(["-window", "root"])
+        .arg(path)
+        .status();
+}
+
+/// Press keys as a user does: the X server delivers them to the focused
+/// window, through GTK's shortcut controllers and accelerators.
+pub fn press(keys: &str) {
+    xdotool(&["key", keys]);
+}
+
+/// The X window id of the window whose title contains `name`.
+pub fn x_window(name: &str) -> String {
+    let ids = xdotool(&["search", "--onlyvisible", "--name", name]);
+    ids.lines().last().expect("the window's X id").to_owned()
+}
+
 /// Run the tests whose names contain one of the command-line arguments
 /// (all without any), each through `call`, closing what it left open;
 /// print a libtest-like report and exit 1 when one failed.
@@ -137,40 +200,6 @@ pub fn run_tests<T>(app: &Application, tests: &[(&'static str, T)], call: impl F
     if !failed.is_empty() {
         std::process::exit(1);
     }
-}
-
-/// The X window id of the window whose title contains `name`.
-pub fn x_window(name: &str) -> String {
-    let ids = xdotool(&["search", "--onlyvisible", "--name", name]);
-    ids.lines().last().expect("the window's X id").to_owned()
-}
-
-/// Run xdotool (Debian package `xdotool`) while the main loop turns, so
-/// the window answers the X server meanwhile; its standard output.
-pub fn xdotool(args: &[&str]) -> String {
-    let mut child = std::process::Command::new("xdotool")
-        .args(args)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("xdotool (Debian package xdotool) is installed");
-    wait_until("xdotool done", 10, || child.try_wait().unwrap().is_some());
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "xdotool {args:?}: {:?}", out.status);
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Give the keyboard focus to the X window whose title contains `name`:
-/// there is no window manager under Xvfb to do it.
-pub fn focus_x_window(w: &Window, name: &str) {
-    let id = x_window(name);
-    xdotool(&["windowfocus", "--sync", &id]);
-    wait_until("window has the keyboard focus", 5, || w.is_active());
-}
-
-/// Press keys as a user does: the X server delivers them to the focused
-/// window, through GTK's shortcut controllers and accelerators.
-pub fn press(keys: &str) {
-    xdotool(&["key", keys]);
 }
 
 /// The clipboard's text, read as a paste does.
