@@ -270,10 +270,18 @@ fn child(lang: &str) {
     let w = common::gui::window(&app);
     let widgets = descendants(w.upcast_ref());
     let menu = primary_menu(&widgets);
-    let mut items = Vec::new();
-    menu_labels(&menu, &mut items);
-    let buttons = button_labels(&widgets);
     unique_mnemonics(&menu);
+    // The menus: the main menu, the log's and the script's context menu.
+    let mut items = Vec::new();
+    for menu in widgets
+        .iter()
+        .filter_map(|x| x.downcast_ref::<gtk::MenuButton>())
+        .filter_map(|b| b.menu_model())
+        .chain(w.editor().view().extra_menu())
+    {
+        menu_labels(&menu, &mut items);
+    }
+    let buttons = button_labels(&widgets);
     if lang == "en" {
         // Exactly one error has a sentence of its own.
         let (count, tip) = error_count_texts(&w, 1);

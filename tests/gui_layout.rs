@@ -170,11 +170,23 @@ fn find_button(w: &Window, action: &str) -> gtk::Button {
 fn check_size(app: &Application, width: i32, height: i32) {
     let size = format!("{width}×{height}");
     let w = sized_window(app, width, height);
+    // What asks for more width than the window has, innermost last.
+    let too_wide = || -> Vec<String> {
+        descendants(w.upcast_ref())
+            .iter()
+            .filter(|x| x.is_visible())
+            .filter_map(|x| {
+                let min = x.measure(gtk::Orientation::Horizontal, -1).0;
+                (min > width).then(|| format!("{} {min}", x.type_().name()))
+            })
+            .collect()
+    };
     assert!(
         w.width() <= width && w.height() <= height,
-        "{size}: the window needs {}×{}",
+        "{size}: the window needs {}×{}: {:?}",
         w.width(),
-        w.height()
+        w.height(),
+        too_wide()
     );
 
     let run = find_button(&w, "win.run");

@@ -379,13 +379,6 @@ impl Window {
         imp.flap.set_reveal_flap(s.show_panel);
         imp.log_view.set_detail_position(s.detail_pane);
         imp.log_view.set_column_widths(&s.log_columns);
-        // Narrower than its columns, the log scrolls sideways (the window
-        // puts it in a scrolled window) instead of clipping them.
-        let (_, columns, _, _) = imp
-            .log_view
-            .header()
-            .measure(gtk::Orientation::Horizontal, -1);
-        imp.log_view.set_width_request(columns);
         imp.reader_panel.set_protocol(s.protocol);
         imp.reader_panel.set_share_mode(s.share_mode);
         imp.reader_panel
