@@ -425,7 +425,8 @@ impl ReaderPanel {
             Some(c) => {
                 imp.status_row
                     .set_subtitle(&pgettext("card connection", "Connected"));
-                imp.reader_row.set_subtitle(&c.reader);
+                imp.reader_row
+                    .set_subtitle(&card::reader_display_name(&c.reader));
                 imp.mode_row.set_subtitle(&format!(
                     "{}, {}",
                     c.protocol.label(),

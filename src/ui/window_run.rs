@@ -144,7 +144,7 @@ impl Window {
             &template,
             &[
                 ("script", &script),
-                ("reader", reader),
+                ("reader", &card::reader_display_name(reader)),
                 ("protocol", self.reader_panel().protocol().label()),
             ],
         );
