@@ -58,8 +58,9 @@ pub fn move_past(widget: &gtk::Widget, forward: bool) -> bool {
     target.is_some_and(|w| w.grab_focus())
 }
 
-/// `root` and every widget below it, each before its children.
-fn descendants(root: &gtk::Widget) -> Vec<gtk::Widget> {
+/// `root` and every widget below it, each before its children, siblings
+/// in order.
+pub fn descendants(root: &gtk::Widget) -> Vec<gtk::Widget> {
     let mut out = Vec::new();
     let mut stack = vec![root.clone()];
     while let Some(w) = stack.pop() {

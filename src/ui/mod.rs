@@ -6,7 +6,7 @@ pub mod application;
 mod detail;
 pub mod editor;
 pub mod export;
-mod focus;
+pub mod focus;
 mod glue;
 pub mod log_columns;
 pub mod log_entry;

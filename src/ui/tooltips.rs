@@ -65,14 +65,11 @@ pub fn set(widget: &impl IsA<gtk::Widget>, tooltip: &str) {
 /// Add the shortcut to the tooltip of every actionable widget under `root`
 /// whose action has one. Call once, on the tooltips of the `.ui` files.
 pub fn add_shortcuts(root: &gtk::Widget) {
-    let mut child = root.first_child();
-    while let Some(w) = child {
+    for w in super::focus::descendants(root).iter().skip(1) {
         if let Some(tip) = w.tooltip_text() {
-            if let Some(accel) = accel_of(&w) {
+            if let Some(accel) = accel_of(w) {
                 w.set_tooltip_text(Some(&with_shortcut(&tip, &accel)));
             }
         }
-        add_shortcuts(&w);
-        child = w.next_sibling();
     }
 }

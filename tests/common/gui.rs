@@ -45,23 +45,9 @@ pub fn iterate_until(secs: f64, mut cond: impl FnMut() -> bool) -> bool {
     true
 }
 
-/// `root` and every widget below it, each before its children, siblings in
-/// order.
-pub fn descendants(root: &gtk::Widget) -> Vec<gtk::Widget> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(w) = stack.pop() {
-        let mut children = Vec::new();
-        let mut child = w.first_child();
-        while let Some(c) = child {
-            child = c.next_sibling();
-            children.push(c);
-        }
-        stack.extend(children.into_iter().rev());
-        out.push(w);
-    }
-    out
-}
+// Not every test binary walks the widget tree.
+#[allow(unused_imports)]
+pub use apdu_scriptor::ui::focus::descendants;
 
 /// Iterate the main loop until `cond` holds; panic after `secs` seconds.
 pub fn wait_until(what: &str, secs: u64, cond: impl FnMut() -> bool) {
