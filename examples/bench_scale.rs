@@ -18,8 +18,8 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use apdu_scriptor::card::replay::Slow;
-use apdu_scriptor::card::{Card, CardError, Disposition, Protocol};
+use apdu_scriptor::card::replay::{slow, BeforeEachCommand};
+use apdu_scriptor::card::Card;
 use common::card::{TestCard, ATR_T0};
 use common::Bench;
 
@@ -92,11 +92,8 @@ fn many_readers(bin: &Path, rounds: usize) {
     let mut bench = Bench::start_with_readers(8);
     let cards: Vec<(usize, Box<dyn Card>)> = (0..8)
         .map(|slot| {
-            let slow = Slow {
-                inner: Box::new(TestCard::new(ATR_T0)),
-                latency: Duration::from_millis(20),
-            };
-            (slot, Box::new(slow) as Box<dyn Card>)
+            let card = slow(Box::new(TestCard::new(ATR_T0)), Duration::from_millis(20));
+            (slot, Box::new(card) as Box<dyn Card>)
         })
         .collect();
     bench.insert_cards(cards);
@@ -125,33 +122,6 @@ fn many_readers(bin: &Path, rounds: usize) {
         a.as_secs_f64() / o.as_secs_f64(),
         8.0 * o.as_secs_f64() / a.as_secs_f64()
     );
-}
-
-/// A card that notes when it got its first command.
-struct Stamp {
-    inner: TestCard,
-    first: Arc<Mutex<Option<Instant>>>,
-}
-
-impl Card for Stamp {
-    fn transmit(&mut self, c: &[u8]) -> Result<Vec<u8>, CardError> {
-        let mut first = self.first.lock().unwrap();
-        first.get_or_insert_with(Instant::now);
-        drop(first);
-        self.inner.transmit(c)
-    }
-    fn reset(&mut self, cold: bool) -> Result<Vec<u8>, CardError> {
-        self.inner.reset(cold)
-    }
-    fn atr(&self) -> Vec<u8> {
-        self.inner.atr()
-    }
-    fn protocol(&self) -> Protocol {
-        self.inner.protocol()
-    }
-    fn disconnect(&mut self, d: Disposition) -> Result<(), CardError> {
-        self.inner.disconnect(d)
-    }
 }
 
 fn each_card(bin: &Path) {
@@ -205,9 +175,13 @@ fn each_card(bin: &Path) {
     let mut after_pcscd = Vec::new();
     for _ in 0..CARDS {
         let first = Arc::new(Mutex::new(None));
-        let card = Stamp {
-            inner: TestCard::new(ATR_T0),
-            first: first.clone(),
+        // The card notes when it got its first command.
+        let stamp = first.clone();
+        let card = BeforeEachCommand {
+            inner: Box::new(TestCard::new(ATR_T0)),
+            before: Box::new(move |_| {
+                stamp.lock().unwrap().get_or_insert_with(Instant::now);
+            }),
         };
         let inserted = Instant::now();
         bench.insert_card(Box::new(card));

@@ -259,16 +259,29 @@ impl Card for Player {
     }
 }
 
-/// A card that answers each command (not the resets) after `latency`, as a
-/// slow real card does.
-pub struct Slow {
+/// A card that calls `before` with each command, then passes every call on
+/// to `inner` as it is: a slow card ([`slow`]), or a test card that notes
+/// or holds a command.
+pub struct BeforeEachCommand {
     pub inner: Box<dyn Card>,
-    pub latency: Duration,
+    pub before: BeforeCommand,
 }
 
-impl Card for Slow {
+/// What [`BeforeEachCommand`] does with each command before sending it.
+pub type BeforeCommand = Box<dyn FnMut(&[u8]) + Send>;
+
+/// A card that answers each command (not the resets) after `latency`, as a
+/// slow real card does.
+pub fn slow(inner: Box<dyn Card>, latency: Duration) -> BeforeEachCommand {
+    BeforeEachCommand {
+        inner,
+        before: Box::new(move |_| std::thread::sleep(latency)),
+    }
+}
+
+impl Card for BeforeEachCommand {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
-        std::thread::sleep(self.latency);
+        (self.before)(command);
         self.inner.transmit(command)
     }
 
@@ -286,6 +299,18 @@ impl Card for Slow {
 
     fn disconnect(&mut self, d: Disposition) -> Result<(), CardError> {
         self.inner.disconnect(d)
+    }
+
+    fn last_card_time(&self) -> Option<Duration> {
+        self.inner.last_card_time()
+    }
+
+    fn wait_card(
+        &mut self,
+        timeout: Option<Duration>,
+        stop: &std::sync::atomic::AtomicBool,
+    ) -> Result<(), CardError> {
+        self.inner.wait_card(timeout, stop)
     }
 }
 

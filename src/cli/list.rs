@@ -74,10 +74,7 @@ pub fn virtual_card(m: &ArgMatches) -> i32 {
         }
     };
     if let Some(&ms) = m.get_one::<u64>("latency").filter(|&&ms| ms > 0) {
-        card = Box::new(replay::Slow {
-            inner: card,
-            latency: std::time::Duration::from_millis(ms),
-        });
+        card = Box::new(replay::slow(card, std::time::Duration::from_millis(ms)));
     }
     let port_text = port.to_string();
     eprintln!(

@@ -8,6 +8,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{mpsc, Arc};
 
 use apdu_scriptor::card::pcsc_backend::PcscContext;
+use apdu_scriptor::card::replay::BeforeEachCommand;
 use apdu_scriptor::card::{Card, CardError, Disposition, Protocol, ShareMode};
 
 use super::pty::{finish, spawn_on_terminal, until, PATIENCE};
@@ -209,37 +210,7 @@ fn card_removed_mid_script_is_exit_4_and_reinserted_card_works() {
     );
 }
 
-/// Holds its answer to `GATE` until the test opens the gate, telling the
-/// test when the command arrived.
-struct GateCard {
-    inner: TestCard,
-    arrived: mpsc::Sender<()>,
-    open: mpsc::Receiver<()>,
-}
-
 const GATE: &[u8] = &[0x00, 0xA4, 0x04, 0x00, 0x01, 0xFF];
-
-impl Card for GateCard {
-    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, CardError> {
-        if command == GATE {
-            let _ = self.arrived.send(());
-            let _ = self.open.recv_timeout(PATIENCE);
-        }
-        self.inner.transmit(command)
-    }
-    fn reset(&mut self, cold: bool) -> Result<Vec<u8>, CardError> {
-        self.inner.reset(cold)
-    }
-    fn atr(&self) -> Vec<u8> {
-        self.inner.atr()
-    }
-    fn protocol(&self) -> Protocol {
-        self.inner.protocol()
-    }
-    fn disconnect(&mut self, d: Disposition) -> Result<(), CardError> {
-        self.inner.disconnect(d)
-    }
-}
 
 /// What is in the pipe now, without waiting.
 fn available(stdout: &mut std::process::ChildStdout) -> String {
@@ -266,10 +237,17 @@ fn unbuffered_output_shows_each_exchange_at_once() {
     let mut bench = Bench::start();
     let (arrived_tx, arrived) = mpsc::channel();
     let (open, open_rx) = mpsc::channel();
-    bench.insert_card(Box::new(GateCard {
-        inner: TestCard::new(ATR_T0),
-        arrived: arrived_tx,
-        open: open_rx,
+    // The card holds its answer to GATE until the test opens the gate,
+    // telling the test when the command arrived.
+    let open_rx: mpsc::Receiver<()> = open_rx;
+    bench.insert_card(Box::new(BeforeEachCommand {
+        inner: Box::new(TestCard::new(ATR_T0)),
+        before: Box::new(move |command| {
+            if command == GATE {
+                let _ = arrived_tx.send(());
+                let _ = open_rx.recv_timeout(PATIENCE);
+            }
+        }),
     }));
     let (_dir, path) = script("gate.script", b"00 A4 00 0C 02 3F 00\n00A4040001FF\n");
     for unbuffered in [true, false] {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::cli_common::{on, script};
 use crate::common::card::{TestCard, ATR_T0};
 use crate::common::Bench;
-use apdu_scriptor::card::replay::{Event, Player, Recording, Slow};
+use apdu_scriptor::card::replay::{slow, Event, Player, Recording};
 use apdu_scriptor::card::{Card, Protocol};
 
 const SCRIPT: &[u8] = b"00 A4 04 00 00 (9000) # select\n00 B0 00 00 02 [00 01] (9000)\n";
@@ -169,12 +169,9 @@ fn kill_9_mid_card_leaves_the_finished_lines_intact() {
         bench.remove_card();
     }
     // The fifth card takes its time on every command: kill mid-card.
-    let slow = TestCard::new(ATR_T0);
-    let journal = slow.journal();
-    bench.insert_card(Box::new(Slow {
-        inner: Box::new(slow),
-        latency: Duration::from_millis(400),
-    }));
+    let card = TestCard::new(ATR_T0);
+    let journal = card.journal();
+    bench.insert_card(Box::new(slow(Box::new(card), Duration::from_millis(400))));
     let deadline = Instant::now() + Duration::from_secs(20);
     while journal.lock().unwrap().commands.is_empty() {
         assert!(
