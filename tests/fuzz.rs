@@ -194,7 +194,7 @@ proptest! {
     fn settings_ron(edits in edits()) {
         let sample = ron::to_string(&Settings {
             reader: Some("Virtual PCD 00 00".into()),
-            log_columns: vec![90, 40, 300, 0, 50, 0, 70],
+            log_columns: vec![90, 40, 300, 50, 0, 70],
             recent_files: vec!["/tmp/a.apdu".into()],
             ..Settings::default()
         })
@@ -206,7 +206,7 @@ proptest! {
                 prop_assert!((200..=20000).contains(&s.window_width));
                 prop_assert!((150..=20000).contains(&s.window_height));
                 prop_assert!((0..=s.window_height).contains(&s.log_pane));
-                prop_assert!(s.log_columns.is_empty() || s.log_columns.len() == 7);
+                prop_assert!(s.log_columns.is_empty() || s.log_columns.len() == apdu_scriptor::settings::LOG_COLUMNS);
                 prop_assert!(s.log_columns.iter().all(|&c| c >= 0));
                 prop_assert!(s.log_columns.iter().map(|&c| i64::from(c)).sum::<i64>() < i64::from(s.window_width));
                 prop_assert!(s.recent_files.iter().all(|p| p.is_absolute()));
