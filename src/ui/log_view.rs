@@ -535,9 +535,12 @@ impl LogView {
         }
     }
 
-    /// All entries, in order (for export and tests).
+    /// All entries, in order, including those still waiting to be shown
+    /// (for export and tests).
     pub fn entries(&self) -> Vec<LogEntry> {
-        self.model().entries()
+        let mut all = self.model().entries();
+        all.extend(self.imp().pending.borrow().iter().cloned());
+        all
     }
 
     pub fn clear(&self) {
