@@ -50,12 +50,9 @@ impl Recording {
         )
     }
 
-    /// Write the file (beside, then renamed over the old one).
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        let mut tmp = path.as_os_str().to_owned();
-        tmp.push(".part");
-        std::fs::write(&tmp, self.to_text())?;
-        std::fs::rename(&tmp, path)
+    /// Write the file safely (see [`crate::files::save`]).
+    pub fn save(&self, path: &Path) -> Result<(), crate::files::SaveError> {
+        crate::files::save(path, self.to_text().as_bytes())
     }
 
     /// Is `text` a recording rather than a demo card description?

@@ -71,9 +71,11 @@ impl Reports {
                 None => {
                     use std::io::Write;
                     let mut out = std::io::stdout().lock();
-                    out.write_all(text.as_bytes()).and_then(|()| out.flush())
+                    out.write_all(text.as_bytes())
+                        .and_then(|()| out.flush())
+                        .map_err(|e| crate::files::os_error_text(&e))
                 }
-                Some(path) => write_file(path, &text),
+                Some(path) => crate::files::save(path, text.as_bytes()).map_err(|e| e.to_string()),
             };
             if let Err(e) = result {
                 let file = dest
@@ -81,19 +83,10 @@ impl Reports {
                     .map_or_else(|| gettext("standard output"), |p| p.display().to_string());
                 return Err(gettext_f(
                     &gettext("Cannot write the report {file}: {error}"),
-                    &[("file", &file), ("error", &e.to_string())],
+                    &[("file", &file), ("error", &e)],
                 ));
             }
         }
         Ok(())
     }
-}
-
-/// Written beside and renamed over, so that a reader never sees half a report.
-fn write_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
 }

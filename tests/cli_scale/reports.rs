@@ -190,3 +190,81 @@ fn a_card_pulled_mid_script_errors_its_case_and_skips_the_rest() {
         "{xml}"
     );
 }
+
+/// Reports and recorded cards are saved like scripts: never through a
+/// predictable temporary name, a symlink saved to its target, a read-only
+/// file refused with a message.
+#[test]
+fn reports_and_recordings_are_saved_safely() {
+    use crate::cli_common::run_file;
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let (dir, script_path) = script("pass.apdu", b"00 A4 04 00 00\n");
+    let d = dir.path();
+    // Someone who can write to the folder plants links at the names a
+    // "beside, then renamed" save would use; what they point at must stay.
+    let victim = d.join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    for name in ["r.xml.part", "r.tap.part", "card.ron.part", ".r.xml.tmp"] {
+        symlink(&victim, d.join(name)).unwrap();
+    }
+    let args = |extra: &[String]| {
+        let mut a: Vec<String> = vec!["run".into(), "--demo".into()];
+        a.extend_from_slice(extra);
+        a
+    };
+    let run = |extra: &[String]| {
+        let a = args(extra);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        run_file(&a, &script_path)
+    };
+    let out = run(&[
+        "--report".into(),
+        format!("junit={}", d.join("r.xml").display()),
+        "--report".into(),
+        format!("tap={}", d.join("r.tap").display()),
+        "--record".into(),
+        d.join("card.ron").display().to_string(),
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert_valid_junit(&std::fs::read_to_string(d.join("r.xml")).unwrap());
+    assert!(std::fs::read_to_string(d.join("r.tap"))
+        .unwrap()
+        .starts_with("TAP version 13\n"));
+    assert!(std::fs::read_to_string(d.join("card.ron"))
+        .unwrap()
+        .contains("Recording"));
+
+    // A report reached through a symlink is written to the link's target.
+    let real = d.join("real.tap");
+    symlink(&real, d.join("link.tap")).unwrap();
+    let out = run(&[
+        "--report".into(),
+        format!("tap={}", d.join("link.tap").display()),
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(std::fs::symlink_metadata(d.join("link.tap"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(std::fs::read_to_string(&real)
+        .unwrap()
+        .starts_with("TAP version 13\n"));
+
+    // A read-only report file is not replaced behind its owner's back
+    // (root may write anything: then the check does not apply).
+    let ro = d.join("ro.tap");
+    std::fs::write(&ro, "kept").unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let out = run(&["--report".into(), format!("tap={}", ro.display())]);
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("read-only"), "{out:?}");
+    assert_eq!(std::fs::read_to_string(&ro).unwrap(), "kept");
+    // Nothing is left behind.
+    let left: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".tmp") && n != ".r.xml.tmp")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
