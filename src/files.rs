@@ -329,12 +329,31 @@ fn writable(path: &Path, meta: &Metadata) -> bool {
     unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
 }
 
+/// How hard a save works to survive a power loss (a crash of the program
+/// never leaves half a file, whichever is chosen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// The file and its folder are synced to the disk before returning:
+    /// for what the user wrote or recorded.
+    Synced,
+    /// Left to the system's own write-back: for output that a run
+    /// regenerates, such as test reports, where a sync would cost more
+    /// than the whole report.
+    Regenerable,
+}
+
 /// Save `bytes` to `path` so that a crash leaves either the old or the new
 /// content. A symbolic link is followed and its target saved; a read-only
 /// target is refused; mode, owner and group are kept. When the new file
 /// cannot get the old one's owner, or the file has other hard links, it is
 /// rewritten in place instead (as GLib's `g_file_replace` does).
 pub fn save(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    save_with(path, bytes, Durability::Synced)
+}
+
+/// [`save`], with a choice of [`Durability`].
+pub fn save_with(path: &Path, bytes: &[u8], durability: Durability) -> Result<(), SaveError> {
+    let sync = durability == Durability::Synced;
     let target = resolve_links(path)?;
     let old = match std::fs::metadata(&target) {
         Ok(m) => Some(m),
@@ -349,11 +368,11 @@ pub fn save(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
             return Err(SaveError::ReadOnly { file: target });
         }
         if meta.nlink() > 1 || !meta.is_file() {
-            return write_in_place(&target, bytes);
+            return write_in_place(&target, bytes, sync);
         }
     }
-    match write_replacing(&target, old.as_ref(), bytes) {
-        Err(Replace::Fallback) => write_in_place(&target, bytes),
+    match write_replacing(&target, old.as_ref(), bytes, sync) {
+        Err(Replace::Fallback) => write_in_place(&target, bytes, sync),
         Err(Replace::Failed(e)) => Err(e.into()),
         Ok(()) => Ok(()),
     }
@@ -372,7 +391,12 @@ impl From<std::io::Error> for Replace {
     }
 }
 
-fn write_replacing(target: &Path, old: Option<&Metadata>, bytes: &[u8]) -> Result<(), Replace> {
+fn write_replacing(
+    target: &Path,
+    old: Option<&Metadata>,
+    bytes: &[u8],
+    sync: bool,
+) -> Result<(), Replace> {
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -407,16 +431,22 @@ fn write_replacing(target: &Path, old: Option<&Metadata>, bytes: &[u8]) -> Resul
         ))?;
     }
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
+    if sync {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(target).map_err(|e| e.error)?;
-    sync_dir(dir)?;
+    if sync {
+        sync_dir(dir)?;
+    }
     Ok(())
 }
 
-fn write_in_place(target: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+fn write_in_place(target: &Path, bytes: &[u8], sync: bool) -> Result<(), SaveError> {
     let mut file = OpenOptions::new().write(true).truncate(true).open(target)?;
     file.write_all(bytes)?;
-    file.sync_all()?;
+    if sync {
+        file.sync_all()?;
+    }
     Ok(())
 }
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::ArgMatches;
 
+use crate::files::Durability;
 use crate::i18n::{gettext, gettext_f};
 use crate::report::{junit, tap, Suite};
 
@@ -75,7 +76,10 @@ impl Reports {
                         .and_then(|()| out.flush())
                         .map_err(|e| crate::files::os_error_text(&e))
                 }
-                Some(path) => crate::files::save(path, text.as_bytes()).map_err(|e| e.to_string()),
+                Some(path) => {
+                    crate::files::save_with(path, text.as_bytes(), Durability::Regenerable)
+                        .map_err(|e| e.to_string())
+                }
             };
             if let Err(e) = result {
                 let file = dest
