@@ -423,3 +423,41 @@ fn a_card_that_never_answers_is_given_up_on_timeout_or_signal() {
         release();
     }
 }
+
+/// Peak resident memory (KiB) of `run --demo` on `script`, output discarded.
+fn peak_rss_of_run(script: &std::path::Path) -> i64 {
+    use std::os::unix::process::ExitStatusExt;
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_apdu-scriptor"))
+        .args(["run", "--demo"])
+        .arg(script)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start run");
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid out-parameter for wait4.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, whose pid is valid until reaped here.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    assert!(std::process::ExitStatus::from_raw(status).success());
+    usage.ru_maxrss
+}
+
+/// A plain run streams: its memory grows with the script it reads, not
+/// with everything it prints (which is about three times as much).
+#[test]
+fn a_plain_run_does_not_keep_its_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let small = dir.path().join("small.apdu");
+    std::fs::write(&small, "00 A4 00 0C 02 3F 00 (9000)\n").unwrap();
+    let big = dir.path().join("big.apdu");
+    let text = "00 A4 00 0C 02 3F 00 (9000)\n".repeat(60_000);
+    std::fs::write(&big, &text).unwrap();
+    let grown_kib = peak_rss_of_run(&big) - peak_rss_of_run(&small);
+    let script_kib = (text.len() / 1024) as i64;
+    assert!(
+        grown_kib < 2 * script_kib,
+        "a {script_kib} KiB script made run grow by {grown_kib} KiB"
+    );
+}

@@ -408,7 +408,11 @@ pub(super) fn run_job(
         Some(statements) => Collector::new(&job.name, reader, &job.source, statements),
         None => Collector::new(&job.name, reader, "", &[]),
     };
-    printer.start_capture();
+    // The transcript is kept for a report's system-out, which needs the
+    // statements kept too; a plain run holds none of its output.
+    if job.statements.is_some() {
+        printer.start_capture();
+    }
     if job.echo {
         printer.echo_source(&job.source);
     }
