@@ -425,6 +425,8 @@ fn a_card_that_never_answers_is_given_up_on_timeout_or_signal() {
 }
 
 /// Peak resident memory (KiB) of `run --demo` on `script`, output discarded.
+/// The child is reaped by `wait4`, which clippy does not see.
+#[allow(clippy::zombie_processes)]
 fn peak_rss_of_run(script: &std::path::Path) -> i64 {
     use std::os::unix::process::ExitStatusExt;
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_apdu-scriptor"))
