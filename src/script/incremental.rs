@@ -127,6 +127,12 @@ fn parse_line(state: &State, text: &str, idx: usize) -> (Out, State) {
     (out, next)
 }
 
+impl Default for Incremental {
+    fn default() -> Self {
+        Incremental::new("")
+    }
+}
+
 impl Incremental {
     /// Parse `text` whole.
     pub fn new(text: &str) -> Incremental {
