@@ -41,16 +41,35 @@ pub fn init() {
     RESOURCES.call_once(|| {
         gio::resources_register_include!("apdu-scriptor.gresource").expect("bundled resources");
     });
+    trace_start("resources registered");
     let _ = gtk::init();
+    trace_start("gtk initialised");
     let _ = adw::init();
+    trace_start("adw initialised");
     sourceview5::init();
 }
 
 /// Start the GUI; returns the exit code.
 pub fn run(files: Vec<PathBuf>) -> i32 {
+    trace_start("gui");
     init();
+    trace_start("gtk, adw, sourceview initialised");
     glib_set_names();
     application::run(files)
+}
+
+/// With `APDU_SCRIPTOR_TRACE_START` set, say on stderr how many
+/// milliseconds after the GUI's start `what` happened (to see where the
+/// start-up time goes).
+pub(crate) fn trace_start(what: &str) {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+    static START: OnceLock<Option<Instant>> = OnceLock::new();
+    let start =
+        START.get_or_init(|| std::env::var_os("APDU_SCRIPTOR_TRACE_START").map(|_| Instant::now()));
+    if let Some(t) = start {
+        eprintln!("start +{:7.2} ms  {what}", t.elapsed().as_secs_f64() * 1e3);
+    }
 }
 
 fn glib_set_names() {
