@@ -316,21 +316,121 @@ fn many_rows(w: &Window, meter: &StallMeter) {
     );
 }
 
+/// Typing in a 100 000-line script: per keystroke (typed as the text view
+/// types, in a user action at the cursor), the time until the editor's
+/// error count says the edit is validated, and until the next frame is
+/// painted; the longest main-loop stall while typing.
+fn typing(app: &impl IsA<gtk::Application>, dir: &Path) {
+    let n = 100_000;
+    let mut text = String::with_capacity(n * 21);
+    for i in 0..n {
+        text.push_str(if i % 2 == 0 {
+            "00 A4 00 00 02 3F 00\n"
+        } else {
+            "00 B0 00 00 04\n"
+        });
+    }
+    let path = dir.join("typing.apdu");
+    std::fs::write(&path, &text).unwrap();
+    let w = Window::new(app);
+    w.set_default_size(1280, 800);
+    w.present();
+    iterate_until(10, || w.is_mapped());
+    let t = Instant::now();
+    w.open_path(&path);
+    let opened = t.elapsed();
+    let editor = w.editor();
+    iterate_until(10, || editor.error_count() == 0);
+    iterate_until(1, || false);
+    println!("typing: {n}-line script opened and validated in {opened:.0?}");
+    let buffer = editor.buffer();
+    editor.view().grab_focus();
+    let meter = StallMeter::start();
+    let ctx = glib::MainContext::default();
+    // Frames painted, to time a keystroke until the screen shows it.
+    let painted = Rc::new(Cell::new(0u64));
+    let clock = w.frame_clock().expect("a mapped window has a frame clock");
+    let p = painted.clone();
+    let paint = clock.connect_after_paint(move |_| p.set(p.get() + 1));
+    let keys = 40;
+    let (mut validated, mut shown) = (Vec::new(), Vec::new());
+    let mut stall = Duration::ZERO;
+    for k in 0..keys {
+        // A line in the middle, then the next ones, as someone editing.
+        let line = (n / 2 + k * 7) as i32;
+        if k % 2 == 0 {
+            if let Some(at) = buffer.iter_at_line(line) {
+                buffer.place_cursor(&at);
+            }
+        }
+        // Let the cursor's move settle, so that only the key is timed.
+        let pause = Instant::now();
+        while pause.elapsed() < Duration::from_millis(60) {
+            ctx.iteration(false);
+        }
+        meter.reset();
+        // "0" at the start of a line makes an odd token (one error); the
+        // second "0" makes it even again.
+        let want = if k % 2 == 0 { 1 } else { 0 };
+        let start = Instant::now();
+        buffer.begin_user_action();
+        buffer.insert_interactive_at_cursor("0", true);
+        buffer.end_user_action();
+        if !iterate_until(5, || editor.error_count() == want) {
+            println!("typing: keystroke {k} never validated");
+            continue;
+        }
+        validated.push(start.elapsed());
+        // The frame that shows it (a frame may have shown the key before).
+        let frames = painted.get();
+        if iterate_until(5, || painted.get() > frames) {
+            shown.push(start.elapsed());
+        }
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_millis(30) {
+            ctx.iteration(false);
+        }
+        stall = stall.max(meter.max.get());
+    }
+    clock.disconnect(paint);
+    let (v, f) = (median(&mut validated), median(&mut shown));
+    println!(
+        "typing in a {n}-line script, {} keystrokes: validated after median {v:.1?} (max {:.1?}); validated text on screen (the next frame painted): median {f:.1?} (max {:.1?})",
+        validated.len(),
+        validated.last().copied().unwrap_or_default(),
+        shown.last().copied().unwrap_or_default(),
+    );
+    println!("typing: longest main-loop stall while typing {stall:.1?}");
+    buffer.set_modified(false);
+    w.close();
+}
+
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
     let only_rows = std::env::var_os("BENCH_ONLY_ROWS").is_some();
     let only_run = std::env::var_os("BENCH_ONLY_RUN").is_some();
+    let only_start = std::env::var_os("BENCH_ONLY_START").is_some();
+    let only_typing = std::env::var_os("BENCH_ONLY_TYPING").is_some();
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
     common::gui::use_private_home(&home);
-    if !only_rows && !only_run {
+    if !only_rows && !only_run && !only_typing {
         first_frame(&home);
+    }
+    if only_start {
+        return;
     }
 
     let (app, _hold) = common::gui::start_app();
+    if !only_rows && !only_run {
+        typing(&app, tmp.path());
+    }
+    if only_typing {
+        return;
+    }
     let w = Window::new(&app);
     w.set_default_size(1280, 800);
     w.present();
