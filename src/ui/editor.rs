@@ -159,9 +159,19 @@ impl Editor {
     fn setup(&self) {
         let imp = self.imp();
         let buffer = self.buffer();
-        if let Some(lang) = super::language_manager().language("apdu-script") {
-            buffer.set_language(Some(&lang));
-        }
+        // The language (a file to read, regular expressions to compile)
+        // colours no empty script: it waits for the window's first frame.
+        self.connect_map(|editor| {
+            if editor.buffer().char_count() > 0 {
+                editor.ensure_language();
+            } else {
+                super::after_first_frame(editor.upcast_ref(), |w| {
+                    if let Some(editor) = w.downcast_ref::<Editor>() {
+                        editor.ensure_language();
+                    }
+                });
+            }
+        });
         super::follow_style_scheme(&buffer);
         buffer.set_highlight_matching_brackets(true);
 
@@ -351,6 +361,17 @@ impl Editor {
         }
     }
 
+    /// Colour the script as the `apdu-script` language says (once).
+    pub fn ensure_language(&self) {
+        let buffer = self.buffer();
+        if buffer.language().is_some() {
+            return;
+        }
+        if let Some(lang) = super::language_manager().language("apdu-script") {
+            buffer.set_language(Some(&lang));
+        }
+    }
+
     pub fn view(&self) -> sourceview5::View {
         self.imp().view.get()
     }
@@ -370,6 +391,9 @@ impl Editor {
 
     /// Replace the whole text (a loaded file): not undoable, not modified.
     pub fn set_text(&self, text: &str) {
+        if !text.is_empty() {
+            self.ensure_language();
+        }
         let b = self.buffer();
         b.begin_irreversible_action();
         b.set_text(text);

@@ -84,6 +84,45 @@ thread_local! {
     };
 }
 
+/// Run `f` once, on idle after `widget`'s window has painted its next
+/// frame (its first, for a widget not yet realized): for what the first
+/// frame does not show.
+pub(crate) fn after_first_frame(widget: &gtk::Widget, f: impl FnOnce(&gtk::Widget) + 'static) {
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    type Job = Box<dyn FnOnce(&gtk::Widget)>;
+    fn on_clock(widget: &gtk::Widget, clock: &gtk::gdk::FrameClock, f: Job) {
+        let id = Rc::new(Cell::new(None));
+        let f = RefCell::new(Some(f));
+        let weak = widget.downgrade();
+        let handler = id.clone();
+        id.set(Some(clock.connect_after_paint(move |clock| {
+            if let Some(id) = handler.take() {
+                clock.disconnect(id);
+            }
+            if let (Some(f), Some(w)) = (f.take(), weak.upgrade()) {
+                gtk::glib::idle_add_local_once(move || f(&w));
+            }
+        })));
+    }
+    let f: Job = Box::new(f);
+    if let Some(clock) = widget.frame_clock() {
+        on_clock(widget, &clock, f);
+        return;
+    }
+    let id = Rc::new(Cell::new(None));
+    let f = RefCell::new(Some(f));
+    let handler = id.clone();
+    id.set(Some(widget.connect_realize(move |w| {
+        if let Some(id) = handler.take() {
+            w.disconnect(id);
+        }
+        if let (Some(f), Some(clock)) = (f.take(), w.frame_clock()) {
+            on_clock(w, &clock, f);
+        }
+    })));
+}
+
 /// A language manager that knows the `apdu-script` language (from the resources).
 pub(crate) fn language_manager() -> sourceview5::LanguageManager {
     LANGUAGES.with(|m| m.clone())
