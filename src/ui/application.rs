@@ -47,6 +47,8 @@ mod imp {
             let w = Window::new(&*app);
             w.restore_last_script();
             app.exit_after_first_frame_if_asked(&w);
+            w.connect_realize(|_| crate::ui::trace_start("window: realize"));
+            w.connect_map(|_| crate::ui::trace_start("window: map"));
             w.present();
             crate::ui::trace_start("application: window presented");
         }

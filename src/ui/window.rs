@@ -273,6 +273,7 @@ impl Window {
         let w: Window = glib::Object::builder().property("application", app).build();
         // Only now is the application, and so its shortcuts, known.
         tooltips::add_shortcuts(w.upcast_ref());
+        crate::ui::trace_start("window: shortcuts in the tooltips");
         w
     }
 
