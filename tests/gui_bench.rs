@@ -77,55 +77,85 @@ fn binary() -> std::path::PathBuf {
 }
 
 /// Start the binary until its first frame is drawn, 11 times after one
-/// launch that is not counted: the first start in a D-Bus session also
-/// starts the accessibility bus, which later starts find running.
+/// launch that is not counted (the first start in a D-Bus session also
+/// starts the accessibility bus, which later starts find running), each
+/// time just before the baseline: both see the same load on the machine.
 fn first_frame(home: &Path) {
-    let ours = first_frame_of(&binary(), home, "apdu-scriptor");
     // The baseline: tools/bench-gui.sh builds it next to the test binary.
     let baseline = std::env::current_exe()
         .ok()
         .and_then(|e| Some(e.parent()?.parent()?.join("examples/empty_window")))
         .filter(|p| p.exists());
-    match (
-        ours,
-        baseline.and_then(|b| first_frame_of(&b, home, "empty AdwApplicationWindow")),
-    ) {
+    let (mut ours, mut base) = (Vec::new(), Vec::new());
+    let (mut ours_cpu, mut base_cpu) = (Vec::new(), Vec::new());
+    for i in 0..12 {
+        let a = start_once(&binary(), home);
+        let b = baseline.as_deref().and_then(|b| start_once(b, home));
+        if i > 0 {
+            ours.extend(a.map(|a| a.0));
+            ours_cpu.extend(a.map(|a| a.1));
+            base.extend(b.map(|b| b.0));
+            base_cpu.extend(b.map(|b| b.1));
+        }
+    }
+    let a = report_starts(&mut ours, "apdu-scriptor");
+    let b = report_starts(&mut base, "empty AdwApplicationWindow");
+    match (a, b) {
         (Some(a), Some(b)) => println!(
             "start to first frame: {:.2}× the empty window",
             a.as_secs_f64() / b.as_secs_f64()
         ),
         _ => println!("(no baseline: cargo build --release --example empty_window)"),
     }
+    // CPU time varies less than wall time on a busy machine.
+    let (a, b) = (median(&mut ours_cpu), median(&mut base_cpu));
+    if !b.is_zero() {
+        println!(
+            "CPU time from start to exit after the first frame: median {a:.0?} against {b:.0?}, {:.2}×",
+            a.as_secs_f64() / b.as_secs_f64()
+        );
+    }
 }
 
-/// The median time from start to first frame of `exe`.
-fn first_frame_of(exe: &Path, home: &Path, what: &str) -> Option<Duration> {
-    let mut times = Vec::new();
-    for i in 0..12 {
-        let start = Instant::now();
-        let Ok(mut child) = Command::new(exe)
-            .env("APDU_SCRIPTOR_EXIT_AFTER_FIRST_FRAME", "1")
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("ff-config"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-        else {
-            continue;
-        };
-        // Timed when the window says it has drawn, not when it has exited.
-        let drawn = child.stdout.take().and_then(|out| {
-            std::io::BufRead::lines(std::io::BufReader::new(out))
-                .map_while(Result::ok)
-                .any(|l| l == "first-frame")
-                .then(|| start.elapsed())
-        });
-        let _ = child.wait();
-        if let (Some(t), true) = (drawn, i > 0) {
-            times.push(t);
-        }
+/// User and system CPU time of the children waited for so far.
+fn children_cpu() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid pointer to a rusage struct.
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) } != 0 {
+        return Duration::ZERO;
     }
-    let mid = median(&mut times);
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
+/// The time from start to first frame of `exe`, and the CPU time it used
+/// (until it quit).
+fn start_once(exe: &Path, home: &Path) -> Option<(Duration, Duration)> {
+    let cpu = children_cpu();
+    let start = Instant::now();
+    let mut child = Command::new(exe)
+        .env("APDU_SCRIPTOR_EXIT_AFTER_FIRST_FRAME", "1")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("ff-config"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    // Timed when the window says it has drawn, not when it has exited.
+    let drawn = child.stdout.take().and_then(|out| {
+        std::io::BufRead::lines(std::io::BufReader::new(out))
+            .map_while(Result::ok)
+            .any(|l| l == "first-frame")
+            .then(|| start.elapsed())
+    });
+    let _ = child.wait();
+    Some((drawn?, children_cpu() - cpu))
+}
+
+/// Print the median of `times` (and its range); return it.
+fn report_starts(times: &mut [Duration], what: &str) -> Option<Duration> {
+    let mid = median(times);
     let (first, last) = (*times.first()?, *times.last()?);
     println!(
         "start to first frame, {what}: median {mid:.0?} of {} starts ({first:.0?} to {last:.0?})",
