@@ -209,7 +209,7 @@ fn invalid_lines_are_marked_before_running(ctx: &Ctx) {
     assert_eq!(w.editor().error_count(), 2);
     assert_eq!(w.editor().marked_lines(), vec![2, 4]);
     assert!(!w.editor().errors_on_line(2).is_empty());
-    // Typing a new error is seen without running (debounced validation).
+    // Typing a new error is seen without running.
     let buffer = w.editor().buffer();
     buffer.insert(&mut buffer.end_iter(), "zz\n");
     wait_until("new error marked", 5, || w.editor().error_count() == 3);
@@ -683,6 +683,56 @@ fn typing_goes_into_the_editor(ctx: &Ctx) {
     ctx.dispose(&w);
 }
 
+fn typing_in_a_big_script_marks_and_clears_errors(ctx: &Ctx) {
+    let n = 20_000;
+    let text = "00 A4 00 00 02 3F 00\n00 B0 00 00 04\n".repeat(n / 2);
+    let path = ctx.write("big.apdu", &text);
+    let w = ctx.window();
+    assert!(w.open_path(&path));
+    let editor = w.editor();
+    assert_eq!(editor.error_count(), 0);
+    assert_eq!(editor.script().statements.len(), n);
+    common::gui::focus_own_x_window(&w);
+    editor.view().grab_focus();
+    let middle = n / 2 + 1;
+    editor.move_cursor_to_line(middle);
+    settle();
+    // A key typed in the middle of the script: its line is marked.
+    press("z");
+    wait_until("the typed error marked", 5, || editor.error_count() == 1);
+    assert_eq!(editor.marked_lines(), vec![middle]);
+    assert!(!editor.errors_on_line(middle).is_empty());
+    // A line break above it moves the mark with its line; F8 finds it.
+    editor.move_cursor_to_line(1);
+    press("Return");
+    wait_until("the line below", 5, || {
+        editor.marked_lines() == vec![middle + 1]
+    });
+    press("BackSpace");
+    wait_until("the line back", 5, || editor.marked_lines() == vec![middle]);
+    press("F8");
+    wait_until("F8 on the error", 5, || editor.cursor_line() == middle);
+    // Deleting the key clears the mark and the error.
+    press("Delete");
+    wait_until("the error cleared", 5, || editor.error_count() == 0);
+    assert!(editor.marked_lines().is_empty());
+    // A continuation typed at the end of a line takes the next line in.
+    editor.move_cursor_to_line(middle);
+    press("End");
+    press("space");
+    press("backslash");
+    wait_until("two lines, one APDU", 5, || {
+        editor.script().statements.len() == n - 1
+    });
+    assert_eq!(editor.error_count(), 0);
+    assert_eq!(
+        editor.script(),
+        apdu_scriptor::script::parse(&editor.text())
+    );
+    editor.buffer().set_modified(false);
+    ctx.dispose(&w);
+}
+
 fn shortcuts_by_key_presses(ctx: &Ctx) {
     let script = "00 A4 04 00 09 F0 41 50 44 55 53 43 52 01\n00 B0 81 00 0D\n";
     let path = ctx.write("keys-test.apdu", script);
@@ -792,6 +842,10 @@ fn main() {
             log_columns_resize_by_dragging,
         ),
         ("typing_goes_into_the_editor", typing_goes_into_the_editor),
+        (
+            "typing_in_a_big_script_marks_and_clears_errors",
+            typing_in_a_big_script_marks_and_clears_errors,
+        ),
         (
             "invalid_lines_are_marked_before_running",
             invalid_lines_are_marked_before_running,

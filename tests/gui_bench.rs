@@ -77,55 +77,85 @@ fn binary() -> std::path::PathBuf {
 }
 
 /// Start the binary until its first frame is drawn, 11 times after one
-/// launch that is not counted: the first start in a D-Bus session also
-/// starts the accessibility bus, which later starts find running.
+/// launch that is not counted (the first start in a D-Bus session also
+/// starts the accessibility bus, which later starts find running), each
+/// time just before the baseline: both see the same load on the machine.
 fn first_frame(home: &Path) {
-    let ours = first_frame_of(&binary(), home, "apdu-scriptor");
     // The baseline: tools/bench-gui.sh builds it next to the test binary.
     let baseline = std::env::current_exe()
         .ok()
         .and_then(|e| Some(e.parent()?.parent()?.join("examples/empty_window")))
         .filter(|p| p.exists());
-    match (
-        ours,
-        baseline.and_then(|b| first_frame_of(&b, home, "empty AdwApplicationWindow")),
-    ) {
+    let (mut ours, mut base) = (Vec::new(), Vec::new());
+    let (mut ours_cpu, mut base_cpu) = (Vec::new(), Vec::new());
+    for i in 0..12 {
+        let a = start_once(&binary(), home);
+        let b = baseline.as_deref().and_then(|b| start_once(b, home));
+        if i > 0 {
+            ours.extend(a.map(|a| a.0));
+            ours_cpu.extend(a.map(|a| a.1));
+            base.extend(b.map(|b| b.0));
+            base_cpu.extend(b.map(|b| b.1));
+        }
+    }
+    let a = report_starts(&mut ours, "apdu-scriptor");
+    let b = report_starts(&mut base, "empty AdwApplicationWindow");
+    match (a, b) {
         (Some(a), Some(b)) => println!(
             "start to first frame: {:.2}× the empty window",
             a.as_secs_f64() / b.as_secs_f64()
         ),
         _ => println!("(no baseline: cargo build --release --example empty_window)"),
     }
+    // CPU time varies less than wall time on a busy machine.
+    let (a, b) = (median(&mut ours_cpu), median(&mut base_cpu));
+    if !b.is_zero() {
+        println!(
+            "CPU time from start to exit after the first frame: median {a:.0?} against {b:.0?}, {:.2}×",
+            a.as_secs_f64() / b.as_secs_f64()
+        );
+    }
 }
 
-/// The median time from start to first frame of `exe`.
-fn first_frame_of(exe: &Path, home: &Path, what: &str) -> Option<Duration> {
-    let mut times = Vec::new();
-    for i in 0..12 {
-        let start = Instant::now();
-        let Ok(mut child) = Command::new(exe)
-            .env("APDU_SCRIPTOR_EXIT_AFTER_FIRST_FRAME", "1")
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("ff-config"))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-        else {
-            continue;
-        };
-        // Timed when the window says it has drawn, not when it has exited.
-        let drawn = child.stdout.take().and_then(|out| {
-            std::io::BufRead::lines(std::io::BufReader::new(out))
-                .map_while(Result::ok)
-                .any(|l| l == "first-frame")
-                .then(|| start.elapsed())
-        });
-        let _ = child.wait();
-        if let (Some(t), true) = (drawn, i > 0) {
-            times.push(t);
-        }
+/// User and system CPU time of the children waited for so far.
+fn children_cpu() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid pointer to a rusage struct.
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) } != 0 {
+        return Duration::ZERO;
     }
-    let mid = median(&mut times);
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
+/// The time from start to first frame of `exe`, and the CPU time it used
+/// (until it quit).
+fn start_once(exe: &Path, home: &Path) -> Option<(Duration, Duration)> {
+    let cpu = children_cpu();
+    let start = Instant::now();
+    let mut child = Command::new(exe)
+        .env("APDU_SCRIPTOR_EXIT_AFTER_FIRST_FRAME", "1")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("ff-config"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    // Timed when the window says it has drawn, not when it has exited.
+    let drawn = child.stdout.take().and_then(|out| {
+        std::io::BufRead::lines(std::io::BufReader::new(out))
+            .map_while(Result::ok)
+            .any(|l| l == "first-frame")
+            .then(|| start.elapsed())
+    });
+    let _ = child.wait();
+    Some((drawn?, children_cpu() - cpu))
+}
+
+/// Print the median of `times` (and its range); return it.
+fn report_starts(times: &mut [Duration], what: &str) -> Option<Duration> {
+    let mid = median(times);
     let (first, last) = (*times.first()?, *times.last()?);
     println!(
         "start to first frame, {what}: median {mid:.0?} of {} starts ({first:.0?} to {last:.0?})",
@@ -316,21 +346,121 @@ fn many_rows(w: &Window, meter: &StallMeter) {
     );
 }
 
+/// Typing in a 100 000-line script: per keystroke (typed as the text view
+/// types, in a user action at the cursor), the time until the editor's
+/// error count says the edit is validated, and until the next frame is
+/// painted; the longest main-loop stall while typing.
+fn typing(app: &impl IsA<gtk::Application>, dir: &Path) {
+    let n = 100_000;
+    let mut text = String::with_capacity(n * 21);
+    for i in 0..n {
+        text.push_str(if i % 2 == 0 {
+            "00 A4 00 00 02 3F 00\n"
+        } else {
+            "00 B0 00 00 04\n"
+        });
+    }
+    let path = dir.join("typing.apdu");
+    std::fs::write(&path, &text).unwrap();
+    let w = Window::new(app);
+    w.set_default_size(1280, 800);
+    w.present();
+    iterate_until(10, || w.is_mapped());
+    let t = Instant::now();
+    w.open_path(&path);
+    let opened = t.elapsed();
+    let editor = w.editor();
+    iterate_until(10, || editor.error_count() == 0);
+    iterate_until(1, || false);
+    println!("typing: {n}-line script opened and validated in {opened:.0?}");
+    let buffer = editor.buffer();
+    editor.view().grab_focus();
+    let meter = StallMeter::start();
+    let ctx = glib::MainContext::default();
+    // Frames painted, to time a keystroke until the screen shows it.
+    let painted = Rc::new(Cell::new(0u64));
+    let clock = w.frame_clock().expect("a mapped window has a frame clock");
+    let p = painted.clone();
+    let paint = clock.connect_after_paint(move |_| p.set(p.get() + 1));
+    let keys = 40;
+    let (mut validated, mut shown) = (Vec::new(), Vec::new());
+    let mut stall = Duration::ZERO;
+    for k in 0..keys {
+        // A line in the middle, then the next ones, as someone editing.
+        let line = (n / 2 + k * 7) as i32;
+        if k % 2 == 0 {
+            if let Some(at) = buffer.iter_at_line(line) {
+                buffer.place_cursor(&at);
+            }
+        }
+        // Let the cursor's move settle, so that only the key is timed.
+        let pause = Instant::now();
+        while pause.elapsed() < Duration::from_millis(60) {
+            ctx.iteration(false);
+        }
+        meter.reset();
+        // "0" at the start of a line makes an odd token (one error); the
+        // second "0" makes it even again.
+        let want = if k % 2 == 0 { 1 } else { 0 };
+        let start = Instant::now();
+        buffer.begin_user_action();
+        buffer.insert_interactive_at_cursor("0", true);
+        buffer.end_user_action();
+        if !iterate_until(5, || editor.error_count() == want) {
+            println!("typing: keystroke {k} never validated");
+            continue;
+        }
+        validated.push(start.elapsed());
+        // The frame that shows it (a frame may have shown the key before).
+        let frames = painted.get();
+        if iterate_until(5, || painted.get() > frames) {
+            shown.push(start.elapsed());
+        }
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_millis(30) {
+            ctx.iteration(false);
+        }
+        stall = stall.max(meter.max.get());
+    }
+    clock.disconnect(paint);
+    let (v, f) = (median(&mut validated), median(&mut shown));
+    println!(
+        "typing in a {n}-line script, {} keystrokes: validated after median {v:.1?} (max {:.1?}); validated text on screen (the next frame painted): median {f:.1?} (max {:.1?})",
+        validated.len(),
+        validated.last().copied().unwrap_or_default(),
+        shown.last().copied().unwrap_or_default(),
+    );
+    println!("typing: longest main-loop stall while typing {stall:.1?}");
+    buffer.set_modified(false);
+    w.close();
+}
+
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
     let only_rows = std::env::var_os("BENCH_ONLY_ROWS").is_some();
     let only_run = std::env::var_os("BENCH_ONLY_RUN").is_some();
+    let only_start = std::env::var_os("BENCH_ONLY_START").is_some();
+    let only_typing = std::env::var_os("BENCH_ONLY_TYPING").is_some();
     let tmp = tempfile::tempdir().unwrap();
     let home = tmp.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
     common::gui::use_private_home(&home);
-    if !only_rows && !only_run {
+    if !only_rows && !only_run && !only_typing {
         first_frame(&home);
+    }
+    if only_start {
+        return;
     }
 
     let (app, _hold) = common::gui::start_app();
+    if !only_rows && !only_run {
+        typing(&app, tmp.path());
+    }
+    if only_typing {
+        return;
+    }
     let w = Window::new(&app);
     w.set_default_size(1280, 800);
     w.present();

@@ -22,10 +22,12 @@ mod error;
 mod expect;
 mod extension;
 mod file;
+pub mod incremental;
 pub mod parse;
 
 pub use extension::{MAX_DELAY_MS, MAX_WAIT_SECONDS};
 pub use file::{read_file, read_stream, ReadError};
+pub use incremental::Incremental;
 pub use parse::{parse, parse_at, parse_with_offset, statements, Statements, MAX_ERRORS};
 
 /// A 1-based position in the source text. Columns count characters.

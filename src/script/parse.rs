@@ -200,7 +200,7 @@ fn keyword(word: &[u8]) -> Option<StatementKind> {
     }
 }
 
-struct Line<'a> {
+pub(super) struct Line<'a> {
     text: &'a str,
     no: usize,
     /// Column of the line's first character (1 except at a selection start).
@@ -209,7 +209,7 @@ struct Line<'a> {
 
 impl<'a> Line<'a> {
     /// Line `idx` (from 0) of a text that starts at `start`.
-    fn new(text: &'a str, start: Pos, idx: usize) -> Self {
+    pub(super) fn new(text: &'a str, start: Pos, idx: usize) -> Self {
         Line {
             text,
             no: start.line.saturating_add(idx),
@@ -230,25 +230,26 @@ impl<'a> Line<'a> {
 }
 
 #[derive(PartialEq, Eq)]
-enum Flow {
+pub(super) enum Flow {
     Go,
     Stop,
 }
 
 /// An APDU whose lines end with `\` so far.
-struct Pending {
+#[derive(Clone, PartialEq, Eq)]
+pub(super) struct Pending {
     bytes: Vec<u8>,
     echo: String,
-    start: Pos,
+    pub(super) start: Pos,
     /// Where the last `\` is.
-    cont: Pos,
+    pub(super) cont: Pos,
     failed: bool,
 }
 
 #[derive(Default)]
-struct Parser {
-    script: Script,
-    pending: Option<Pending>,
+pub(super) struct Parser {
+    pub(super) script: Script,
+    pub(super) pending: Option<Pending>,
 }
 
 impl Parser {
@@ -262,7 +263,7 @@ impl Parser {
         }
     }
 
-    fn line(&mut self, l: &Line<'_>) -> Flow {
+    pub(super) fn line(&mut self, l: &Line<'_>) -> Flow {
         let text = l.text;
         let b = text.as_bytes();
         let first = skip_ws(text, 0, b.len());

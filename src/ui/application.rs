@@ -28,7 +28,9 @@ mod imp {
 
     impl ApplicationImpl for Application {
         fn startup(&self) {
+            crate::ui::trace_start("application: startup");
             self.parent_startup();
+            crate::ui::trace_start("application: parent startup done");
             // From the resource bundle when not installed.
             gtk::Window::set_default_icon_name(config::APP_ID);
             self.obj().setup_actions();
@@ -41,10 +43,14 @@ mod imp {
                 w.present();
                 return;
             }
+            crate::ui::trace_start("application: activate");
             let w = Window::new(&*app);
             w.restore_last_script();
             app.exit_after_first_frame_if_asked(&w);
+            w.connect_realize(|_| crate::ui::trace_start("window: realize"));
+            w.connect_map(|_| crate::ui::trace_start("window: map"));
             w.present();
+            crate::ui::trace_start("application: window presented");
         }
 
         fn open(&self, files: &[gio::File], _hint: &str) {
@@ -140,6 +146,7 @@ impl Application {
             let app = app.clone();
             let w = w.clone();
             clock.connect_after_paint(move |_| {
+                crate::ui::trace_start("first frame painted");
                 println!("first-frame");
                 w.editor().buffer().set_modified(false);
                 app.quit();

@@ -1,9 +1,10 @@
 //! `ApduScriptorEditor`: the script editor. A GtkSourceView with the
-//! `apdu-script` language, live validation (debounced) that marks invalid
-//! lines and tells the error at the cursor, and a search bar.
+//! `apdu-script` language, live validation that marks invalid lines and
+//! tells the error at the cursor, and a search bar. Validation follows the
+//! edits ([`script::Incremental`]): a keystroke re-checks its line, not the
+//! whole script, and is shown before the next frame.
 
 use std::cell::{Cell, RefCell};
-use std::time::Duration;
 
 use gtk::glib::{self, clone};
 use gtk::prelude::*;
@@ -13,12 +14,11 @@ use sourceview5::prelude::*;
 use super::glue;
 use super::tooltips;
 use crate::i18n::{gettext, gettext_f, ngettext};
-use crate::script::{self, Script};
+use crate::script::{self, Incremental, ParseError, Script};
 
 const ERROR_CATEGORY: &str = "error";
 /// The names of the status word classes (for tests).
 const SW_CLASSES: [&str; 3] = ["sw-success", "sw-warning", "sw-error"];
-const VALIDATE_DELAY: Duration = Duration::from_millis(150);
 const MAX_MARKS: usize = 1000;
 
 mod imp {
@@ -45,7 +45,18 @@ mod imp {
         /// Number of errors found by the last validation.
         #[property(get)]
         pub error_count: Cell<u32>,
-        pub script: RefCell<Script>,
+        /// The text parsed line by line, kept up to date edit by edit.
+        pub incremental: RefCell<Incremental>,
+        /// The errors listed by the last validation (the first ones).
+        pub errors: RefCell<Vec<ParseError>>,
+        /// The lines an edit under way touches (from 0, first and last)
+        /// and the line count before it, from `insert-text` or
+        /// `delete-range` to `changed`.
+        pub edit: Cell<Option<(usize, usize, usize)>>,
+        /// The next validation parses the whole text: an edit could not be
+        /// followed, or the text has a U+2029 paragraph separator, a line
+        /// break for the buffer but not for the parser.
+        pub whole: Cell<bool>,
         pub pending: RefCell<Option<glib::SourceId>>,
         pub search: RefCell<Option<sourceview5::SearchContext>>,
         pub error_tag: RefCell<Option<gtk::TextTag>>,
@@ -104,6 +115,36 @@ impl Default for Editor {
     }
 }
 
+/// Underline an error (from its column to the end of its line) and mark
+/// its line in the gutter.
+fn mark_error(buffer: &sourceview5::Buffer, e: &ParseError) {
+    let line = e.pos.line.saturating_sub(1) as i32;
+    let Some(mut from) = buffer.iter_at_line(line) else {
+        return;
+    };
+    let mut to = from;
+    if !to.ends_line() {
+        to.forward_to_line_end();
+    }
+    let col = e.pos.col.saturating_sub(1) as i32;
+    if col < to.line_offset() {
+        from.set_line_offset(col);
+    }
+    if from == to && !from.starts_line() {
+        from.backward_char();
+    }
+    buffer.apply_tag_by_name("invalid", &from, &to);
+    // The gutter shows the marks at the start of a line only.
+    if buffer
+        .source_marks_at_line(line, Some(ERROR_CATEGORY))
+        .is_empty()
+    {
+        if let Some(start) = buffer.iter_at_line(line) {
+            buffer.create_source_mark(None, ERROR_CATEGORY, &start);
+        }
+    }
+}
+
 /// The class of a status word: 0 success, 1 warning, 2 error.
 fn sw_class(a: u8, b: u8) -> u8 {
     use crate::apdu::status::{severity, Severity};
@@ -118,9 +159,19 @@ impl Editor {
     fn setup(&self) {
         let imp = self.imp();
         let buffer = self.buffer();
-        if let Some(lang) = super::language_manager().language("apdu-script") {
-            buffer.set_language(Some(&lang));
-        }
+        // The language (a file to read, regular expressions to compile)
+        // colours no empty script: it waits for the window's first frame.
+        self.connect_map(|editor| {
+            if editor.buffer().char_count() > 0 {
+                editor.ensure_language();
+            } else {
+                super::after_first_frame(editor.upcast_ref(), |w| {
+                    if let Some(editor) = w.downcast_ref::<Editor>() {
+                        editor.ensure_language();
+                    }
+                });
+            }
+        });
         super::follow_style_scheme(&buffer);
         buffer.set_highlight_matching_brackets(true);
 
@@ -217,10 +268,30 @@ impl Editor {
         }
         self.add_controller(keys);
 
+        buffer.connect_insert_text(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            move |b, at, text| {
+                let line = at.line().max(0) as usize;
+                editor.begin_edit(b, line, line);
+                if text.contains('\u{2029}') {
+                    editor.imp().whole.set(true);
+                }
+            }
+        ));
+        buffer.connect_delete_range(clone!(
+            #[weak(rename_to = editor)]
+            self,
+            move |b, from, to| {
+                let (a, z) = (from.line().max(0) as usize, to.line().max(0) as usize);
+                editor.begin_edit(b, a.min(z), a.max(z));
+            }
+        ));
         buffer.connect_changed(clone!(
             #[weak(rename_to = editor)]
             self,
-            move |_| {
+            move |b| {
+                editor.end_edit(b);
                 editor.clear_status_words();
                 editor.schedule_validation();
             }
@@ -290,6 +361,17 @@ impl Editor {
         }
     }
 
+    /// Colour the script as the `apdu-script` language says (once).
+    pub fn ensure_language(&self) {
+        let buffer = self.buffer();
+        if buffer.language().is_some() {
+            return;
+        }
+        if let Some(lang) = super::language_manager().language("apdu-script") {
+            buffer.set_language(Some(&lang));
+        }
+    }
+
     pub fn view(&self) -> sourceview5::View {
         self.imp().view.get()
     }
@@ -309,6 +391,9 @@ impl Editor {
 
     /// Replace the whole text (a loaded file): not undoable, not modified.
     pub fn set_text(&self, text: &str) {
+        if !text.is_empty() {
+            self.ensure_language();
+        }
         let b = self.buffer();
         b.begin_irreversible_action();
         b.set_text(text);
@@ -327,84 +412,187 @@ impl Editor {
     /// when an edit is still waiting for it.
     pub fn script(&self) -> Script {
         if self.imp().pending.borrow().is_some() {
-            self.validate_now();
+            self.validate_edits();
         }
-        self.imp().script.borrow().clone()
+        self.imp().incremental.borrow().script()
     }
 
+    /// Before an edit of lines `first..=last` (from 0).
+    fn begin_edit(&self, buffer: &sourceview5::Buffer, first: usize, last: usize) {
+        let count = buffer.line_count().max(0) as usize;
+        if self
+            .imp()
+            .edit
+            .replace(Some((first, last, count)))
+            .is_some()
+        {
+            // Two edits before one `changed`: not one to follow.
+            self.imp().whole.set(true);
+        }
+    }
+
+    /// After an edit: its lines are to be parsed again.
+    fn end_edit(&self, buffer: &sourceview5::Buffer) {
+        let imp = self.imp();
+        let count = buffer.line_count().max(0) as usize;
+        let followed = match imp.edit.take() {
+            Some((first, last, before)) => {
+                let mut inc = imp.incremental.borrow_mut();
+                before == inc.line_count()
+                    && inc.edited(first, last, count)
+                    && inc.line_count() == count
+            }
+            None => false,
+        };
+        if !followed {
+            imp.whole.set(true);
+        }
+    }
+
+    /// Validate before the next frame, once for all the edits made until
+    /// then (a replaced selection is a deletion and an insertion). Before
+    /// GtkSourceView's highlighting too, which takes longer on a long text.
     fn schedule_validation(&self) {
         let imp = self.imp();
-        if let Some(id) = imp.pending.take() {
-            id.remove();
+        if imp.pending.borrow().is_some() {
+            return;
         }
-        let id = glib::timeout_add_local_once(
-            VALIDATE_DELAY,
+        let id = glib::idle_add_local_full(
+            glib::Priority::DEFAULT,
             clone!(
                 #[weak(rename_to = editor)]
                 self,
+                #[upgrade_or]
+                glib::ControlFlow::Break,
                 move || {
                     editor.imp().pending.take();
-                    editor.validate_now();
+                    editor.validate_edits();
+                    glib::ControlFlow::Break
                 }
             ),
         );
         imp.pending.replace(Some(id));
     }
 
-    /// Validate at once: mark invalid lines, update the error count.
+    /// Validate the whole text at once: mark invalid lines, update the
+    /// error count.
     pub fn validate_now(&self) {
         let imp = self.imp();
         if let Some(id) = imp.pending.take() {
             id.remove();
         }
-        let parsed = self.parse();
+        let text = self.text();
+        imp.whole.set(text.contains('\u{2029}'));
+        imp.edit.set(None);
+        let inc = Incremental::new(&text);
+        drop(text);
         let buffer = self.buffer();
         let (start, end) = buffer.bounds();
         buffer.remove_tag_by_name("invalid", &start, &end);
         buffer.remove_source_marks(&start, &end, Some(ERROR_CATEGORY));
-        // Marks cost time: a file that is not a script at all (thousands
-        // of errors) gets the first ones marked, the count tells the rest.
-        for e in parsed.errors.iter().take(MAX_MARKS) {
-            let line = e.pos.line.saturating_sub(1) as i32;
-            let Some(mut from) = buffer.iter_at_line(line) else {
-                continue;
-            };
+        let (errors, _) = inc.errors();
+        for e in errors.iter().take(MAX_MARKS) {
+            mark_error(&buffer, e);
+        }
+        let count = inc.error_count();
+        imp.incremental.replace(inc);
+        self.set_errors(errors, count);
+    }
+
+    /// Validate the lines edited since the last validation, and those
+    /// whose errors that changed.
+    fn validate_edits(&self) {
+        let imp = self.imp();
+        if let Some(id) = imp.pending.take() {
+            id.remove();
+        }
+        if imp.whole.get() {
+            self.validate_now();
+            return;
+        }
+        let buffer = self.buffer();
+        let mut inc = imp.incremental.borrow_mut();
+        let changes = inc.update(|i| {
+            let from = buffer.iter_at_line(i32::try_from(i).ok()?)?;
             let mut to = from;
             if !to.ends_line() {
                 to.forward_to_line_end();
             }
-            let col = e.pos.col.saturating_sub(1) as i32;
-            if col < to.line_offset() {
-                from.set_line_offset(col);
+            Some(buffer.text(&from, &to, true).into())
+        });
+        let (errors, _) = inc.errors();
+        let count = inc.error_count();
+        drop(inc);
+        // The lines to mark again: the edited ones, and those where an
+        // error came or went (an error before the first ones listed pushes
+        // the last one out, a continuation's error is on another line…).
+        let old: Vec<ParseError> = imp
+            .errors
+            .borrow()
+            .iter()
+            .map(|e| {
+                let mut e = e.clone();
+                let line = changes.map_old_line(e.pos.line.saturating_sub(1));
+                e.pos.line = line + 1;
+                e
+            })
+            .collect();
+        let edited = changes.lines.clone();
+        let mut lines: Vec<usize> = old
+            .iter()
+            .filter(|e| !errors.contains(e))
+            .chain(errors.iter().filter(|e| !old.contains(e)))
+            .map(|e| e.pos.line.saturating_sub(1))
+            .filter(|l| !edited.contains(l))
+            .collect();
+        lines.sort_unstable();
+        lines.dedup();
+        let ranges = (!edited.is_empty())
+            .then(|| (edited.start, edited.end - 1))
+            .into_iter()
+            .chain(lines.into_iter().map(|l| (l, l)));
+        for (first, last) in ranges {
+            let Some(from) = buffer.iter_at_line(first as i32) else {
+                continue;
+            };
+            let mut to = buffer.iter_at_line(last as i32).unwrap_or(from);
+            if !to.ends_line() {
+                to.forward_to_line_end();
             }
-            if from == to && !from.starts_line() {
-                from.backward_char();
-            }
-            buffer.apply_tag_by_name("invalid", &from, &to);
-            // The gutter shows the marks at the start of a line only.
-            if buffer
-                .source_marks_at_line(line, Some(ERROR_CATEGORY))
-                .is_empty()
-            {
-                if let Some(start) = buffer.iter_at_line(line) {
-                    buffer.create_source_mark(None, ERROR_CATEGORY, &start);
-                }
+            buffer.remove_tag_by_name("invalid", &from, &to);
+            buffer.remove_source_marks(&from, &to, Some(ERROR_CATEGORY));
+            let at = errors.partition_point(|e| e.pos.line <= first);
+            for e in errors[at..].iter().take_while(|e| e.pos.line <= last + 1) {
+                mark_error(&buffer, e);
             }
         }
-        let count = u32::try_from(parsed.error_count()).unwrap_or(u32::MAX);
-        imp.script.replace(parsed);
+        self.set_errors(errors, count);
+    }
+
+    fn set_errors(&self, errors: Vec<ParseError>, count: usize) {
+        let imp = self.imp();
+        imp.errors.replace(errors);
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
         if imp.error_count.replace(count) != count {
             self.notify_error_count();
         }
         self.update_message();
     }
 
+    /// The errors of the last validation (the first ones, in line order),
+    /// brought up to date first when an edit is waiting for it.
+    pub fn errors(&self) -> Vec<ParseError> {
+        if self.imp().pending.borrow().is_some() {
+            self.validate_edits();
+        }
+        self.imp().errors.borrow().clone()
+    }
+
     /// The messages of the errors on a 1-based line.
     pub fn errors_on_line(&self, line: usize) -> Vec<String> {
         self.imp()
-            .script
-            .borrow()
             .errors
+            .borrow()
             .iter()
             .filter(|e| e.pos.line == line)
             .map(|e| {
@@ -471,8 +659,7 @@ impl Editor {
     /// Put the cursor on the next (or previous) error, around the end.
     pub fn go_to_error(&self, forward: bool) {
         let here = self.cursor_line();
-        let script = self.imp().script.borrow().clone();
-        let mut lines: Vec<_> = script.errors.iter().map(|e| e.pos).collect();
+        let mut lines: Vec<_> = self.errors().iter().map(|e| e.pos).collect();
         lines.sort_by_key(|p| (p.line, p.col));
         lines.dedup_by_key(|p| p.line);
         let target = if forward {
@@ -523,7 +710,7 @@ impl Editor {
             label.set_css_classes(&["editor-message", "error"]);
             label.set_visible(true);
         } else if count > 0 {
-            let first = imp.script.borrow().errors.first().map(|e| e.pos.line);
+            let first = imp.errors.borrow().first().map(|e| e.pos.line);
             let text = if count == 1 {
                 // TRANSLATORS: {line} is a line number, e.g. 12.
                 gettext("One error in the script, on line {line}")

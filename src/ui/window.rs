@@ -126,7 +126,9 @@ pub(crate) mod imp {
         }
 
         fn instance_init(obj: &glib::subclass::InitializingObject<Self>) {
+            crate::ui::trace_start("window: template");
             obj.init_template();
+            crate::ui::trace_start("window: template built");
         }
     }
 
@@ -218,7 +220,7 @@ fn install_actions(klass: &mut <imp::Window as ObjectSubclass>::Class) {
     });
     klass.install_action("win.first-error", None, |w, _, _| {
         let editor = w.editor();
-        if let Some(line) = editor.script().errors.iter().map(|e| e.pos.line).min() {
+        if let Some(line) = editor.errors().iter().map(|e| e.pos.line).min() {
             editor.move_cursor_to_line(line);
             editor.view().grab_focus();
         }
@@ -271,6 +273,7 @@ impl Window {
         let w: Window = glib::Object::builder().property("application", app).build();
         // Only now is the application, and so its shortcuts, known.
         tooltips::add_shortcuts(w.upcast_ref());
+        crate::ui::trace_start("window: shortcuts in the tooltips");
         w
     }
 
@@ -278,6 +281,7 @@ impl Window {
         let imp = self.imp();
         // Typing goes to the script from the start, not to the first button.
         GtkWindowExt::set_focus(self, Some(&imp.editor.view()));
+        crate::ui::trace_start("window: setup");
         let (settings, outcome) = Settings::load();
         self.apply_settings(&settings);
         match outcome {
@@ -310,6 +314,7 @@ impl Window {
         // written is said now, not silently when the window closes.
         self.save_settings_as(&settings);
         imp.settings.replace(settings);
+        crate::ui::trace_start("window: settings loaded, applied, saved");
 
         let buffer = imp.editor.buffer();
         let placeholder = imp.editor_placeholder.get();
@@ -350,9 +355,13 @@ impl Window {
         ));
         imp.editor.view().add_controller(drop);
 
+        crate::ui::trace_start("window: editor signals, drop target");
         self.setup_insert_menu();
+        crate::ui::trace_start("window: insert menu");
         self.setup_apdu_entry();
+        crate::ui::trace_start("window: APDU entry");
         self.setup_layout();
+        crate::ui::trace_start("window: layout");
         imp.reader_panel.connect_changed(clone!(
             #[weak(rename_to = w)]
             self,
@@ -362,10 +371,12 @@ impl Window {
         let (tx, rx) = crate::worker::Worker::spawn();
         let _ = imp.requests.set(tx);
         self.spawn_event_loop(rx);
+        crate::ui::trace_start("window: worker started");
         self.set_running(false);
         self.update_title();
         self.update_run_button();
         self.update_recent_menu();
+        crate::ui::trace_start("window: built");
     }
 
     fn apply_settings(&self, s: &Settings) {
