@@ -53,12 +53,25 @@ impl Time {
         let Ok(secs) = i64::try_from(since.as_secs()) else {
             return Time::default();
         };
-        gtk::glib::DateTime::from_unix_local(secs)
-            .map(|d| {
-                let s = (d.hour() * 60 + d.minute()) * 60 + d.second();
-                Time(s as u32 * 1000 + since.subsec_millis())
-            })
-            .unwrap_or_default()
+        thread_local! {
+            /// The last second looked up and its local time of day: the
+            /// rows of a run share a few seconds, and the time zone lookup
+            /// costs more than the rest of a row.
+            static LAST: std::cell::Cell<Option<(i64, u32)>> = const { std::cell::Cell::new(None) };
+        }
+        let day_secs = match LAST.get() {
+            Some((s, day)) if s == secs => Some(day),
+            _ => {
+                let day = gtk::glib::DateTime::from_unix_local(secs)
+                    .ok()
+                    .map(|d| ((d.hour() * 60 + d.minute()) * 60 + d.second()) as u32);
+                if let Some(day) = day {
+                    LAST.set(Some((secs, day)));
+                }
+                day
+            }
+        };
+        day_secs.map_or_else(Time::default, |s| Time(s * 1000 + since.subsec_millis()))
     }
 
     /// `self` plus `d`, around midnight too.
@@ -457,16 +470,16 @@ pub fn format_duration(d: Duration) -> String {
 
 /// Bytes as text: non-printable bytes become `.`.
 pub fn ascii(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|&b| {
-            if (0x20..0x7f).contains(&b) {
-                b as char
-            } else {
-                '.'
-            }
-        })
-        .collect()
+    bytes.iter().map(|&b| ascii_char(b)).collect()
+}
+
+/// One byte as [`ascii`] shows it.
+pub fn ascii_char(b: u8) -> char {
+    if (0x20..0x7f).contains(&b) {
+        b as char
+    } else {
+        '.'
+    }
 }
 
 #[cfg(test)]
