@@ -175,12 +175,32 @@ pub fn cells(e: &LogEntry, show_ascii: bool) -> Vec<CellText> {
                 };
                 CellText {
                     bold: matches!(e.kind, EntryKind::Summary | EntryKind::Run),
-                    ..CellText::new(e.meaning().into_owned(), tone)
+                    ..CellText::new(meaning(e), tone)
                 }
             }
             Column::Duration => CellText::new(e.duration_text(), Tone::Dim),
         })
         .collect()
+}
+
+thread_local! {
+    /// The meaning of each status word shown, translated once: most rows
+    /// are plain exchanges whose meaning comes from their status word, and
+    /// the language of a process does not change.
+    static MEANINGS: RefCell<std::collections::HashMap<(u8, u8), String>> =
+        RefCell::new(std::collections::HashMap::new());
+}
+
+/// What `e` means, as [`LogEntry::meaning`] says it.
+fn meaning(e: &LogEntry) -> String {
+    match e.sw() {
+        Some(sw) if e.text.is_empty() => MEANINGS.with_borrow_mut(|m| {
+            m.entry(sw)
+                .or_insert_with(|| e.meaning().into_owned())
+                .clone()
+        }),
+        _ => e.meaning().into_owned(),
+    }
 }
 
 /// The header's cells: the column titles.
@@ -332,11 +352,11 @@ thread_local! {
     /// Line height for a font description (the UI's font and its monospace
     /// variant), so lines need no text shaping to be measured.
     static LINE_HEIGHT: RefCell<Option<(pango::FontDescription, i32)>> = const { RefCell::new(None) };
-    /// Heights of wrapped meanings by text, for one width of the column:
-    /// most rows repeat a few meanings, so measuring a screenful shapes
-    /// almost nothing (and looks up by the text, without copying it).
-    static WRAPPED: RefCell<(i32, std::collections::HashMap<String, i32>)> =
-        RefCell::new((0, std::collections::HashMap::new()));
+    /// Heights of wrapped meanings by width of the column, then text: most
+    /// rows repeat a few meanings, so measuring a screenful shapes almost
+    /// nothing (and looks up by the text, without copying it).
+    static WRAPPED: RefCell<std::collections::HashMap<i32, std::collections::HashMap<String, i32>>> =
+        RefCell::new(std::collections::HashMap::new());
 }
 /// Forget the wrapped heights beyond this many (a font change leaves stale
 /// ones too; the key has no font).
@@ -598,7 +618,7 @@ impl LogLine {
                 .unwrap_or(1);
             let known = match cells.get(FILLER).map(|c| c.text.as_str()) {
                 None | Some("") => Some(0),
-                Some(m) => WRAPPED.with_borrow(|w| (w.0 == span).then(|| w.1.get(m).copied())?),
+                Some(m) => WRAPPED.with_borrow(|w| w.get(&span)?.get(m).copied()),
             };
             (lines, known)
         };
@@ -606,11 +626,10 @@ impl LogLine {
             let h = self.layout(FILLER, width).map_or(0, |l| l.pixel_size().1);
             let text = self.imp().cells.borrow()[FILLER].text.clone();
             WRAPPED.with_borrow_mut(|w| {
-                if w.0 != span || w.1.len() >= WRAPPED_MAX {
-                    w.0 = span;
-                    w.1.clear();
+                if w.values().map(|m| m.len()).sum::<usize>() >= WRAPPED_MAX {
+                    w.clear();
                 }
-                w.1.insert(text, h);
+                w.entry(span).or_default().insert(text, h);
             });
             h
         });
