@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::rc::Rc;
@@ -164,10 +164,14 @@ fn report_starts(times: &mut [Duration], what: &str) -> Option<Duration> {
     Some(mid)
 }
 
-/// Longest gap between ticks of a 5 ms timer, reset by `reset`.
+/// Longest gap between ticks of a 5 ms timer, reset by `reset`. With
+/// `BENCH_PROFILE` set it also keeps every gap over 16 ms, for
+/// [`FrameProfile::report`].
 struct StallMeter {
     last: Rc<Cell<Instant>>,
     max: Rc<Cell<Duration>>,
+    /// Gaps over 16 ms: when each ended, and how long it was.
+    long: Rc<RefCell<Vec<(Instant, Duration)>>>,
     _source: glib::SourceId,
 }
 
@@ -175,26 +179,161 @@ impl StallMeter {
     fn start() -> StallMeter {
         let last = Rc::new(Cell::new(Instant::now()));
         let max = Rc::new(Cell::new(Duration::ZERO));
-        let (l, m) = (last.clone(), max.clone());
+        let long: Rc<RefCell<Vec<(Instant, Duration)>>> = Rc::default();
+        let (l, m, g) = (last.clone(), max.clone(), long.clone());
         let source = glib::timeout_add_local(Duration::from_millis(5), move || {
             let now = Instant::now();
-            m.set(m.get().max(now - l.get()));
+            let gap = now - l.get();
+            m.set(m.get().max(gap));
+            if gap > Duration::from_millis(16) {
+                g.borrow_mut().push((now, gap));
+            }
             l.set(now);
             glib::ControlFlow::Continue
         });
         StallMeter {
             last,
             max,
+            long,
             _source: source,
         }
     }
     fn reset(&self) {
         self.last.set(Instant::now());
         self.max.set(Duration::ZERO);
+        self.long.borrow_mut().clear();
     }
 }
 
-fn script_run(w: &Window, dir: &Path, meter: &StallMeter) {
+/// One frame of the window's frame clock: when it began, and how long its
+/// update (tick callbacks), layout and paint (snapshot and render) took.
+#[derive(Clone, Copy)]
+struct Frame {
+    start: Instant,
+    update: Duration,
+    layout: Duration,
+    paint: Duration,
+}
+
+/// With `BENCH_PROFILE` set: the frame clock's phases of every frame, to
+/// tell what each long gap of the [`StallMeter`] was made of.
+struct FrameProfile {
+    frames: Rc<RefCell<Vec<Frame>>>,
+}
+
+impl FrameProfile {
+    fn start(w: &Window) -> Option<FrameProfile> {
+        std::env::var_os("BENCH_PROFILE")?;
+        let clock = w.frame_clock()?;
+        let frames: Rc<RefCell<Vec<Frame>>> = Rc::default();
+        // Connected after GTK's own handlers: each mark is the end of a
+        // phase (a frame runs only the phases it needs).
+        let marks: Rc<RefCell<Vec<(&'static str, Instant)>>> = Rc::default();
+        let m = marks.clone();
+        clock.connect_before_paint(move |_| {
+            let mut m = m.borrow_mut();
+            m.clear();
+            m.push(("before", Instant::now()));
+        });
+        for phase in ["update", "layout", "paint"] {
+            let m = marks.clone();
+            clock.connect_local(phase, false, move |_| {
+                m.borrow_mut().push((phase, Instant::now()));
+                None
+            });
+        }
+        let (m, f) = (marks.clone(), frames.clone());
+        clock.connect_after_paint(move |_| {
+            let m = m.borrow();
+            let Some(&(_, start)) = m.first() else {
+                return;
+            };
+            let mut frame = Frame {
+                start,
+                update: Duration::ZERO,
+                layout: Duration::ZERO,
+                paint: Duration::ZERO,
+            };
+            for pair in m.windows(2) {
+                let d = pair[1].1 - pair[0].1;
+                match pair[1].0 {
+                    "update" => frame.update += d,
+                    "layout" => frame.layout += d,
+                    _ => frame.paint += d,
+                }
+            }
+            f.borrow_mut().push(frame);
+            let took = frame.update + frame.layout + frame.paint;
+            if took > Duration::from_millis(16) && std::env::var_os("BENCH_PROFILE_DEBUG").is_some()
+            {
+                // CLOCK_MONOTONIC, as `perf record -k CLOCK_MONOTONIC` stamps samples.
+                let now = glib::monotonic_time();
+                eprintln!(
+                    "long frame: {:.6} to {:.6}",
+                    (now - took.as_micros() as i64) as f64 / 1e6,
+                    now as f64 / 1e6
+                );
+            }
+        });
+        Some(FrameProfile { frames })
+    }
+
+    fn reset(&self) {
+        self.frames.borrow_mut().clear();
+    }
+
+    /// Each long gap: the frames inside it and the time outside frames
+    /// (other main-loop work: the log's appends, the worker's events).
+    fn report(&self, what: &str, meter: &StallMeter) {
+        let frames = self.frames.borrow();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let mut worst: Vec<(Instant, Duration)> = meter.long.borrow().clone();
+        worst.sort_by_key(|g| std::cmp::Reverse(g.1));
+        println!(
+            "profile, {what}: {} frames, {} gaps over 16 ms",
+            frames.len(),
+            worst.len()
+        );
+        let all = |f: fn(&Frame) -> Duration| {
+            let mut v: Vec<Duration> = frames.iter().map(f).collect();
+            let med = median(&mut v);
+            (ms(med), ms(v.last().copied().unwrap_or_default()))
+        };
+        let (u, um) = all(|f| f.update);
+        let (l, lm) = all(|f| f.layout);
+        let (p, pm) = all(|f| f.paint);
+        println!(
+            "  frames: update median {u:.1} max {um:.1} ms, layout median {l:.1} max {lm:.1} ms, paint median {p:.1} max {pm:.1} ms"
+        );
+        for &(end, gap) in worst.iter().take(12) {
+            let begin = end - gap;
+            let inside: Vec<&Frame> = frames
+                .iter()
+                .filter(|f| f.start >= begin && f.start < end)
+                .collect();
+            let in_frames: Duration = inside.iter().map(|f| f.update + f.layout + f.paint).sum();
+            let phases: Vec<String> = inside
+                .iter()
+                .map(|f| {
+                    format!(
+                        "[update {:.1} layout {:.1} paint {:.1}]",
+                        ms(f.update),
+                        ms(f.layout),
+                        ms(f.paint)
+                    )
+                })
+                .collect();
+            println!(
+                "  gap {:.1} ms: outside frames {:.1} ms; {}",
+                ms(gap),
+                ms(gap.saturating_sub(in_frames)),
+                phases.join(" ")
+            );
+        }
+    }
+}
+
+fn script_run(w: &Window, dir: &Path, meter: &StallMeter, profile: Option<&FrameProfile>) {
     let n = 10_000;
     let mut text = String::new();
     for i in 0..n {
@@ -236,7 +375,12 @@ fn script_run(w: &Window, dir: &Path, meter: &StallMeter) {
     WidgetExt::activate_action(w, "win.connect", None).unwrap();
     iterate_until(10, || w.reader_panel().connected_reader().is_some());
     iterate_until(1, || false);
+    let paints = Rc::new(Cell::new(0u64));
+    let p = paints.clone();
+    let clock = w.frame_clock().expect("a mapped window");
+    let counter = clock.connect_after_paint(move |_| p.set(p.get() + 1));
     let mut gui_times = Vec::new();
+    let mut drawn_times = Vec::new();
     let mut stall = Duration::ZERO;
     let mut rows = 0;
     let mut engine = Duration::ZERO;
@@ -244,6 +388,9 @@ fn script_run(w: &Window, dir: &Path, meter: &StallMeter) {
         w.log_view().clear();
         iterate_until(1, || false);
         meter.reset();
+        if let Some(p) = profile {
+            p.reset();
+        }
         let start = Instant::now();
         WidgetExt::activate_action(w, "win.run", None).unwrap();
         let done = iterate_until(120, || {
@@ -252,7 +399,19 @@ fn script_run(w: &Window, dir: &Path, meter: &StallMeter) {
         if done {
             gui_times.push(start.elapsed());
         }
+        // The frames that show the run's last rows count too.
+        let painted = paints.get();
+        if iterate_until(2, || paints.get() > painted) && done {
+            drawn_times.push(start.elapsed());
+        }
+        iterate_until(1, || {
+            start.elapsed()
+                > gui_times.last().copied().unwrap_or_default() + Duration::from_millis(150)
+        });
         stall = stall.max(meter.max.get());
+        if let Some(p) = profile {
+            p.report("run", meter);
+        }
         rows = w.log_view().store().n_items();
         engine = w
             .log_view()
@@ -261,6 +420,7 @@ fn script_run(w: &Window, dir: &Path, meter: &StallMeter) {
             .and_then(|e| e.duration)
             .unwrap_or_default();
     }
+    clock.disconnect(counter);
     let gui_time = median(&mut gui_times);
     println!("engine time of the last run in the worker: {engine:.1?}");
     println!(
@@ -268,18 +428,26 @@ fn script_run(w: &Window, dir: &Path, meter: &StallMeter) {
         gui_times.len(),
         gui_time.as_secs_f64() / cli_time.as_secs_f64()
     );
-    println!("longest main-loop stall during the runs: {stall:.0?}");
+    println!(
+        "window, to the first frame after the last row: median {:.1?}, {:.2}x the command line",
+        median(&mut drawn_times),
+        median(&mut drawn_times).as_secs_f64() / cli_time.as_secs_f64()
+    );
+    println!("longest main-loop stall during the runs (and their last frames): {stall:.0?}");
 }
 
 fn median(times: &mut [Duration]) -> Duration {
     times.sort();
     times.get(times.len() / 2).copied().unwrap_or_default()
 }
-fn many_rows(w: &Window, meter: &StallMeter) {
+fn many_rows(w: &Window, meter: &StallMeter, profile: Option<&FrameProfile>) {
     let log = w.log_view();
     log.clear();
     let before = rss_mb();
     meter.reset();
+    if let Some(p) = profile {
+        p.reset();
+    }
     let start = Instant::now();
     let template = LogEntry {
         // Wrapped as in the log: the command, then 40 bytes on 3 lines.
@@ -313,6 +481,10 @@ fn many_rows(w: &Window, meter: &StallMeter) {
         .parent()
         .and_downcast::<gtk::ScrolledWindow>()
         .expect("scrolled window");
+    if let Some(p) = profile {
+        p.report("append", meter);
+        p.reset();
+    }
     let adj = scroller.vadjustment();
     meter.reset();
     let start = Instant::now();
@@ -331,6 +503,9 @@ fn many_rows(w: &Window, meter: &StallMeter) {
         cpu_time() - cpu,
         meter.max.get()
     );
+    if let Some(p) = profile {
+        p.report("scroll", meter);
+    }
     println!(
         "resident memory: {:.0} MB with {total} rows ({:.0} MB before)",
         rss_mb(),
@@ -466,11 +641,12 @@ fn main() {
     w.present();
     iterate_until(10, || w.is_mapped());
     let meter = StallMeter::start();
+    let profile = FrameProfile::start(&w);
     if !only_rows {
-        script_run(&w, tmp.path(), &meter);
+        script_run(&w, tmp.path(), &meter, profile.as_ref());
     }
     if !only_run {
-        many_rows(&w, &meter);
+        many_rows(&w, &meter, profile.as_ref());
     }
     w.editor().buffer().set_modified(false);
     w.close();

@@ -18,13 +18,22 @@ pub use response::{status_word, Response};
 /// `3B 95 13` — upper-case hex, one space between bytes.
 pub fn hex_spaced(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
+    push_hex_spaced(&mut s, bytes);
+    s
+}
+
+/// Append `bytes` to `s` as [`hex_spaced`] writes them (no formatting
+/// machinery: the log formats thousands of rows a second).
+pub fn push_hex_spaced(s: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    s.reserve(bytes.len() * 3);
+    for (i, &b) in bytes.iter().enumerate() {
         if i > 0 {
             s.push(' ');
         }
-        s.push_str(&format!("{b:02X}"));
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0xF)]));
     }
-    s
 }
 
 /// Hex digits to bytes, ignoring spaces, tabs and colons: `"3B 95:13"`.
@@ -52,5 +61,14 @@ mod tests {
         assert_eq!(parse_hex("3B0"), None);
         assert_eq!(parse_hex("0x3B"), None);
         assert_eq!(parse_hex(""), Some(vec![]));
+        // Every byte, as the formatter writes it.
+        let all: Vec<u8> = (0..=255).collect();
+        let text = hex_spaced(&all);
+        let want: Vec<String> = all.iter().map(|b| format!("{b:02X}")).collect();
+        assert_eq!(text, want.join(" "));
+        assert_eq!(parse_hex(&text), Some(all));
+        let mut s = String::from("> ");
+        push_hex_spaced(&mut s, &[0xA4]);
+        assert_eq!(s, "> A4");
     }
 }

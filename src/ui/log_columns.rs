@@ -60,7 +60,7 @@ pub struct ColumnWidths {
     /// The widths the user dragged (0: the default).
     user: Cell<[i32; N]>,
     /// The defaults for a font, keyed by the font's description.
-    auto: RefCell<Option<(String, [i32; N])>>,
+    auto: RefCell<Option<(pango::FontDescription, [i32; N])>>,
     /// Bumped on every change, so lines know their shaped text is stale.
     generation: Cell<u32>,
 }
@@ -138,8 +138,8 @@ impl ColumnWidths {
             .pango_context()
             .font_description()
             .unwrap_or_default();
-        let key = base.to_string();
-        if self.auto.borrow().as_ref().is_some_and(|a| a.0 == key) {
+        // Compared, not printed: lines measure often.
+        if self.auto.borrow().as_ref().is_some_and(|a| a.0 == base) {
             return;
         }
         let layout = widget.create_pango_layout(None);
@@ -161,7 +161,7 @@ impl ColumnWidths {
             widths[i] =
                 measure(sample, mono, false).max(measure(&title.text, false, true)) + 2 * PAD_X + 1;
         }
-        self.auto.replace(Some((key, widths)));
+        self.auto.replace(Some((base, widths)));
         self.bump();
     }
 

@@ -53,12 +53,25 @@ impl Time {
         let Ok(secs) = i64::try_from(since.as_secs()) else {
             return Time::default();
         };
-        gtk::glib::DateTime::from_unix_local(secs)
-            .map(|d| {
-                let s = (d.hour() * 60 + d.minute()) * 60 + d.second();
-                Time(s as u32 * 1000 + since.subsec_millis())
-            })
-            .unwrap_or_default()
+        thread_local! {
+            /// The last second looked up and its local time of day: the
+            /// rows of a run share a few seconds, and the time zone lookup
+            /// costs more than the rest of a row.
+            static LAST: std::cell::Cell<Option<(i64, u32)>> = const { std::cell::Cell::new(None) };
+        }
+        let day_secs = match LAST.get() {
+            Some((s, day)) if s == secs => Some(day),
+            _ => {
+                let day = gtk::glib::DateTime::from_unix_local(secs)
+                    .ok()
+                    .map(|d| ((d.hour() * 60 + d.minute()) * 60 + d.second()) as u32);
+                if let Some(day) = day {
+                    LAST.set(Some((secs, day)));
+                }
+                day
+            }
+        };
+        day_secs.map_or_else(Time::default, |s| Time(s * 1000 + since.subsec_millis()))
     }
 
     /// `self` plus `d`, around midnight too.
@@ -435,38 +448,77 @@ impl SwTally {
 
 pub fn format_duration(d: Duration) -> String {
     let us = d.as_micros();
-    if us == 0 {
-        // TRANSLATORS: a duration shorter than a microsecond; use your
-        // language's symbol (Russian: "< 1 мкс").
-        gettext("< 1 µs")
-    } else if us < 1000 {
-        // TRANSLATORS: a duration in microseconds, e.g. "11 µs"; use your
-        // language's symbol and spacing (Russian: "11 мкс").
-        gettext_f(&gettext("{n} µs"), &[("n", &us.to_string())])
-    } else if us < 10_000_000 {
-        gettext_f(
+    DURATION_UNITS.with(|units| {
+        let units = units.get_or_init(DurationUnits::new);
+        if us == 0 {
+            units.below_one.clone()
+        } else if us < 1000 {
+            gettext_f(&units.micros, &[("n", &us.to_string())])
+        } else if us < 10_000_000 {
+            let n = units.decimal(us as f64 / 1000.0, 1);
+            gettext_f(&units.millis, &[("n", &n)])
+        } else {
+            let n = units.decimal(d.as_secs_f64(), 2);
+            gettext_f(&units.seconds, &[("n", &n)])
+        }
+    })
+}
+
+/// The translated units of [`format_duration`], looked up once: the log
+/// formats a duration for every row it shows, and the language of a
+/// process does not change.
+struct DurationUnits {
+    below_one: String,
+    micros: String,
+    millis: String,
+    seconds: String,
+    separator: String,
+}
+
+thread_local! {
+    static DURATION_UNITS: std::cell::OnceCell<DurationUnits> = const { std::cell::OnceCell::new() };
+}
+
+impl DurationUnits {
+    fn new() -> DurationUnits {
+        DurationUnits {
+            // TRANSLATORS: a duration shorter than a microsecond; use your
+            // language's symbol (Russian: "< 1 мкс").
+            below_one: gettext("< 1 µs"),
+            // TRANSLATORS: a duration in microseconds, e.g. "11 µs"; use your
+            // language's symbol and spacing (Russian: "11 мкс").
+            micros: gettext("{n} µs"),
             // TRANSLATORS: a duration in milliseconds, e.g. "12.5 ms".
-            &gettext("{n} ms"),
-            &[("n", &decimal(us as f64 / 1000.0, 1))],
-        )
-    } else {
-        // TRANSLATORS: a duration in seconds, e.g. "12.25 s".
-        gettext_f(&gettext("{n} s"), &[("n", &decimal(d.as_secs_f64(), 2))])
+            millis: gettext("{n} ms"),
+            // TRANSLATORS: a duration in seconds, e.g. "12.25 s".
+            seconds: gettext("{n} s"),
+            separator: decimal(0.5, 1).replace(['0', '5'], ""),
+        }
+    }
+
+    /// As [`decimal`] writes it.
+    fn decimal(&self, x: f64, places: usize) -> String {
+        let s = format!("{x:.places$}");
+        if self.separator == "." {
+            s
+        } else {
+            s.replace('.', &self.separator)
+        }
     }
 }
 
 /// Bytes as text: non-printable bytes become `.`.
 pub fn ascii(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|&b| {
-            if (0x20..0x7f).contains(&b) {
-                b as char
-            } else {
-                '.'
-            }
-        })
-        .collect()
+    bytes.iter().map(|&b| ascii_char(b)).collect()
+}
+
+/// One byte as [`ascii`] shows it.
+pub fn ascii_char(b: u8) -> char {
+    if (0x20..0x7f).contains(&b) {
+        b as char
+    } else {
+        '.'
+    }
 }
 
 #[cfg(test)]

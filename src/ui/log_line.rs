@@ -17,7 +17,7 @@ use gtk::{gdk, glib, graphene, pango};
 use super::log_columns::{Column, ColumnWidths, COLUMNS, FILLER, N, PAD_X};
 use super::log_entry::{EntryKind, LogEntry};
 use super::log_row::LogRow;
-use crate::apdu::{hex_spaced, status};
+use crate::apdu::{push_hex_spaced, status};
 
 /// Bytes on one line of the exchange column.
 pub const BYTES_PER_LINE: usize = 16;
@@ -93,49 +93,53 @@ pub fn summary_tone(check: Option<bool>) -> Tone {
 /// `bytes` in hex, 16 a line; the first line starts with `mark` and the
 /// others are indented to match.
 pub fn wrapped_hex(mark: &str, bytes: &[u8]) -> String {
-    let indent = " ".repeat(mark.chars().count());
-    bytes
-        .chunks(BYTES_PER_LINE)
-        .enumerate()
-        .map(|(i, chunk)| {
-            let lead = if i == 0 { mark } else { indent.as_str() };
-            format!("{lead}{}", hex_spaced(chunk))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut s = String::new();
+    push_wrapped(&mut s, mark, bytes, false);
+    s
+}
+
+/// Append `bytes` to `s` 16 a line, in hex or as text, the first line
+/// after `mark` and the others indented to match.
+fn push_wrapped(s: &mut String, mark: &str, bytes: &[u8], ascii: bool) {
+    let indent = mark.chars().count();
+    for (i, chunk) in bytes.chunks(BYTES_PER_LINE).enumerate() {
+        if i == 0 {
+            s.push_str(mark);
+        } else {
+            s.push('\n');
+            s.extend(std::iter::repeat_n(' ', indent));
+        }
+        if ascii {
+            s.extend(chunk.iter().map(|&b| super::log_entry::ascii_char(b)));
+        } else {
+            push_hex_spaced(s, chunk);
+        }
+    }
 }
 
 /// The exchange column: the command, then the response data in hex or as
 /// text; the ATR of a reset.
 fn exchange_text(e: &LogEntry, show_ascii: bool) -> String {
-    let mut lines = Vec::new();
-    if !e.command.is_empty() {
-        lines.push(wrapped_hex("> ", &e.command));
-    }
     let data = match e.kind {
         EntryKind::Exchange | EntryKind::Reset => e.data(),
         _ => &[],
     };
-    let mark = if e.kind == EntryKind::Exchange {
-        "< "
-    } else {
-        ""
-    };
-    if !data.is_empty() {
-        lines.push(if show_ascii {
-            data.chunks(BYTES_PER_LINE)
-                .enumerate()
-                .map(|(i, c)| {
-                    let lead = if i == 0 { mark } else { "  " };
-                    format!("{lead}{}", super::log_entry::ascii(c))
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        } else {
-            wrapped_hex(mark, data)
-        });
+    let mut s = String::with_capacity((e.command.len() + data.len()) * 3 + 8);
+    if !e.command.is_empty() {
+        push_wrapped(&mut s, "> ", &e.command, false);
     }
-    lines.join("\n")
+    if !data.is_empty() {
+        if !s.is_empty() {
+            s.push('\n');
+        }
+        let mark = if e.kind == EntryKind::Exchange {
+            "< "
+        } else {
+            ""
+        };
+        push_wrapped(&mut s, mark, data, show_ascii);
+    }
+    s
 }
 
 /// The text of each column for `e`, in [`COLUMNS`] order.
@@ -171,12 +175,32 @@ pub fn cells(e: &LogEntry, show_ascii: bool) -> Vec<CellText> {
                 };
                 CellText {
                     bold: matches!(e.kind, EntryKind::Summary | EntryKind::Run),
-                    ..CellText::new(e.meaning().into_owned(), tone)
+                    ..CellText::new(meaning(e), tone)
                 }
             }
             Column::Duration => CellText::new(e.duration_text(), Tone::Dim),
         })
         .collect()
+}
+
+thread_local! {
+    /// The meaning of each status word shown, translated once: most rows
+    /// are plain exchanges whose meaning comes from their status word, and
+    /// the language of a process does not change.
+    static MEANINGS: RefCell<std::collections::HashMap<(u8, u8), String>> =
+        RefCell::new(std::collections::HashMap::new());
+}
+
+/// What `e` means, as [`LogEntry::meaning`] says it.
+fn meaning(e: &LogEntry) -> String {
+    match e.sw() {
+        Some(sw) if e.text.is_empty() => MEANINGS.with_borrow_mut(|m| {
+            m.entry(sw)
+                .or_insert_with(|| e.meaning().into_owned())
+                .clone()
+        }),
+        _ => e.meaning().into_owned(),
+    }
 }
 
 /// The header's cells: the column titles.
@@ -327,10 +351,11 @@ impl Default for LogLine {
 thread_local! {
     /// Line height for a font description (the UI's font and its monospace
     /// variant), so lines need no text shaping to be measured.
-    static LINE_HEIGHT: RefCell<Option<(String, i32)>> = const { RefCell::new(None) };
-    /// Heights of wrapped meanings by text and width: most rows repeat a
-    /// few meanings, so measuring a screenful shapes almost nothing.
-    static WRAPPED: RefCell<std::collections::HashMap<(String, i32), i32>> =
+    static LINE_HEIGHT: RefCell<Option<(pango::FontDescription, i32)>> = const { RefCell::new(None) };
+    /// Heights of wrapped meanings by width of the column, then text: most
+    /// rows repeat a few meanings, so measuring a screenful shapes almost
+    /// nothing (and looks up by the text, without copying it).
+    static WRAPPED: RefCell<std::collections::HashMap<i32, std::collections::HashMap<String, i32>>> =
         RefCell::new(std::collections::HashMap::new());
 }
 /// Forget the wrapped heights beyond this many (a font change leaves stale
@@ -581,7 +606,8 @@ impl LogLine {
         if self.imp().header.get() {
             return line;
         }
-        let (lines, meaning) = {
+        let span = self.spans(width)[FILLER].1;
+        let (lines, known) = {
             let cells = self.imp().cells.borrow();
             let lines = cells
                 .iter()
@@ -590,20 +616,20 @@ impl LogLine {
                 .map(|(_, c)| c.text.lines().count() as i32)
                 .max()
                 .unwrap_or(1);
-            (lines, cells.get(FILLER).map(|c| c.text.clone()))
+            let known = match cells.get(FILLER).map(|c| c.text.as_str()) {
+                None | Some("") => Some(0),
+                Some(m) => WRAPPED.with_borrow(|w| w.get(&span)?.get(m).copied()),
+            };
+            (lines, known)
         };
-        let span = self.spans(width)[FILLER].1;
-        let wrapped = meaning.filter(|m| !m.is_empty()).map_or(0, |m| {
-            let key = (m, span);
-            if let Some(h) = WRAPPED.with_borrow(|w| w.get(&key).copied()) {
-                return h;
-            }
+        let wrapped = known.unwrap_or_else(|| {
             let h = self.layout(FILLER, width).map_or(0, |l| l.pixel_size().1);
+            let text = self.imp().cells.borrow()[FILLER].text.clone();
             WRAPPED.with_borrow_mut(|w| {
-                if w.len() >= WRAPPED_MAX {
+                if w.values().map(|m| m.len()).sum::<usize>() >= WRAPPED_MAX {
                     w.clear();
                 }
-                w.insert(key, h);
+                w.entry(span).or_default().insert(text, h);
             });
             h
         });
@@ -612,8 +638,8 @@ impl LogLine {
 
     fn line_height(&self) -> i32 {
         let base = self.pango_context().font_description().unwrap_or_default();
-        let key = base.to_string();
-        if let Some(h) = LINE_HEIGHT.with_borrow(|c| c.as_ref().filter(|c| c.0 == key).map(|c| c.1))
+        if let Some(h) =
+            LINE_HEIGHT.with_borrow(|c| c.as_ref().filter(|c| c.0 == base).map(|c| c.1))
         {
             return h;
         }
@@ -623,7 +649,7 @@ impl LogLine {
         mono.set_family("monospace");
         layout.set_font_description(Some(&mono));
         let h = plain.max(layout.pixel_size().1);
-        LINE_HEIGHT.set(Some((key, h)));
+        LINE_HEIGHT.set(Some((base, h)));
         h
     }
 
@@ -741,6 +767,7 @@ fn accessible_text(cells: &[CellText]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apdu::hex_spaced;
     use crate::ui::log_entry::Time;
 
     #[test]

@@ -68,6 +68,9 @@ mod imp {
         pub follow: Cell<bool>,
         /// Scroll to the last row again after the next layout.
         pub follow_again: std::cell::RefCell<Option<glib::SourceId>>,
+        /// Rows came while following: scroll to the last one at the next
+        /// frame (once, however many appends came before it).
+        pub follow_tick: std::cell::RefCell<Option<gtk::TickCallbackId>>,
         /// Where the current run's rows start in the model.
         pub run_start: Cell<usize>,
         /// Select the run's first failing row once every row is in.
@@ -122,6 +125,9 @@ mod imp {
 
         fn dispose(&self) {
             if let Some(id) = self.follow_again.take() {
+                id.remove();
+            }
+            if let Some(id) = self.follow_tick.take() {
                 id.remove();
             }
             if let Some(menu) = self.context_menu.get() {
@@ -344,6 +350,31 @@ impl LogView {
         imp.follow_again.replace(Some(id));
     }
 
+    /// Scroll to the last row before the next frame is laid out: each
+    /// scroll far down makes the list build its rows anew, so the appends
+    /// of one frame share one.
+    fn follow_next_frame(&self) {
+        let imp = self.imp();
+        imp.new_rows_button.set_visible(false);
+        if imp.follow_tick.borrow().is_some() {
+            return;
+        }
+        let id = imp.list_view.add_tick_callback(clone!(
+            #[weak(rename_to = view)]
+            self,
+            #[upgrade_or]
+            glib::ControlFlow::Break,
+            move |_, _| {
+                view.imp().follow_tick.take();
+                if view.imp().follow.get() {
+                    view.scroll_to_end();
+                }
+                glib::ControlFlow::Break
+            }
+        ));
+        imp.follow_tick.replace(Some(id));
+    }
+
     fn scroll_to_last(&self) {
         let imp = self.imp();
         let n = imp.selection.get().map_or(0, |s| s.n_items());
@@ -358,7 +389,7 @@ impl LogView {
     fn rows_added(&self) {
         let imp = self.imp();
         if imp.follow.get() {
-            self.scroll_to_end();
+            self.follow_next_frame();
         } else {
             imp.new_rows_button.set_visible(true);
         }

@@ -20,6 +20,11 @@ use crate::i18n::{gettext, gettext_f};
 use crate::settings::{LoadOutcome, Settings};
 use crate::worker::{Event, Request};
 
+/// The worker's events are shown in steps of about this many rows, for at
+/// most this long a main-loop turn (then timers, input and redraws run).
+const TURN_ROWS: usize = 512;
+const TURN_TIME: std::time::Duration = std::time::Duration::from_millis(6);
+
 pub(crate) mod imp {
     use super::*;
 
@@ -609,21 +614,30 @@ impl Window {
             while let Ok(first) = rx.recv().await {
                 let Some(w) = weak.upgrade() else { break };
                 // Take what is already queued, so a fast card costs one
-                // model change per main-loop iteration, not one per APDU.
+                // model change per main-loop turn, not one per APDU; but
+                // no more than a turn's time, so the window keeps
+                // answering while a fast card floods it.
+                let start = std::time::Instant::now();
                 let mut events = vec![first];
-                let mut rows = 0;
-                while rows < 4096 {
-                    match rx.try_recv() {
-                        Ok(ev) => {
-                            if let Event::Exchanges(list) = &ev {
-                                rows += list.len();
+                loop {
+                    let mut rows = 0;
+                    while rows < TURN_ROWS {
+                        match rx.try_recv() {
+                            Ok(ev) => {
+                                if let Event::Exchanges(list) = &ev {
+                                    rows += list.len();
+                                }
+                                events.push(ev);
                             }
-                            events.push(ev);
+                            Err(_) => break,
                         }
-                        Err(_) => break,
+                    }
+                    let more = rows >= TURN_ROWS;
+                    w.handle_events(std::mem::take(&mut events));
+                    if !more || start.elapsed() >= TURN_TIME {
+                        break;
                     }
                 }
-                w.handle_events(events);
                 drop(w);
                 glib::timeout_future(std::time::Duration::ZERO).await;
             }
