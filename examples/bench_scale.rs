@@ -15,6 +15,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -158,7 +159,7 @@ fn each_card(bin: &Path) {
     // When pcscd itself reports each insertion (it polls the vpcd driver),
     // and whether it sees a card now.
     let seen: Arc<Mutex<Vec<Instant>>> = Arc::default();
-    let card_seen: Arc<Mutex<bool>> = Arc::new(Mutex::new(false));
+    let card_seen = Arc::new(AtomicBool::new(false));
     let watcher = {
         let seen = seen.clone();
         let present_now = card_seen.clone();
@@ -179,14 +180,15 @@ fn each_card(bin: &Path) {
                     seen.lock().unwrap().push(Instant::now());
                 }
                 present = now;
-                *present_now.lock().unwrap() = now;
+                present_now.store(now, Ordering::SeqCst);
                 state[0].sync_current_state();
             }
         })
     };
     let mut latencies = Vec::new();
     let mut after_pcscd = Vec::new();
-    let mut jitter = Jitter::new();
+    // Randomly seeded by std: a fresh random value per hashed number.
+    let jitter = std::collections::hash_map::RandomState::new();
     for _ in 0..CARDS {
         let first = Arc::new(Mutex::new(None));
         // The card notes when it got its first command.
@@ -219,10 +221,12 @@ fn each_card(bin: &Path) {
             break;
         }
         let deadline = Instant::now() + Duration::from_secs(3);
-        while seen_present(&card_seen) && Instant::now() < deadline {
+        while card_seen.load(Ordering::SeqCst) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));
         }
-        std::thread::sleep(Duration::from_millis(jitter.next() % 400));
+        std::thread::sleep(Duration::from_millis(
+            std::hash::BuildHasher::hash_one(&jitter, latencies.len()) % 400,
+        ));
     }
     let _ = child.wait();
     let _ = watcher.join();
@@ -240,28 +244,5 @@ fn each_card(bin: &Path) {
             "  of which after pcscd reported the card: median {:.1} ms (the rest is pcscd polling the vpcd driver)",
             ms(median(after_pcscd))
         );
-    }
-}
-
-/// Is a card present, as pcscd last said?
-fn seen_present(present: &Mutex<bool>) -> bool {
-    *present.lock().unwrap()
-}
-
-/// Pseudo-random delays (xorshift), seeded from the clock.
-struct Jitter(u64);
-
-impl Jitter {
-    fn new() -> Jitter {
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |d| d.as_nanos() as u64);
-        Jitter(seed | 1)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
     }
 }
