@@ -183,6 +183,7 @@ fn one_card(
             &mut printer,
             stop,
             Some(reader),
+            setup.capture,
         );
         code = code.max(exit_code(&summary));
         suites.push(suite);

@@ -152,6 +152,7 @@ fn one_reader(setup: &Setup, reader: &str, stop: &AtomicBool) -> Done {
                 &mut printer,
                 stop,
                 Some(reader),
+                setup.capture,
             );
             printer.summary(&summary);
             code = code.max(exit_code(&summary));

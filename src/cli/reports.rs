@@ -56,6 +56,11 @@ impl Reports {
         !self.list.is_empty()
     }
 
+    /// Does a report show each run's output (JUnit's `system-out`)?
+    pub fn wants_output(&self) -> bool {
+        self.list.iter().any(|(kind, _)| *kind == Kind::Junit)
+    }
+
     /// Does a report go to standard output?
     pub fn uses_stdout(&self) -> bool {
         self.list.iter().any(|(_, d)| d.is_none())

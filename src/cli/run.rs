@@ -104,6 +104,7 @@ fn run_script(m: &ArgMatches) -> i32 {
         repeat: m.get_one::<u32>("repeat").copied().unwrap_or(1) as usize,
         jobs: std::sync::Arc::new(jobs),
         quiet: reports.uses_stdout(),
+        capture: reports.wants_output(),
     };
     let jobs = &setup.jobs[..];
     let stop = &signals::STOP;
@@ -217,7 +218,15 @@ fn run_script(m: &ArgMatches) -> i32 {
                 ),
                 None => eprintln!("{}", gettext("Reading commands from STDIN")),
             }
-            let (mut suite, summary) = run_job(job, &mut card, &options, &mut printer, stop, None);
+            let (mut suite, summary) = run_job(
+                job,
+                &mut card,
+                &options,
+                &mut printer,
+                stop,
+                None,
+                setup.capture,
+            );
             printer.summary(&summary);
             code = code.max(exit_code(&summary));
             if repeat > 1 {
@@ -307,6 +316,8 @@ pub(super) struct Setup {
     pub jobs: std::sync::Arc<Vec<Job>>,
     /// A report is the standard output: print nothing else there.
     pub quiet: bool,
+    /// A report shows each run's output: keep a copy of it.
+    pub capture: bool,
 }
 
 /// A script read and checked, ready to run.
@@ -403,14 +414,15 @@ pub(super) fn run_job(
     printer: &mut Printer,
     stop: &AtomicBool,
     reader: Option<&str>,
+    capture: bool,
 ) -> (Suite, Summary) {
     let mut collector = match &job.statements {
         Some(statements) => Collector::new(&job.name, reader, &job.source, statements),
         None => Collector::new(&job.name, reader, "", &[]),
     };
-    // The transcript is kept for a report's system-out, which needs the
-    // statements kept too; a plain run holds none of its output.
-    if job.statements.is_some() {
+    // Only a report that shows the output gets a copy of it: a plain run,
+    // or a thousand cards, hold none.
+    if capture {
         printer.start_capture();
     }
     if job.echo {
